@@ -1,0 +1,1 @@
+"""Domain rules and reference data. Knows nothing of storage or Qt."""

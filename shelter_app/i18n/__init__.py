@@ -1,0 +1,82 @@
+"""The translation layer: every string a user sees goes through here.
+
+Source strings are English; catalogs in ``locale/<lang>/*.po`` translate them. Bahasa
+Indonesia is the default language. ``_()`` builds a lazy message that is rendered in
+whatever language is asked for when it is shown, so a service can raise an error once and
+the window, the CLI and the reports each show it in their own language.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+DEFAULT_LANGUAGE = "id"
+LANGUAGES = ("id", "en")
+SOURCE_LANGUAGE = "en"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+def set_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _language.set(lang)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    """msgid -> translation for one language, merged from every .po file of that language."""
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    table: dict[str, str] = {}
+    for po_file in sorted((LOCALE_DIR / lang).glob("*.po")):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string:
+                    table[message.id] = message.string
+    return table
+
+
+def translate(msgid: str, lang: str | None = None) -> str:
+    return catalog(lang or current_language()).get(msgid, msgid)
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A translatable message with its parameters, rendered on demand."""
+
+    msgid: str
+    params: dict = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        template = translate(self.msgid, lang)
+        params = {k: (v.text(lang) if isinstance(v, Msg) else v) for k, v in self.params.items()}
+        return template.format(**params) if params else template
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _(msgid: str, **params) -> Msg:
+    """Mark a string for translation; render it later with ``.text(lang)`` or ``str()``."""
+    return Msg(msgid, params)
+
+
+def tr(msgid: str, **params) -> str:
+    """Translate now, into the current language."""
+    return Msg(msgid, params).text()
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction only (labels in tables of constants)."""
+    return msgid

@@ -1,0 +1,227 @@
+"""The one way a record changes: stamped with who and when, written to the history, undoable.
+
+Every service builds on ``create``, ``update``, ``delete`` and ``bulk_create`` here, inside
+``transaction()``, so a broken rule leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import functools
+import json
+import uuid
+from contextlib import contextmanager
+from typing import Iterable, TypeVar
+
+from peewee import ForeignKeyField
+
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import _
+from shelter_app.storage.models import SYNCED_MODELS, Change, Record, database, utc_now
+
+R = TypeVar("R", bound=Record)
+
+_operator: contextvars.ContextVar[str] = contextvars.ContextVar("operator", default="")
+MODELS_BY_TABLE = {model._meta.table_name: model for model in SYNCED_MODELS}
+# Fields the machinery owns; a user's update never sets them directly.
+STAMP_FIELDS = {"id", "created_at", "created_by", "updated_at", "updated_by", "deleted_at"}
+
+
+def set_operator(name: str) -> None:
+    """The person recorded on every change from now on (in this thread)."""
+    _operator.set(name.strip())
+
+
+def operator() -> str:
+    return _operator.get()
+
+
+@contextmanager
+def transaction():
+    """One atomic unit; nested calls become savepoints."""
+    with database.atomic():
+        yield
+
+
+def atomic(func):
+    """Run a service function in one transaction."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with database.atomic():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def to_json_value(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, Record):
+        return value.id.hex
+    return value
+
+
+def field_value(instance: Record, name: str):
+    """A field's stored value; for a foreign key its id, without loading the related row."""
+    field = instance._meta.fields[name]
+    if isinstance(field, ForeignKeyField):
+        return instance.__data__.get(name)
+    return getattr(instance, name)
+
+
+def _log(table: str, row_id, action: str, data: dict, undoes: int | None = None) -> Change:
+    return Change.create(
+        table=table,
+        row_id=row_id.hex if isinstance(row_id, uuid.UUID) else str(row_id),
+        action=action,
+        data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+        at=utc_now(),
+        by=operator(),
+        undoes=undoes,
+    )
+
+
+def create(model: type[R], **fields) -> R:
+    now = utc_now()
+    who = operator()
+    instance = model(created_at=now, updated_at=now, created_by=who, updated_by=who, **fields)
+    instance.save(force_insert=True)
+    row = {name: to_json_value(field_value(instance, name)) for name in model._meta.fields}
+    _log(model._meta.table_name, instance.id, "insert", row)
+    return instance
+
+
+def bulk_create(model: type[R], rows: list[dict], batch_size: int = 500) -> list[uuid.UUID]:
+    """Insert many new records at once (demo, import). Logged as one history entry holding
+    their ids: the rows themselves are the record of what was inserted."""
+    if not rows:
+        return []
+    now = utc_now()
+    who = operator()
+    ids = []
+    for row in rows:
+        row.setdefault("id", uuid.uuid4())
+        row.update(created_at=now, updated_at=now, created_by=who, updated_by=who)
+        ids.append(row["id"])
+    for start in range(0, len(rows), batch_size):
+        model.insert_many(rows[start : start + batch_size]).execute()
+    _log(model._meta.table_name, ids[0], "bulk_insert", {"ids": [i.hex for i in ids]})
+    return ids
+
+
+def update(instance: R, **fields) -> R:
+    """Change fields of a record; logs old and new values of the fields that really changed."""
+    unknown = set(fields) - set(instance._meta.fields) | (set(fields) & STAMP_FIELDS)
+    if unknown:
+        raise ValueError(f"cannot set {sorted(unknown)} on {type(instance).__name__}")
+    if instance.deleted_at is not None:
+        raise RuleViolation("id", _("This record was deleted; restore it before changing it."))
+    changes = {}
+    for name, new in fields.items():
+        old = field_value(instance, name)
+        new_plain = new.id if isinstance(new, Record) else new
+        if to_json_value(old) != to_json_value(new_plain):
+            changes[name] = [to_json_value(old), to_json_value(new_plain)]
+            setattr(instance, name, new)
+    if not changes:
+        return instance
+    instance.updated_at = utc_now()
+    instance.updated_by = operator()
+    instance.save(only=[instance._meta.fields[n] for n in [*changes, "updated_at", "updated_by"]])
+    _log(instance._meta.table_name, instance.id, "update", changes)
+    return instance
+
+
+def delete(instance: R, note: str = "") -> R:
+    """Soft delete: a tombstone that sync can carry and undo can lift."""
+    if instance.deleted_at is None:
+        instance.deleted_at = instance.updated_at = utc_now()
+        instance.updated_by = operator()
+        instance.save(only=[type(instance).deleted_at, type(instance).updated_at, type(instance).updated_by])
+        _log(instance._meta.table_name, instance.id, "delete", {"note": note})
+    return instance
+
+
+def restore(instance: R) -> R:
+    if instance.deleted_at is not None:
+        instance.deleted_at = None
+        instance.updated_at = utc_now()
+        instance.updated_by = operator()
+        instance.save(only=[type(instance).deleted_at, type(instance).updated_at, type(instance).updated_by])
+        _log(instance._meta.table_name, instance.id, "restore", {})
+    return instance
+
+
+def get(model: type[R], record_id, field: str = "id", include_deleted: bool = False) -> R:
+    """A record by id, or a RuleViolation naming the field when it does not exist."""
+    try:
+        key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
+        instance = model.get_by_id(key)
+    except (ValueError, model.DoesNotExist):
+        raise RuleViolation(field, _("No such record: {id}.", id=str(record_id))) from None
+    if instance.deleted_at is not None and not include_deleted:
+        raise RuleViolation(field, _("This record was deleted: {id}.", id=str(record_id)))
+    return instance
+
+
+def history(row_id) -> list[Change]:
+    """Every change to one record, oldest first; bulk inserts are found by their first id."""
+    key = row_id.hex if isinstance(row_id, uuid.UUID) else str(row_id)
+    return list(Change.select().where(Change.row_id == key).order_by(Change.seq))
+
+
+def _python_value(model: type[Record], name: str, value):
+    if value is None:
+        return None
+    return model._meta.fields[name].python_value(value) if not isinstance(
+        model._meta.fields[name], ForeignKeyField
+    ) else uuid.UUID(value)
+
+
+@atomic
+def undo(seq: int) -> Change:
+    """Undo one change by writing its opposite; the history keeps both."""
+    change = Change.get_or_none(Change.seq == seq)
+    if change is None:
+        raise RuleViolation("change", _("No such change: {seq}.", seq=seq))
+    if Change.select().where(Change.undoes == seq).exists():
+        raise RuleViolation("change", _("This change was already undone."))
+    model = MODELS_BY_TABLE.get(change.table)
+    if model is None:
+        raise RuleViolation("change", _("This change cannot be undone."))
+    data = json.loads(change.data)
+    ids = [uuid.UUID(i) for i in data["ids"]] if change.action == "bulk_insert" else [uuid.UUID(change.row_id)]
+    for record_id in ids:
+        instance = model.get_by_id(record_id)
+        if change.action in ("insert", "bulk_insert", "restore"):
+            delete(instance, note=f"undo {seq}")
+        elif change.action == "delete":
+            restore(instance)
+        elif change.action == "update":
+            for name, (old, new) in data.items():
+                if to_json_value(field_value(instance, name)) != new:
+                    raise RuleViolation(
+                        name,
+                        _("This field was changed again since; correct it instead of undoing."),
+                    )
+            update(instance, **{name: _python_value(model, name, old) for name, (old, _new) in data.items()})
+    last = Change.select().order_by(Change.seq.desc()).get()
+    last.undoes = seq
+    last.save(only=[Change.undoes])
+    return last
+
+
+def live(query_model: type[Record]):
+    """Condition for records that are not deleted."""
+    return query_model.deleted_at.is_null()
+
+
+def ids_of(records: Iterable[Record]) -> list[uuid.UUID]:
+    return [record.id for record in records]

@@ -1,0 +1,1 @@
+"""Storage: the tables, the connection and the schema migrations. Knows nothing of Qt."""

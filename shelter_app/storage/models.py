@@ -1,0 +1,289 @@
+"""The tables of an evacuation operation.
+
+Every synced record has a random UUID key, who and when it was created and last changed,
+and a tombstone instead of a hard delete, so that laptops can later merge their copies.
+Nothing here is SQLite-only: the same models serve the PostgreSQL hub. Rules live in
+``shelter_app.services``; these classes only say what is stored.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+    UUIDField,
+)
+
+database = DatabaseProxy()
+
+
+def utc_now() -> datetime.datetime:
+    """Naive UTC, the same on every laptop whatever its time zone."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Record(BaseModel):
+    """A synced record: UUID key, audit stamps, soft delete."""
+
+    id = UUIDField(primary_key=True, default=uuid.uuid4)
+    created_at = DateTimeField(default=utc_now)
+    created_by = CharField(max_length=100, default="")
+    updated_at = DateTimeField(default=utc_now)
+    updated_by = CharField(max_length=100, default="")
+    deleted_at = DateTimeField(null=True)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+# --- events and sites -------------------------------------------------------------------
+
+
+class Event(Record):
+    name = CharField(max_length=200)
+    kind = CharField(max_length=30)  # domain.choices.EVENT_KINDS
+    started_on = DateField()
+    ended_on = DateField(null=True)
+    region_code = CharField(max_length=13, default="")  # regency or district, dotted
+    notes = TextField(default="")
+
+
+class Site(Record):
+    event = ForeignKeyField(Event, backref="sites")
+    name = CharField(max_length=200, index=True)
+    kind = CharField(max_length=30)  # domain.choices.SITE_KINDS
+    village_code = CharField(max_length=13, default="")
+    address = TextField(default="")
+    latitude = FloatField(null=True)
+    longitude = FloatField(null=True)
+    capacity_day = IntegerField(default=0)
+    capacity_night = IntegerField(default=0)
+    covered_area_m2 = FloatField(default=0)
+    status = CharField(max_length=10, default="open")  # open / closed
+    opened_on = DateField()
+    closed_on = DateField(null=True)
+    contact_name = CharField(max_length=200, default="")
+    contact_phone = CharField(max_length=30, default="")
+    notes = TextField(default="")
+
+
+class Installation(Record):
+    """Pallet floors, water installations, toilets, taps, generators, kitchens, tents."""
+
+    site = ForeignKeyField(Site, backref="installations")
+    kind = CharField(max_length=20)  # domain.choices.INSTALLATION_KINDS
+    name = CharField(max_length=200, default="")
+    subkind = CharField(max_length=30, default="")  # e.g. water: tank / purifier / well
+    quantity = IntegerField(default=1)  # pallets, taps, tents, generators...
+    floor_area_m2 = FloatField(default=0)  # pallets and tents: covered floor
+    litres_per_day = FloatField(default=0)  # clean-water installations
+    toilets_female = IntegerField(default=0)
+    toilets_male = IntegerField(default=0)
+    toilets_accessible = IntegerField(default=0)
+    power_kw = FloatField(default=0)  # generators
+    state = CharField(max_length=10, default="planned")  # planned/working/broken/removed
+    state_since = DateField()
+    notes = TextField(default="")
+
+
+class InstallationState(Record):
+    """One change of an installation's state; the history is never overwritten."""
+
+    installation = ForeignKeyField(Installation, backref="state_changes")
+    state = CharField(max_length=10)
+    changed_on = DateField()
+    note = TextField(default="")
+
+
+# --- the roster -------------------------------------------------------------------------
+
+
+class Household(Record):
+    kk = CharField(max_length=16, null=True, index=True)
+    origin_village_code = CharField(max_length=13, default="")
+    address = TextField(default="")
+    notes = TextField(default="")
+
+
+class Person(Record):
+    household = ForeignKeyField(Household, backref="members")
+    nik = CharField(max_length=16, null=True, index=True)
+    name = CharField(max_length=200)
+    # Lower-cased, single-spaced name: prefix search runs as an index range scan.
+    name_key = CharField(max_length=200, index=True)
+    sex = CharField(max_length=1)  # L (laki-laki) / P (perempuan)
+    birth_date = DateField()
+    birth_date_estimated = BooleanField(default=False)
+    relationship = CharField(max_length=20, default="other")  # domain.choices.RELATIONSHIPS
+    pregnant = BooleanField(default=False)
+    lactating = BooleanField(default=False)
+    disability = BooleanField(default=False)
+    disability_note = CharField(max_length=200, default="")
+    chronic_illness = BooleanField(default=False)
+    unaccompanied_child = BooleanField(default=False)
+    phone = CharField(max_length=30, default="")
+    notes = TextField(default="")
+
+
+class Stay(Record):
+    """A person's time at one site. A transfer closes one stay and opens the next."""
+
+    person = ForeignKeyField(Person, backref="stays")
+    site = ForeignKeyField(Site, backref="stays")
+    arrived_on = DateField()
+    left_on = DateField(null=True)
+    leave_reason = CharField(max_length=20, null=True)  # domain.choices.LEAVE_REASONS
+    leave_note = TextField(default="")
+    came_from = ForeignKeyField(Site, null=True, backref="transfers_out")
+
+    class Meta:
+        indexes = ((("site", "arrived_on"), False), (("site", "left_on"), False))
+
+
+# --- the social stockpile ---------------------------------------------------------------
+
+
+class StockItem(Record):
+    name = CharField(max_length=200, index=True)
+    category = CharField(max_length=20)  # domain.choices.STOCK_CATEGORIES
+    unit = CharField(max_length=20)
+    has_expiry = BooleanField(default=False)
+    # Which minimum standard the item meets ("rice"); empty for the others.
+    standard = CharField(max_length=20, default="")
+    # What one person uses a day, for days of supply (rice: 0.4 kg); 0 = not consumed daily.
+    per_person_per_day = DecimalField(max_digits=12, decimal_places=4, default=0)
+    low_stock_level = DecimalField(max_digits=14, decimal_places=3, default=0)
+    notes = TextField(default="")
+
+
+class StockLot(Record):
+    item = ForeignKeyField(StockItem, backref="lots")
+    code = CharField(max_length=60, default="")
+    year = IntegerField(null=True)
+    expires_on = DateField(null=True)
+    source = CharField(max_length=20, default="")  # donated / procured / government
+
+
+class StockMovement(Record):
+    """One movement of stock at a site. ``delta`` is signed: on hand is their sum."""
+
+    site = ForeignKeyField(Site, backref="stock_movements")
+    item = ForeignKeyField(StockItem, backref="movements")
+    lot = ForeignKeyField(StockLot, null=True, backref="movements")
+    kind = CharField(max_length=20)  # domain.choices.MOVEMENT_KINDS
+    delta = DecimalField(max_digits=14, decimal_places=3)
+    moved_on = DateField()
+    household = ForeignKeyField(Household, null=True, backref="distributions")
+    other_site = ForeignKeyField(Site, null=True, backref="stock_transfers_in")
+    transfer_id = UUIDField(null=True)  # both legs of one transfer
+    reason = CharField(max_length=20, default="")  # adjustments: domain.choices.ADJUST_REASONS
+    reference = CharField(max_length=200, default="")  # delivery note, donor...
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("site", "item", "moved_on"), False),)
+
+
+# --- activities -------------------------------------------------------------------------
+
+
+class Activity(Record):
+    site = ForeignKeyField(Site, backref="activities")
+    kind = CharField(max_length=30)  # domain.choices.ACTIVITY_KINDS
+    title = CharField(max_length=200)
+    held_on = DateField()
+    ends_on = DateField(null=True)
+    facilitator = CharField(max_length=200, default="")
+    outcome = TextField(default="")
+
+
+class ActivityParticipant(Record):
+    activity = ForeignKeyField(Activity, backref="participants")
+    person = ForeignKeyField(Person, backref="activities")
+
+
+# --- local tables (not synced) ----------------------------------------------------------
+
+
+class Change(BaseModel):
+    """The history of every change to a record: who, when, which fields, old and new."""
+
+    seq = AutoField()
+    table = CharField(max_length=60)
+    row_id = CharField(max_length=32, index=True)
+    action = CharField(max_length=12)  # insert / update / delete / restore / bulk_insert
+    # JSON: {"field": [old, new]} for update, the row for insert; ids for bulk_insert.
+    data = TextField(default="{}")
+    at = DateTimeField(default=utc_now)
+    by = CharField(max_length=100, default="")
+    undoes = IntegerField(null=True)  # seq of the change this one undid
+
+
+class Setting(BaseModel):
+    """Settings that belong to the operation's data (standards profile, age bands)."""
+
+    key = CharField(max_length=100, primary_key=True)
+    value = TextField()
+
+
+class Presence(BaseModel):
+    """Derived from stays and persons, one row per stay, with the person's facts as small
+    integers, so that the figures of every site on any day are one index scan. Rebuilt from
+    the records at any time (``services.presence``); never edited by hand, never synced."""
+
+    stay_id = UUIDField(primary_key=True)
+    person_id = UUIDField(index=True)
+    site_id = UUIDField()
+    household_id = UUIDField()
+    arrived = IntegerField()  # date.toordinal()
+    left = IntegerField(null=True)
+    leave_reason = CharField(max_length=20, null=True)
+    came_from = UUIDField(null=True)
+    female = IntegerField()  # 1 = perempuan
+    birth = IntegerField()  # date.toordinal()
+    flags = IntegerField()  # services.presence.FLAG_*
+
+    class Meta:
+        indexes = (
+            (("site_id", "arrived", "left", "female", "birth", "flags"), False),
+            (("site_id", "household_id", "arrived", "left", "flags"), False),
+            (("site_id", "left"), False),
+        )
+
+
+SYNCED_MODELS = [
+    Event,
+    Site,
+    Installation,
+    InstallationState,
+    Household,
+    Person,
+    Stay,
+    StockItem,
+    StockLot,
+    StockMovement,
+    Activity,
+    ActivityParticipant,
+]
+LOCAL_MODELS = [Change, Setting, Presence]
+ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS

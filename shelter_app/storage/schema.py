@@ -1,0 +1,70 @@
+"""Creating and upgrading the schema with peewee's migration runner.
+
+Before any migration touches an existing database its file is copied; a database written
+by a newer version of the app (it has migrations this version does not know) is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
+from playhouse.migrations import Runner
+
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import _
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+HISTORY_TABLE = "schema_migration"
+
+
+class NewerDatabaseError(RuleViolation):
+    def __init__(self, unknown: list[str]):
+        super().__init__(
+            "database",
+            _(
+                "This database was written by a newer version of Posko (it has changes "
+                "{names} that this version does not know). Install the newer version to "
+                "open it; nothing was changed.",
+                names=", ".join(unknown),
+            ),
+        )
+        self.unknown = unknown
+
+
+def runner(db: Database) -> Runner:
+    return Runner(db, directory=str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
+
+
+def known_migrations() -> list[str]:
+    return sorted(path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
+def copy_sqlite_file(db: SqliteDatabase, destination: Path) -> Path:
+    """Copy a live SQLite database with the online backup API (safe under WAL)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    target = sqlite3.connect(str(destination))
+    try:
+        db.connection().backup(target)
+    finally:
+        target.close()
+    return destination
+
+
+def upgrade(db: Database) -> list[str]:
+    """Apply pending migrations; returns their names. Copies the file first when it holds data."""
+    run = runner(db)
+    status = run.status()
+    unknown = [m.name for m in status if m.path is None]
+    if unknown:
+        raise NewerDatabaseError(unknown)
+    pending = [m.name for m in status if m.applied is None]
+    if not pending:
+        return []
+    if isinstance(db, SqliteDatabase) and db.database != ":memory:" and db.get_tables():
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = Path(db.database)
+        copy_sqlite_file(db, path.with_name(f"{path.stem}.before-{pending[0]}-{stamp}{path.suffix}"))
+    return run.up()

@@ -1,0 +1,17 @@
+"""Open an operation's database ready for use: connected, bound, schema up to date."""
+
+from __future__ import annotations
+
+from peewee import Database
+
+from shelter_app.storage.database import bind, make_database, resolve_target
+from shelter_app.storage.schema import upgrade
+
+
+def open_database(target: str | None = None) -> Database:
+    """Open (creating if needed) the database at a path or URL and bring its schema up to date."""
+    db = make_database(resolve_target(target))
+    db.connect(reuse_if_open=True)
+    bind(db)
+    upgrade(db)
+    return db
