@@ -1,4 +1,35 @@
+import datetime
 import os
+
+import pytest
 
 # Qt never needs a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from shelter_app.i18n import set_language  # noqa: E402
+from shelter_app.services import records  # noqa: E402
+from shelter_app.storage.session import open_database  # noqa: E402
+
+D = datetime.date
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A fresh operation database for each test, with an operator recorded on changes."""
+    set_language("id")
+    database = open_database(str(tmp_path / "posko.db"))
+    records.set_operator("Relawan Uji")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def operation(db):
+    """One event with two open sites, as a coordinator would set it up on the first day."""
+    from shelter_app.services import sites
+
+    event = sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21), region_code="32.03")
+    tent = sites.create_site(event.id, "Posko Lapangan Gasol", "tent_camp", D(2022, 11, 21),
+                             capacity_night=4, covered_area_m2=20, village_code="32.03.11.2002")
+    school = sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=100)
+    return event, tent, school

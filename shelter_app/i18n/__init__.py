@@ -60,11 +60,21 @@ class Msg:
 
     def text(self, lang: str | None = None) -> str:
         template = translate(self.msgid, lang)
-        params = {k: (v.text(lang) if isinstance(v, Msg) else v) for k, v in self.params.items()}
+        params = {k: (v.text(lang) if hasattr(v, "text") else v) for k, v in self.params.items()}
         return template.format(**params) if params else template
 
     def __str__(self) -> str:
         return self.text()
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A list of codes with translatable labels, rendered as "code (label), ..." on demand."""
+
+    items: tuple[tuple[str, str], ...]
+
+    def text(self, lang: str | None = None) -> str:
+        return ", ".join(f"{code} ({translate(label, lang)})" for code, label in self.items)
 
 
 def _(msgid: str, **params) -> Msg:

@@ -15,7 +15,7 @@ import uuid
 from contextlib import contextmanager
 from typing import Iterable, TypeVar
 
-from peewee import ForeignKeyField
+from peewee import ForeignKeyField, UUIDField
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
@@ -98,21 +98,52 @@ def create(model: type[R], **fields) -> R:
     return instance
 
 
-def bulk_create(model: type[R], rows: list[dict], batch_size: int = 500) -> list[uuid.UUID]:
-    """Insert many new records at once (demo, import). Logged as one history entry holding
-    their ids: the rows themselves are the record of what was inserted."""
-    if not rows:
-        return []
+def _converter(field):
+    """How a Python value becomes a database value; None where the driver takes it as is."""
+    target = field.rel_field if isinstance(field, ForeignKeyField) else field
+    return target.db_value if isinstance(target, UUIDField) else None
+
+
+def bulk_create(model: type[R], rows: Iterable[dict], batch_size: int = 5000) -> list[uuid.UUID]:
+    """Insert many new records at once (demo, import) through the driver's executemany.
+
+    Each row is a dict of field names; missing fields take their defaults. Logged as one
+    history entry holding the ids: the rows themselves are the record of what was inserted.
+    """
     now = utc_now()
     who = operator()
-    ids = []
+    fields = model._meta.sorted_fields
+    stamps = {"created_at": now, "updated_at": now, "created_by": who, "updated_by": who}
+    defaults = {}
+    for field in fields:
+        if field.name in stamps:
+            defaults[field.name] = stamps[field.name]
+        elif not callable(field.default):
+            defaults[field.name] = field.default
+    converters = [(field.name, _converter(field)) for field in fields]
+    sql, _params = model.insert({field: None for field in fields}).sql()
+    ids: list[uuid.UUID] = []
+    batch: list[tuple] = []
+
+    def flush():
+        if batch:
+            database.cursor().executemany(sql, batch)
+            batch.clear()
+
     for row in rows:
-        row.setdefault("id", uuid.uuid4())
-        row.update(created_at=now, updated_at=now, created_by=who, updated_by=who)
+        if "id" not in row:
+            row["id"] = uuid.uuid4()
         ids.append(row["id"])
-    for start in range(0, len(rows), batch_size):
-        model.insert_many(rows[start : start + batch_size]).execute()
-    _log(model._meta.table_name, ids[0], "bulk_insert", {"ids": [i.hex for i in ids]})
+        values = []
+        for name, convert in converters:
+            value = row[name] if name in row else defaults.get(name)
+            values.append(convert(value) if convert and value is not None else value)
+        batch.append(tuple(values))
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    if ids:
+        _log(model._meta.table_name, ids[0], "bulk_insert", {"ids": [i.hex for i in ids]})
     return ids
 
 

@@ -96,11 +96,11 @@ class Installation(Record):
     subkind = CharField(max_length=30, default="")  # e.g. water: tank / purifier / well
     quantity = IntegerField(default=1)  # pallets, taps, tents, generators...
     floor_area_m2 = FloatField(default=0)  # pallets and tents: covered floor
-    litres_per_day = FloatField(default=0)  # clean-water installations
+    litres_per_day = FloatField(default=0)  # clean-water installations, all units together
     toilets_female = IntegerField(default=0)
     toilets_male = IntegerField(default=0)
     toilets_accessible = IntegerField(default=0)
-    power_kw = FloatField(default=0)  # generators
+    power_kw = FloatField(default=0)  # generators, all units together
     state = CharField(max_length=10, default="planned")  # planned/working/broken/removed
     state_since = DateField()
     notes = TextField(default="")
@@ -267,7 +267,8 @@ class Presence(BaseModel):
         indexes = (
             (("site_id", "arrived", "left", "female", "birth", "flags"), False),
             (("site_id", "household_id", "arrived", "left", "flags"), False),
-            (("site_id", "left"), False),
+            (("arrived", "site_id"), False),
+            (("left", "site_id"), False),
         )
 
 

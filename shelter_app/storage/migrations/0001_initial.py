@@ -202,7 +202,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'presence'
-            indexes = ((('site_id', 'arrived', 'left', 'female', 'birth', 'flags'), False), (('site_id', 'household_id', 'arrived', 'left', 'flags'), False), (('site_id', 'left'), False))
+            indexes = ((('site_id', 'arrived', 'left', 'female', 'birth', 'flags'), False), (('site_id', 'household_id', 'arrived', 'left', 'flags'), False), (('arrived', 'site_id'), False), (('left', 'site_id'), False))
     db.create_tables([Presence])
 
     class Setting(Model):

@@ -1,0 +1,125 @@
+"""What each ``shelter-app`` command does; argument parsing lives in ``main``."""
+
+from __future__ import annotations
+
+import datetime
+import getpass
+import json
+import os
+import sys
+
+from shelter_app import APP_NAME
+from shelter_app.cli import tables
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import _, tr
+from shelter_app.logs import log_path
+from shelter_app.services import records, sites, stats as stats_service
+from shelter_app.storage.database import resolve_target
+from shelter_app.storage.session import open_database
+
+
+def log_file():
+    return log_path()
+
+
+def _open(args):
+    target = resolve_target(args.db)
+    db = open_database(target)
+    name = args.operator or os.environ.get("SHELTER_APP_OPERATOR") or _login()
+    records.set_operator(name)
+    return db, target
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers and services
+        return "posko"
+
+
+def _day(text: str | None) -> datetime.date:
+    if not text:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise RuleViolation("date", _("\"{value}\" is not a date; write it as YYYY-MM-DD.", value=text)) from None
+
+
+def start(args) -> int:
+    """No command: open the operation's database and say what to do next."""
+    db, target = _open(args)
+    print(tr("{app} is ready. Database: {path}", app=APP_NAME, path=target))
+    _print_counts()
+    print(tr("Next: 'shelter-app demo' builds a demo operation; 'shelter-app stats --date YYYY-MM-DD' prints the figures of a day; 'shelter-app --help' lists every command."))
+    db.close()
+    return 0
+
+
+def info(args) -> int:
+    db, target = _open(args)
+    print(tr("Database: {path}", path=target))
+    _print_counts()
+    db.close()
+    return 0
+
+
+def _print_counts() -> None:
+    from shelter_app.storage.models import Event, Household, Person, Site
+
+    for label, model in ((_("Events"), Event), (_("Sites"), Site), (_("Households"), Household), (_("Persons"), Person)):
+        print(f"  {label.text()}: {model.select().where(model.deleted_at.is_null()).count()}")
+
+
+def demo(args) -> int:
+    from shelter_app.demo.generator import build_demo
+
+    db, target = _open(args)
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent != last[0] and sys.stderr.isatty():
+            last[0] = percent
+            print(f"\r{tr('Building the demo operation')}: {percent}%", end="", file=sys.stderr, flush=True)
+
+    summary = build_demo(persons=args.persons, seed=args.seed, progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(tr("Demo operation built in {path}: {sites} sites, {households} households, {persons} persons.",
+             path=target, sites=summary.sites, households=summary.households, persons=summary.persons))
+    db.close()
+    return 0
+
+
+def stats(args) -> int:
+    db, _target = _open(args)
+    day = _day(args.date)
+    site = sites.find_site(args.site) if args.site else None
+    figures = stats_service.figures(day, site.id if site else None)
+    if args.json:
+        json.dump(figures, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(tables.stats_table(figures))
+    db.close()
+    return 0
+
+
+def history(args) -> int:
+    from shelter_app.storage.models import Change
+
+    db, _target = _open(args)
+    rows = Change.select().order_by(Change.seq.desc()).limit(args.limit)
+    for change in rows:
+        print(f"{change.seq:>6}  {change.at:%Y-%m-%d %H:%M}  {change.by or '-':<16} {change.action:<11} {change.table} {change.row_id}")
+    db.close()
+    return 0
+
+
+def undo(args) -> int:
+    db, _target = _open(args)
+    change = records.undo(args.change)
+    print(tr("Change {seq} undone (as change {new}).", seq=args.change, new=change.seq))
+    db.close()
+    return 0

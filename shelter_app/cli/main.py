@@ -1,0 +1,111 @@
+"""The ``shelter-app`` command: start the app, build a demo, print figures.
+
+Messages follow ``--lang`` (or $SHELTER_APP_LANG), Bahasa Indonesia by default. A broken rule
+prints its message and exits with status 2; an unexpected error is logged without personal
+data and exits with status 1, never with a traceback on the user's screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from shelter_app import APP_NAME, __version__
+from shelter_app.cli import commands
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import LANGUAGES, set_language, tr
+from shelter_app.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+# argparse's own words ("usage:", "show this help message and exit") come from gettext's
+# "argparse" domain, which has no Indonesian catalogue installed: route them through ours.
+argparse._ = tr  # type: ignore[attr-defined]
+argparse.ngettext = lambda singular, plural, n: tr(singular if n == 1 else plural)  # type: ignore[attr-defined]
+
+
+def common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH",
+        help=tr("database file or postgresql:// URL (default: $SHELTER_APP_DB, else the user's data folder)"),
+    )
+    common.add_argument("--lang", choices=LANGUAGES, help=tr("language of messages: id (default) or en"))
+    common.add_argument("--operator", help=tr("name recorded on every change (default: $SHELTER_APP_OPERATOR or your login)"))
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="shelter-app", parents=[common],
+        description=tr("{app}: evacuation shelter management that works offline.", app=APP_NAME),
+    )
+    parser.add_argument("--version", action="version", version=f"shelter-app {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=tr("command"))
+
+    demo = sub.add_parser("demo", parents=[common], help=tr("build a demo operation (Cianjur earthquake, 2022)"),
+                          description=tr("Build a believable demo operation modelled on the Cianjur earthquake of 21 November 2022."))
+    demo.add_argument("--persons", type=int, default=3000, help=tr("number of evacuees (default 3000)"))
+    demo.add_argument("--seed", type=int, default=7, help=tr("random seed: the same seed gives the same operation"))
+    demo.set_defaults(run=commands.demo)
+
+    stats = sub.add_parser("stats", parents=[common], help=tr("figures of every site on a day"),
+                           description=tr("Population, households, vulnerable groups, arrivals, departures and needs of every site on a day."))
+    stats.add_argument("--date", help=tr("the day, YYYY-MM-DD (default today)"))
+    stats.add_argument("--site", help=tr("only this site (its name)"))
+    stats.add_argument("--json", action="store_true", help=tr("print one JSON object"))
+    stats.set_defaults(run=commands.stats)
+
+    info = sub.add_parser("info", parents=[common], help=tr("where the database is and what it holds"),
+                          description=tr("Show where the database is and what it holds."))
+    info.set_defaults(run=commands.info)
+
+    history = sub.add_parser("history", parents=[common], help=tr("the latest changes, who made them and when"),
+                             description=tr("List the latest changes to the records, who made them and when."))
+    history.add_argument("--limit", type=int, default=20, help=tr("how many changes (default 20)"))
+    history.set_defaults(run=commands.history)
+
+    undo = sub.add_parser("undo", parents=[common], help=tr("undo one change by its number"),
+                          description=tr("Undo one change by its number (see 'history'); the history keeps both."))
+    undo.add_argument("change", type=int, help=tr("the change number"))
+    undo.set_defaults(run=commands.undo)
+    return parser
+
+
+def _language_from(argv: list[str]) -> str:
+    """The language is needed before argparse builds its (translated) help texts."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("SHELTER_APP_LANG", "id")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language_from(argv)
+    set_language(lang if lang in LANGUAGES else "id")
+    args = build_parser().parse_args(argv)
+    setup_logging()
+    run = getattr(args, "run", commands.start)
+    try:
+        return run(args) or 0
+    except RuleViolation as error:
+        print(tr("Error ({field}): {message}", field=error.field, message=error.text()), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(tr("Stopped."), file=sys.stderr)
+        return 130
+    except Exception:  # the user sees a short message, the log keeps the details
+        log.exception("unexpected error in command %s", args.command)
+        print(tr("Something went wrong; details are in the log file {path}.", path=str(commands.log_file())), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

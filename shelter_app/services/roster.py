@@ -1,0 +1,297 @@
+"""Households and persons: registration, correction, duplicate detection, search."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from shelter_app.domain import choices, identity, regions
+from shelter_app.domain.errors import Notice, RuleViolation
+from shelter_app.i18n import _
+from shelter_app.services import checks, presence, records
+from shelter_app.services.records import atomic
+from shelter_app.storage.models import Household, Person
+
+BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
+PERSON_TEXT = {
+    "name": ("Name", True, 200),
+    "disability_note": ("Disability details", False, 200),
+    "notes": ("Notes", False, 5000),
+}
+
+
+class ProbableDuplicate(RuleViolation):
+    """The person looks like one already on the roster; saving needs the user's confirmation."""
+
+    def __init__(self, candidates: list[Person]):
+        names = "; ".join(f"{p.name} ({p.birth_date.isoformat()})" for p in candidates[:5])
+        super().__init__(
+            "name",
+            _("This person may already be on the roster: {names}. Check, then confirm to save anyway.",
+              names=names),
+        )
+        self.candidates = candidates
+
+
+def name_key(name: str) -> str:
+    """The form names are searched and compared in: lower case, single spaces."""
+    return " ".join(name.lower().split())
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def estimated_birth_date(age_years: int, day: datetime.date) -> datetime.date:
+    """A birth date half a year before the birthday that gives ``age_years`` on ``day``."""
+    try:
+        anniversary = day.replace(year=day.year - age_years)
+    except ValueError:  # 29 February
+        anniversary = day.replace(year=day.year - age_years, day=28)
+    return anniversary - datetime.timedelta(days=182)
+
+
+def normalise_phone(field: str, value: str) -> str:
+    cleaned = re.sub(r"[\s.\-()]", "", value or "")
+    if not cleaned:
+        return ""
+    if not re.fullmatch(r"\+?\d{8,15}", cleaned):
+        raise RuleViolation(
+            field, _("Phone number \"{value}\" is not valid: use 8 to 15 digits, e.g. 081234567890.", value=value)
+        )
+    return cleaned
+
+
+# --- households -------------------------------------------------------------------------
+
+
+def _household_fields(data: dict, current: Household | None = None) -> dict:
+    out = {}
+    if "kk" in data:
+        kk = data["kk"]
+        out["kk"] = identity.parse_kk(kk) if kk not in (None, "") and identity.normalize_number(kk) else None
+        if out["kk"]:
+            clash = Household.select().where(Household.kk == out["kk"], records.live(Household))
+            if current is not None:
+                clash = clash.where(Household.id != current.id)
+            if clash.exists():
+                raise RuleViolation(
+                    "kk", _("A household with KK {kk} is already registered; open it and add the members there.", kk=out["kk"])
+                )
+    if "origin_village_code" in data:
+        code = (data["origin_village_code"] or "").strip()
+        if code and not regions.village(code):
+            raise RuleViolation(
+                "origin_village_code",
+                _("Village code {code} is not in the official list; pick the village from the list.", code=code),
+            )
+        out["origin_village_code"] = code
+    if "address" in data:
+        out["address"] = checks.text("address", data["address"], "Address", required=False, max_length=1000)
+    if "notes" in data:
+        out["notes"] = checks.text("notes", data["notes"], "Notes", required=False, max_length=5000)
+    return out
+
+
+@atomic
+def register_household(kk: str | None = None, origin_village_code: str = "", address: str = "", notes: str = "") -> Household:
+    fields = _household_fields(dict(kk=kk, origin_village_code=origin_village_code, address=address, notes=notes))
+    return records.create(Household, **fields)
+
+
+@atomic
+def update_household(household_id, **changes) -> Household:
+    household = records.get(Household, household_id, "household")
+    return records.update(household, **_household_fields(changes, household))
+
+
+def members(household_id) -> list[Person]:
+    return list(
+        Person.select().where(Person.household == household_id, records.live(Person)).order_by(Person.birth_date)
+    )
+
+
+def head_of(household_id) -> Person | None:
+    return next((p for p in members(household_id) if p.relationship == "head"), None)
+
+
+# --- persons ----------------------------------------------------------------------------
+
+
+@dataclass
+class Saved:
+    """A saved person and what the user should still look at."""
+
+    person: Person
+    notices: list[Notice]
+
+
+def _person_fields(data: dict, household: Household, current: Person | None, today: datetime.date) -> tuple[dict, list[Notice]]:
+    """Validate a complete set of person fields (current values merged with the changes)."""
+    notices: list[Notice] = []
+    out: dict = {}
+    for name, (label, required, length) in PERSON_TEXT.items():
+        out[name] = checks.text(name, data.get(name), label, required=required, max_length=length)
+    out["name_key"] = name_key(out["name"])
+    out["sex"] = checks.choice("sex", data.get("sex"), choices.SEXES, "Sex")
+    out["relationship"] = checks.choice(
+        "relationship", data.get("relationship") or "other", choices.RELATIONSHIPS, "Relationship to the head"
+    )
+    estimated = bool(data.get("birth_date_estimated"))
+    birth = data.get("birth_date")
+    age = data.get("age_years")
+    if birth not in (None, ""):
+        birth = checks.date("birth_date", birth, "Birth date")
+    elif age not in (None, ""):
+        years = checks.number("age_years", age, "Age", integer=True)
+        if years > 120:
+            raise RuleViolation("age_years", _("Age {age} is not plausible; enter the age in years.", age=years))
+        birth, estimated = estimated_birth_date(years, today), True
+    else:
+        birth = None
+    nik = data.get("nik")
+    out["nik"] = None
+    if nik not in (None, "") and identity.normalize_number(str(nik)):
+        info, nik_notices = identity.check_nik(
+            str(nik), birth_date=birth, sex=out["sex"], birth_date_estimated=estimated, today=today
+        )
+        out["nik"] = info.nik
+        notices += nik_notices
+        if birth is None:
+            birth, estimated = info.birth_date, False
+    if birth is None:
+        raise RuleViolation(
+            "birth_date", _("Enter the birth date, or the age in years when the birth date is unknown.")
+        )
+    out["birth_date"], out["birth_date_estimated"] = birth, estimated
+    for fact in BOOLEAN_FACTS:
+        out[fact] = bool(data.get(fact))
+    years = age_on(birth, today)
+    if (out["pregnant"] or out["lactating"]) and out["sex"] != "P":
+        field = "pregnant" if out["pregnant"] else "lactating"
+        raise RuleViolation(field, _("Only a woman can be recorded as pregnant or breast-feeding; check the sex."))
+    if (out["pregnant"] or out["lactating"]) and years < 10:
+        field = "pregnant" if out["pregnant"] else "lactating"
+        raise RuleViolation(field, _("A girl of {age} cannot be recorded as pregnant or breast-feeding; check the birth date.", age=years))
+    if out["unaccompanied_child"] and years >= 18:
+        raise RuleViolation(
+            "unaccompanied_child", _("Only a child under 18 can be unaccompanied or separated; this person is {age}.", age=years)
+        )
+    out["phone"] = normalise_phone("phone", data.get("phone") or "")
+
+    if out["nik"]:
+        same = Person.select().where(Person.nik == out["nik"], records.live(Person))
+        if current is not None:
+            same = same.where(Person.id != current.id)
+        other = same.first()
+        if other:
+            raise RuleViolation(
+                "nik", _("NIK {nik} is already registered for {name}; open that person instead.", nik=out["nik"], name=other.name)
+            )
+    if out["relationship"] == "head":
+        heads = Person.select().where(
+            Person.household == household.id, Person.relationship == "head", records.live(Person)
+        )
+        if current is not None:
+            heads = heads.where(Person.id != current.id)
+        other = heads.first()
+        if other:
+            raise RuleViolation(
+                "relationship",
+                _("This household already has a head ({name}); choose another relationship.", name=other.name),
+            )
+    return out, notices
+
+
+def probable_duplicates(name: str, birth_date: datetime.date | None, kk: str | None, exclude=None) -> list[Person]:
+    """Persons with the same name and birth date, or the same name in a household with the same KK."""
+    key = name_key(name or "")
+    if not key:
+        return []
+    query = Person.select().join(Household).where(Person.name_key == key, records.live(Person))
+    conditions = []
+    if birth_date:
+        conditions.append(Person.birth_date == birth_date)
+    if kk:
+        conditions.append(Household.kk == kk)
+    if not conditions:
+        return []
+    condition = conditions[0] if len(conditions) == 1 else (conditions[0] | conditions[1])
+    query = query.where(condition)
+    if exclude is not None:
+        query = query.where(Person.id != exclude)
+    return list(query.limit(20))
+
+
+@atomic
+def add_person(household_id, confirmed: bool = False, today: datetime.date | None = None, **data) -> Saved:
+    """Register a member of a household. ``age_years`` may stand in for an unknown birth date.
+
+    A probable duplicate raises ``ProbableDuplicate`` unless ``confirmed``; other warnings
+    (a NIK whose birth date differs from an estimated one) come back with the saved person.
+    """
+    household = records.get(Household, household_id, "household")
+    fields, notices = _person_fields(data, household, None, today or checks.today())
+    if not confirmed:
+        candidates = probable_duplicates(fields["name"], fields["birth_date"], household.kk)
+        if candidates:
+            raise ProbableDuplicate(candidates)
+    person = records.create(Person, household=household, **fields)
+    presence.refresh_households([household.id]) if fields["relationship"] == "head" else None
+    return Saved(person, notices)
+
+
+@atomic
+def update_person(person_id, confirmed: bool = True, today: datetime.date | None = None, **changes) -> Saved:
+    """Correct a person's details; the history keeps the old values."""
+    person = records.get(Person, person_id, "person")
+    household = person.household
+    if "household" in changes:
+        household = records.get(Household, changes.pop("household"), "household")
+    current = {name: getattr(person, name) for name in ("nik", "birth_date_estimated", "relationship", "sex", "phone", *PERSON_TEXT, *BOOLEAN_FACTS)}
+    current["birth_date"] = person.birth_date
+    if "age_years" in changes and "birth_date" not in changes:
+        current["birth_date"] = None
+    current.update(changes)
+    fields, notices = _person_fields(current, household, person, today or checks.today())
+    if not confirmed:
+        candidates = probable_duplicates(fields["name"], fields["birth_date"], household.kk, exclude=person.id)
+        if candidates:
+            raise ProbableDuplicate(candidates)
+    old_household = person.household_id
+    records.update(person, household=household, **fields)
+    presence.refresh_households({old_household, household.id})
+    return Saved(person, notices)
+
+
+@atomic
+def delete_person(person_id, note: str = "") -> Person:
+    person = records.get(Person, person_id, "person")
+    records.delete(person, note)
+    presence.refresh_households([person.household_id])
+    return person
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def _prefix_range(field, prefix: str):
+    """``field`` starts with ``prefix``, as an index range that every database can use."""
+    return (field >= prefix) & (field < prefix + "\uffff")
+
+
+def search(text: str, limit: int = 50) -> list[Person]:
+    """Persons whose name starts with the text, or whose NIK or KK starts with its digits."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return []
+    digits = identity.normalize_number(cleaned)
+    base = Person.select().where(records.live(Person))
+    if digits.isdigit():
+        by_nik = list(base.where(_prefix_range(Person.nik, digits)).order_by(Person.nik).limit(limit))
+        households = Household.select(Household.id).where(_prefix_range(Household.kk, digits), records.live(Household))
+        by_kk = list(base.where(Person.household.in_(households)).order_by(Person.name_key).limit(limit))
+        seen = {p.id for p in by_nik}
+        return (by_nik + [p for p in by_kk if p.id not in seen])[:limit]
+    return list(base.where(_prefix_range(Person.name_key, name_key(cleaned))).order_by(Person.name_key).limit(limit))

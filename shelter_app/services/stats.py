@@ -1,0 +1,248 @@
+"""The figures of every site on a day: population, households, vulnerable groups, arrivals
+and departures, and needs and gaps against the standards profile.
+
+These are the numbers the window, the reports and the sync checks rely on. Populations are
+computed from stays (through the presence index), never typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from peewee import Case, fn
+
+from shelter_app.domain.standards import AgeBand, Profile, status_of, supply_status
+from shelter_app.services import installations, presence, records, settings, stock
+from shelter_app.services.sites import is_open_on
+from shelter_app.storage.models import Presence, Site, StockItem
+
+VULNERABLE_FLAGS = (
+    ("pregnant", presence.FLAG_PREGNANT),
+    ("lactating", presence.FLAG_LACTATING),
+    ("disability", presence.FLAG_DISABILITY),
+    ("chronic_illness", presence.FLAG_CHRONIC),
+    ("unaccompanied_child", presence.FLAG_UNACCOMPANIED),
+)
+COUNT_KEYS = ("persons", "households", "male", "female", "arrivals", "departures", "transfers_in", "transfers_out")
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def band_case(day: datetime.date, bands: tuple[AgeBand, ...]):
+    """SQL CASE giving the age band of a birth ordinal on ``day``: age < max <=> born after day - max years."""
+    ordered = sorted(bands, key=lambda band: band.min_years)
+    whens = [
+        (Presence.birth > years_before(day, band.max_years).toordinal(), band.name)
+        for band in ordered
+        if band.max_years is not None
+    ]
+    return Case(None, whens, ordered[-1].name)
+
+
+def _present(day_number: int):
+    return (Presence.arrived <= day_number) & (Presence.left.is_null() | (Presence.left > day_number))
+
+
+def _empty(bands) -> dict:
+    figures = {key: 0 for key in COUNT_KEYS}
+    figures["age_bands"] = {band.name: {"male": 0, "female": 0, "total": 0} for band in bands}
+    figures["vulnerable"] = {name: 0 for name, _bit in VULNERABLE_FLAGS}
+    figures["vulnerable"]["female_headed_households"] = 0
+    return figures
+
+
+def population(day: datetime.date, site_ids: list | None = None, bands=None) -> dict:
+    """{site_id: figures} for the persons present on ``day`` (all sites with anyone present)."""
+    bands = bands or settings.age_bands()
+    d = day.toordinal()
+    where = _present(d)
+    if site_ids is not None:
+        where &= Presence.site_id.in_(site_ids)
+    band = band_case(day, bands)
+    sums = [fn.SUM(Presence.flags.bin_and(bit)) for _name, bit in VULNERABLE_FLAGS]
+    rows = (
+        Presence.select(Presence.site_id, Presence.female, band.alias("band"), fn.COUNT(Presence.stay_id), *sums)
+        .where(where)
+        .group_by(Presence.site_id, Presence.female, band)
+        .tuples()
+    )
+    result: dict = {}
+    for site_id, female, band_name, count, *flag_sums in rows:
+        figures = result.setdefault(site_id, _empty(bands))
+        sex = "female" if female else "male"
+        figures["persons"] += count
+        figures[sex] += count
+        cell = figures["age_bands"][band_name]
+        cell[sex] += count
+        cell["total"] += count
+        for (name, bit), value in zip(VULNERABLE_FLAGS, flag_sums):
+            figures["vulnerable"][name] += int(value or 0) // bit
+    female_headed = Case(None, [(Presence.flags.bin_and(presence.FLAG_FEMALE_HEADED) != 0, Presence.household_id)])
+    households = (
+        Presence.select(Presence.site_id, fn.COUNT(Presence.household_id.distinct()), fn.COUNT(female_headed.distinct()))
+        .where(where)
+        .group_by(Presence.site_id)
+        .tuples()
+    )
+    for site_id, count, female_count in households:
+        figures = result.setdefault(site_id, _empty(bands))
+        figures["households"] = count
+        figures["vulnerable"]["female_headed_households"] = female_count
+    _movements_of_the_day(d, site_ids, result, bands)
+    return result
+
+
+def _movements_of_the_day(d: int, site_ids, result: dict, bands) -> None:
+    transferred = Presence.came_from.is_null(False)
+    arrivals = Presence.select(
+        Presence.site_id, fn.COUNT(Presence.stay_id), fn.SUM(Case(None, [(transferred, 1)], 0))
+    ).where(Presence.arrived == d)
+    moved_out = Presence.leave_reason == "transferred"
+    departures = Presence.select(
+        Presence.site_id, fn.COUNT(Presence.stay_id), fn.SUM(Case(None, [(moved_out, 1)], 0))
+    ).where(Presence.left == d)
+    if site_ids is not None:
+        arrivals = arrivals.where(Presence.site_id.in_(site_ids))
+        departures = departures.where(Presence.site_id.in_(site_ids))
+    for site_id, count, transfers in arrivals.group_by(Presence.site_id).tuples():
+        figures = result.setdefault(site_id, _empty(bands))
+        figures["arrivals"], figures["transfers_in"] = count, int(transfers or 0)
+    for site_id, count, transfers in departures.group_by(Presence.site_id).tuples():
+        figures = result.setdefault(site_id, _empty(bands))
+        figures["departures"], figures["transfers_out"] = count, int(transfers or 0)
+
+
+def _need(required: float, available: float, unit: str) -> dict:
+    return {
+        "required": round(required, 2),
+        "available": round(available, 2),
+        "gap": round(max(required - available, 0), 2),
+        "unit": unit,
+        "status": status_of(available, required),
+    }
+
+
+def _supply(required_per_day: float, on_hand: float, unit: str, profile: Profile) -> dict:
+    days = (on_hand / required_per_day) if required_per_day > 0 else None
+    need = _need(required_per_day, on_hand, unit)
+    need["days_of_supply"] = round(days, 1) if days is not None else None
+    need["status"] = supply_status(days, profile.supply_days_target)
+    return need
+
+
+def needs(figures: dict, totals: installations.Totals, covered_area: float, held: dict, consumables: list[StockItem], profile: Profile) -> tuple[dict, list[dict]]:
+    """Needs and gaps of one site: water, toilets, taps, covered space, rice and other supplies."""
+    persons = figures["persons"]
+    out = {
+        "water": _need(persons * profile.water_litres_per_person, totals.water_litres_per_day, "L/day"),
+        "toilets": _need(persons / profile.persons_per_toilet if persons else 0, totals.toilets, "toilets"),
+        "covered_area": _need(persons * profile.covered_m2_per_person, covered_area, "m2"),
+    }
+    if profile.persons_per_tap:
+        out["taps"] = _need(persons / profile.persons_per_tap if persons else 0, totals.taps, "taps")
+    out["toilets"]["required"] = float(-(-out["toilets"]["required"] // 1))  # whole toilets, rounded up
+    out["toilets"].update(gap=max(out["toilets"]["required"] - totals.toilets, 0),
+                          status=status_of(totals.toilets, out["toilets"]["required"]))
+    mothers = figures["vulnerable"]["pregnant"] + figures["vulnerable"]["lactating"]
+    rice_required = persons * profile.rice_kg_per_person + mothers * profile.extra_rice_kg_pregnant_lactating
+    rice_held = sum(float(held.get(item.id, 0)) for item in consumables if item.standard == "rice")
+    out["rice"] = _supply(rice_required, rice_held, "kg/day", profile)
+    supplies = []
+    for item in consumables:
+        per_day = float(item.per_person_per_day) * persons
+        supply = _supply(per_day, float(held.get(item.id, 0)), item.unit, profile)
+        supplies.append({"item": item.name, **supply})
+    return out, supplies
+
+
+def figures(day: datetime.date, site_id=None) -> dict:
+    """The ``stats --json`` object: ``date``, ``sites`` and ``total``."""
+    profile, bands = settings.profile(), settings.age_bands()
+    query = Site.select().where(records.live(Site), Site.opened_on <= day).order_by(Site.name)
+    if site_id is not None:
+        query = query.where(Site.id == site_id)
+    site_list = list(query)
+    ids = [site.id for site in site_list]
+    people = population(day, ids if site_id is not None else None, bands)
+    working = installations.totals(ids, day)
+    held = stock.balances(ids, day)
+    consumables = list(StockItem.select().where(records.live(StockItem), (StockItem.per_person_per_day > 0) | (StockItem.standard != "")).order_by(StockItem.name))
+    sites_out = []
+    total = _empty(bands)
+    total.update(capacity=0, capacity_day=0, capacity_night=0, needs={}, supplies={})
+    for site in site_list:
+        site_figures = people.get(site.id) or _empty(bands)
+        site_held = {item: amount for (sid, item), amount in held.items() if sid == site.id}
+        covered = site.covered_area_m2 + working[site.id].tent_area_m2
+        site_needs, supplies = needs(site_figures, working[site.id], covered, site_held, consumables, profile)
+        capacity = site.capacity_night or site.capacity_day
+        entry = {
+            "id": site.id.hex,
+            "name": site.name,
+            "kind": site.kind,
+            "village_code": site.village_code,
+            "status": "open" if is_open_on(site, day) else "closed",
+            "capacity": capacity,
+            "capacity_day": site.capacity_day,
+            "capacity_night": site.capacity_night,
+            "occupancy": round(site_figures["persons"] / capacity, 3) if capacity else None,
+            **site_figures,
+            "needs": site_needs,
+            "supplies": supplies,
+            "installations": {
+                "water_litres_per_day": working[site.id].water_litres_per_day,
+                "toilets": working[site.id].toilets,
+                "taps": working[site.id].taps,
+                "pallet_area_m2": working[site.id].pallet_area_m2,
+                "covered_area_m2": covered,
+                "broken": working[site.id].broken,
+            },
+        }
+        sites_out.append(entry)
+        _add_into(total, entry)
+    total["occupancy"] = round(total["persons"] / total["capacity"], 3) if total["capacity"] else None
+    total["supplies"] = sorted(total["supplies"].values(), key=lambda s: s["item"])
+    return {"date": day.isoformat(), "standards_profile": profile.code, "sites": sites_out, "total": total}
+
+
+def _add_into(total: dict, entry: dict) -> None:
+    for key in (*COUNT_KEYS, "capacity", "capacity_day", "capacity_night"):
+        total[key] += entry[key]
+    for band, cell in entry["age_bands"].items():
+        for sex, count in cell.items():
+            total["age_bands"][band][sex] += count
+    for name, count in entry["vulnerable"].items():
+        total["vulnerable"][name] += count
+    for name, need in entry["needs"].items():
+        _sum_need(total["needs"].setdefault(name, {"required": 0, "available": 0, "gap": 0, "unit": need["unit"]}), need)
+    for supply in entry["supplies"]:
+        _sum_need(total["supplies"].setdefault(supply["item"], {"item": supply["item"], "required": 0, "available": 0, "gap": 0, "unit": supply["unit"]}), supply)
+
+
+def _sum_need(into: dict, need: dict) -> None:
+    """Totals add the sites' gaps: a surplus at one site does not feed another."""
+    for key in ("required", "available", "gap"):
+        into[key] = round(into[key] + need[key], 2)
+    worst = {"ok": 0, "short": 1, "critical": 2}
+    into["status"] = max(into.get("status", "ok"), need["status"], key=worst.__getitem__)
+    if "days_of_supply" in need:
+        into["days_of_supply"] = round(into["available"] / into["required"], 1) if into["required"] else None
+
+
+def age_band_of(birth_date: datetime.date, day: datetime.date, bands=None) -> str:
+    """The band of one person on a day, computed in Python (for rosters and recounts)."""
+    from shelter_app.services.roster import age_on
+
+    age = age_on(birth_date, day)
+    for band in sorted(bands or settings.age_bands(), key=lambda b: b.min_years):
+        if band.max_years is None or age < band.max_years:
+            return band.name
+    return sorted(bands or settings.age_bands(), key=lambda b: b.min_years)[-1].name
+
+
