@@ -1,10 +1,17 @@
 import datetime
 import os
+import tempfile
 
 import pytest
 
 # Qt never needs a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user's data, log and settings folders (platformdirs) point into a throwaway folder,
+# so the tests never touch the real ones.
+_HOME = tempfile.mkdtemp(prefix="posko-tests-")
+for _name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = os.path.join(_HOME, _name.lower())
+os.environ.pop("SHELTER_APP_DB", None)
 
 from shelter_app.i18n import set_language  # noqa: E402
 from shelter_app.services import records  # noqa: E402

@@ -11,7 +11,8 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "tr": None, "N_": None}
+# The label argument of the services' checks (services/checks.py) is translated there.
+KEYWORDS = {"_": None, "tr": None, "N_": None, "text": (3,), "choice": (4,), "date": (3,), "number": (3,), "positive": (3,)}
 
 
 def marked_strings() -> dict[str, str]:

@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="shelter-app", parents=[common],
         description=tr("{app}: evacuation shelter management that works offline.", app=APP_NAME),
     )
-    parser.add_argument("--version", action="version", version=f"shelter-app {__version__}")
+    parser.add_argument("--version", action="version", version=f"shelter-app {__version__}",
+                        help=tr("show program's version number and exit"))
     sub = parser.add_subparsers(dest="command", metavar=tr("command"))
 
     demo = sub.add_parser("demo", parents=[common], help=tr("build a demo operation (Cianjur earthquake, 2022)"),

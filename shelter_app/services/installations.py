@@ -7,19 +7,19 @@ from dataclasses import dataclass
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import _
+from shelter_app.i18n import N_, _
 from shelter_app.services import checks, records
 from shelter_app.services.records import atomic
 from shelter_app.storage.models import Installation, InstallationState, Site
 
 NUMBERS = {
-    "quantity": ("Quantity", True),
-    "toilets_female": ("Toilets for women", True),
-    "toilets_male": ("Toilets for men", True),
-    "toilets_accessible": ("Accessible toilets", True),
-    "floor_area_m2": ("Floor area (m²)", False),
-    "litres_per_day": ("Litres per day", False),
-    "power_kw": ("Power (kW)", False),
+    "quantity": (N_("Quantity"), True),
+    "toilets_female": (N_("Toilets for women"), True),
+    "toilets_male": (N_("Toilets for men"), True),
+    "toilets_accessible": (N_("Accessible toilets"), True),
+    "floor_area_m2": (N_("Floor area (m²)"), False),
+    "litres_per_day": (N_("Litres per day"), False),
+    "power_kw": (N_("Power (kW)"), False),
 }
 
 
@@ -33,7 +33,7 @@ def _fields(data: dict) -> dict:
             checks.choice("subkind", out["subkind"], choices.WATER_KINDS, "Type of water installation")
     for name in ("name", "notes"):
         if name in data:
-            out[name] = checks.text(name, data[name], "Name" if name == "name" else "Notes", required=False,
+            out[name] = checks.text(name, data[name], N_("Name") if name == "name" else N_("Notes"), required=False,
                                     max_length=200 if name == "name" else 5000)
     for name, (label, integer) in NUMBERS.items():
         if name in data:

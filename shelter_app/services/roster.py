@@ -8,16 +8,16 @@ from dataclasses import dataclass
 
 from shelter_app.domain import choices, identity, regions
 from shelter_app.domain.errors import Notice, RuleViolation
-from shelter_app.i18n import _
+from shelter_app.i18n import N_, _
 from shelter_app.services import checks, presence, records
 from shelter_app.services.records import atomic
 from shelter_app.storage.models import Household, Person
 
 BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
 PERSON_TEXT = {
-    "name": ("Name", True, 200),
-    "disability_note": ("Disability details", False, 200),
-    "notes": ("Notes", False, 5000),
+    "name": (N_("Name"), True, 200),
+    "disability_note": (N_("Disability details"), False, 200),
+    "notes": (N_("Notes"), False, 5000),
 }
 
 

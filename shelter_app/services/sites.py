@@ -6,13 +6,10 @@ import datetime
 
 from shelter_app.domain import choices, regions
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import _
+from shelter_app.i18n import N_, _
 from shelter_app.services import checks, records
 from shelter_app.services.records import atomic
 from shelter_app.storage.models import Event, Site
-
-EVENT_LABELS = {"name": "Event name", "kind": "Kind of disaster", "started_on": "Start date"}
-
 
 def _region_code(field: str, code: str) -> str:
     code = (code or "").strip()
@@ -58,11 +55,11 @@ def events() -> list[Event]:
 
 
 SITE_TEXT = {
-    "name": ("Site name", True, 200),
-    "address": ("Address", False, 1000),
-    "contact_name": ("Contact person", False, 200),
-    "contact_phone": ("Contact phone", False, 30),
-    "notes": ("Notes", False, 5000),
+    "name": (N_("Site name"), True, 200),
+    "address": (N_("Address"), False, 1000),
+    "contact_name": (N_("Contact person"), False, 200),
+    "contact_phone": (N_("Contact phone"), False, 30),
+    "notes": (N_("Notes"), False, 5000),
 }
 
 
@@ -81,7 +78,7 @@ def _site_fields(data: dict, event: Event) -> dict:
                   code=data["village_code"]),
             )
         out["village_code"] = data["village_code"].strip()
-    for name, label, low, high in (("latitude", "Latitude", -90, 90), ("longitude", "Longitude", -180, 180)):
+    for name, label, low, high in (("latitude", N_("Latitude"), -90, 90), ("longitude", N_("Longitude"), -180, 180)):
         if name in data:
             value = data[name]
             if value in (None, ""):
@@ -91,7 +88,7 @@ def _site_fields(data: dict, event: Event) -> dict:
             if parsed > high:
                 raise RuleViolation(name, _("{label} must be between {low} and {high}.", label=_(label), low=low, high=high))
             out[name] = parsed
-    for name, label in (("capacity_day", "Capacity by day"), ("capacity_night", "Capacity by night")):
+    for name, label in (("capacity_day", N_("Capacity by day")), ("capacity_night", N_("Capacity by night"))):
         if name in data:
             out[name] = checks.number(name, data[name], label, integer=True)
     if "covered_area_m2" in data:

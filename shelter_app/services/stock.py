@@ -15,7 +15,7 @@ from peewee import fn
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import _
+from shelter_app.i18n import N_, _
 from shelter_app.services import checks, records
 from shelter_app.services.records import atomic
 from shelter_app.storage.models import Household, Site, StockItem, StockLot, StockMovement
@@ -152,7 +152,7 @@ def _movement(site_id, item_id, kind: str, delta: Decimal, moved_on, lot_id=None
             raise RuleViolation("lot", _("This lot belongs to another item."))
     for name in ("reference", "note"):
         if name in extra:
-            extra[name] = checks.text(name, extra[name], "Reference" if name == "reference" else "Note",
+            extra[name] = checks.text(name, extra[name], N_("Reference") if name == "reference" else N_("Note"),
                                       required=False, max_length=200 if name == "reference" else 2000)
     movement = records.create(StockMovement, site=site, item=item, lot=lot, kind=kind, delta=delta, moved_on=day, **extra)
     if delta < 0:

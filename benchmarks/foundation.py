@@ -1,0 +1,164 @@
+"""Foundation figures: building large operations, stats, search, bulk creation.
+
+    python benchmarks/foundation.py                  # 100,000 and 500,000 persons
+    python benchmarks/foundation.py --persons 20000  # a quick run
+
+Prints, for each size: time to build the demo operation; stats for one site and for the whole
+operation; search latency (p50/p95) by name prefix, NIK and KK beside the same query in raw
+sqlite3 on the same file; and bulk creation of persons beside raw executemany of the same rows.
+Not a test: the numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shelter_app.demo.generator import build_demo  # noqa: E402
+from shelter_app.services import records, roster, stats  # noqa: E402
+from shelter_app.storage.models import Household, Person, Site, database  # noqa: E402
+from shelter_app.storage.session import open_database  # noqa: E402
+
+DAY = datetime.date(2022, 11, 30)
+SAMPLES = 200
+
+
+def timed(func, repeat: int = 1) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    return f"p50 {p50 * 1000:6.2f} ms  p95 {p95 * 1000:6.2f} ms"
+
+
+def latency(func, inputs) -> list[float]:
+    samples = []
+    for value in inputs:
+        start = time.perf_counter()
+        func(value)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def search_figures(path: Path) -> None:
+    rng = random.Random(1)
+    people = list(Person.select(Person.name_key, Person.nik).where(Person.nik.is_null(False)).tuples().limit(50000))
+    kks = [row[0] for row in Household.select(Household.kk).where(Household.kk.is_null(False)).tuples().limit(50000)]
+    prefixes = [rng.choice(people)[0][: rng.randint(3, 6)] for _ in range(SAMPLES)]
+    niks = [rng.choice(people)[1][:10] for _ in range(SAMPLES)]
+    kk_values = [rng.choice(kks) for _ in range(SAMPLES)]
+    raw = sqlite3.connect(str(path))
+    live = "deleted_at IS NULL"
+    raw_queries = {
+        "name prefix": lambda p: raw.execute(
+            f"SELECT * FROM person WHERE {live} AND name_key >= ? AND name_key < ? ORDER BY name_key LIMIT 50",
+            (p, p + "\uffff")).fetchall(),
+        "NIK prefix": lambda n: raw.execute(
+            f"SELECT * FROM person WHERE {live} AND nik >= ? AND nik < ? ORDER BY nik LIMIT 50", (n, n + "\uffff")).fetchall(),
+        "KK": lambda k: raw.execute(
+            f"SELECT * FROM person WHERE {live} AND household_id IN (SELECT id FROM household WHERE kk >= ? AND kk < ? AND {live}) "
+            "ORDER BY name_key LIMIT 50", (k, k + "\uffff")).fetchall(),
+    }
+    for label, inputs in (("name prefix", prefixes), ("NIK prefix", niks), ("KK", kk_values)):
+        app = latency(roster.search, inputs)
+        direct = latency(raw_queries[label], inputs)
+        print(f"  search by {label:<12} app: {percentiles(app)}   raw sqlite3: {percentiles(direct)}")
+    raw.close()
+
+
+def stats_figures() -> None:
+    sites = list(Site.select())
+    people = stats.population(DAY)
+    largest = max(sites, key=lambda s: people.get(s.id, {"persons": 0})["persons"])
+    seconds, figures = timed(lambda: stats.figures(DAY, site_id=largest.id), repeat=5)
+    print(f"  stats, largest site ({figures['sites'][0]['persons']:,} persons): {seconds * 1000:7.1f} ms")
+    seconds, figures = timed(lambda: stats.figures(DAY), repeat=3)
+    print(f"  stats, whole operation ({len(sites)} sites, {figures['total']['persons']:,} persons): {seconds * 1000:7.1f} ms")
+
+
+def bulk_figures(path: Path, persons: int) -> None:
+    """The same person rows through records.bulk_create and through raw executemany."""
+    household = Household.select().first()
+    rng = random.Random(2)
+    rows = [
+        {"household": household.id, "name": f"Bench {i}", "name_key": f"bench {i}", "sex": rng.choice("LP"),
+         "birth_date": datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randint(0, 25000)), "nik": None}
+        for i in range(persons)
+    ]
+    with database.atomic() as txn:
+        seconds_app, _ids = timed(lambda: records.bulk_create(Person, [dict(r) for r in rows]))
+        txn.rollback()
+    fields = Person._meta.sorted_fields
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    sql = f'INSERT INTO "person" ({columns}) VALUES ({", ".join("?" * len(fields))})'
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat(" ")
+    defaults = {"created_at": now, "updated_at": now, "created_by": "bench", "updated_by": "bench"}
+    raw_rows = []
+    for r in rows:
+        values = []
+        for f in fields:
+            if f.name == "id":
+                values.append(uuid.uuid4().hex)
+            elif f.name == "household":
+                values.append(r["household"].hex)
+            elif f.name in r:
+                values.append(str(r[f.name]) if isinstance(r[f.name], datetime.date) else r[f.name])
+            elif f.name in defaults:
+                values.append(defaults[f.name])
+            else:
+                values.append(f.default if not callable(f.default) else None)
+        raw_rows.append(tuple(values))
+    raw = sqlite3.connect(str(path))
+    start = time.perf_counter()
+    raw.executemany(sql, raw_rows)
+    seconds_raw = time.perf_counter() - start
+    raw.rollback()
+    raw.close()
+    print(f"  bulk creation of {persons:,} persons: app {seconds_app:6.2f} s, raw executemany {seconds_raw:6.2f} s "
+          f"(ratio {seconds_app / seconds_raw:4.2f}x; raw timing excludes building its tuples)")
+
+
+def run(persons: int, workdir: Path) -> None:
+    path = workdir / f"bench-{persons}.db"
+    db = open_database(str(path))
+    records.set_operator("benchmark")
+    print(f"\n== {persons:,} persons ({path})")
+    seconds, summary = timed(lambda: build_demo(persons=persons, seed=7))
+    print(f"  build demo: {seconds:6.1f} s ({summary.sites} sites, {summary.households:,} households, "
+          f"{summary.persons:,} persons, {summary.movements:,} stock movements)")
+    stats_figures()
+    search_figures(path)
+    bulk_figures(path, min(persons, 100_000))
+    db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, nargs="*", default=[100_000, 500_000])
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="posko-bench-"))
+    for persons in args.persons:
+        run(persons, workdir)
+
+
+if __name__ == "__main__":
+    main()
