@@ -40,3 +40,32 @@ def operation(db):
                              capacity_night=4, covered_area_m2=20, village_code="32.03.11.2002")
     school = sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=100)
     return event, tent, school
+
+
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts", "screenshots")
+
+
+@pytest.fixture
+def ctx(db, tmp_path, qapp):
+    """The window's shared context on the test database, with its own settings file."""
+    from PySide6.QtCore import QSettings
+
+    from shelter_app.ui.context import AppContext
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    context = AppContext(str(tmp_path / "posko.db"), settings)
+    yield context
+    set_language("id")
+
+
+@pytest.fixture
+def screenshot():
+    """Save a picture of a widget under artifacts/screenshots/ to look at after the run."""
+
+    def save(widget, name: str) -> str:
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        path = os.path.join(ARTIFACTS, f"{name}.png")
+        assert widget.grab().save(path), f"could not save {path}"
+        return path
+
+    return save

@@ -33,11 +33,11 @@ def test_every_command_has_help_in_indonesian_and_english(capsys):
             assert word in out.lower(), (command, lang, out)
 
 
-def test_start_without_command_creates_the_database_and_says_what_next(capsys, tmp_path, monkeypatch):
+def test_info_creates_the_database_and_says_where_it_is(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("SHELTER_APP_DB", str(tmp_path / "env.db"))
-    code, out, _err = run(capsys, "--lang", "en")
+    code, out, _err = run(capsys, "info", "--lang", "en")
     assert code == 0
-    assert str(tmp_path / "env.db") in out and "shelter-app demo" in out
+    assert str(tmp_path / "env.db") in out and "Persons: 0" in out
     assert (tmp_path / "env.db").exists()
 
 

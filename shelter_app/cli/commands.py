@@ -8,7 +8,6 @@ import json
 import os
 import sys
 
-from shelter_app import APP_NAME
 from shelter_app.cli import tables
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _, tr
@@ -47,19 +46,19 @@ def _day(text: str | None) -> datetime.date:
 
 
 def start(args) -> int:
-    """No command: open the operation's database and say what to do next."""
-    db, target = _open(args)
-    print(tr("{app} is ready. Database: {path}", app=APP_NAME, path=target))
-    _print_counts()
-    print(tr("Next: 'shelter-app demo' builds a demo operation; 'shelter-app stats --date YYYY-MM-DD' prints the figures of a day; 'shelter-app --help' lists every command."))
-    db.close()
-    return 0
+    """No command: open the window on the operation's database."""
+    from shelter_app.ui.app import run
+
+    if args.operator:
+        os.environ["SHELTER_APP_OPERATOR"] = args.operator
+    return run(args.db)
 
 
 def info(args) -> int:
     db, target = _open(args)
     print(tr("Database: {path}", path=target))
     _print_counts()
+    print(tr("Next: 'shelter-app demo' builds a demo operation; 'shelter-app stats --date YYYY-MM-DD' prints the figures of a day; 'shelter-app --help' lists every command."))
     db.close()
     return 0
 

@@ -8,7 +8,6 @@ the window, the CLI and the reports each show it in their own language.
 
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,17 +19,19 @@ LANGUAGES = ("id", "en")
 SOURCE_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
+# One language for the whole process: worker threads speak the window's language too.
+_language = DEFAULT_LANGUAGE
 
 
 def set_language(lang: str) -> None:
+    global _language
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    _language.set(lang)
+    _language = lang
 
 
 def current_language() -> str:
-    return _language.get()
+    return _language
 
 
 @lru_cache(maxsize=None)

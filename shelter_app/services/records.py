@@ -6,7 +6,6 @@ Every service builds on ``create``, ``update``, ``delete`` and ``bulk_create`` h
 
 from __future__ import annotations
 
-import contextvars
 import datetime
 import decimal
 import functools
@@ -23,19 +22,21 @@ from shelter_app.storage.models import SYNCED_MODELS, Change, Record, database, 
 
 R = TypeVar("R", bound=Record)
 
-_operator: contextvars.ContextVar[str] = contextvars.ContextVar("operator", default="")
+# One operator for the whole process, so changes made in worker threads are stamped too.
+_operator = ""
 MODELS_BY_TABLE = {model._meta.table_name: model for model in SYNCED_MODELS}
 # Fields the machinery owns; a user's update never sets them directly.
 STAMP_FIELDS = {"id", "created_at", "created_by", "updated_at", "updated_by", "deleted_at"}
 
 
 def set_operator(name: str) -> None:
-    """The person recorded on every change from now on (in this thread)."""
-    _operator.set(name.strip())
+    """The person recorded on every change from now on."""
+    global _operator
+    _operator = name.strip()
 
 
 def operator() -> str:
-    return _operator.get()
+    return _operator
 
 
 @contextmanager

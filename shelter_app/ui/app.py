@@ -1,0 +1,70 @@
+"""Starting the window: check the machine, open the database, show the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import tr
+from shelter_app.storage.database import ENV_DB, resolve_target
+from shelter_app.ui import preflight
+
+log = logging.getLogger(__name__)
+
+
+def window_target(explicit: str | None, settings) -> str:
+    """--db, then $SHELTER_APP_DB, then the file chosen in Settings, then the data folder."""
+    if explicit or os.environ.get(ENV_DB):
+        return resolve_target(explicit)
+    chosen = settings.value("database/path")
+    return resolve_target(str(chosen) if chosen else None)
+
+
+def create_window(database_target: str | None = None):
+    """Open the database and build the main window (used by ``run`` and by the tests)."""
+    from shelter_app.storage.session import open_database
+    from shelter_app.ui.context import AppContext, app_settings
+    from shelter_app.ui.main_window import MainWindow
+
+    settings = app_settings()
+    target = window_target(database_target, settings)
+    open_database(target)
+    return MainWindow(AppContext(target, settings))
+
+
+def run(database_target: str | None = None) -> int:
+    problem = preflight.problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from shelter_app import APP_ID, APP_NAME
+    from shelter_app.ui.widgets.errors import show_unexpected
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    try:
+        window = create_window(database_target)
+    except RuleViolation as error:
+        QMessageBox.critical(None, tr("The database cannot be opened"), error.text())
+        return 2
+    except Exception:
+        log.exception("the database could not be opened")
+        QMessageBox.critical(None, tr("The database cannot be opened"),
+                             tr("The database file could not be opened; the details were written to the log file."))
+        return 1
+
+    def on_unexpected(kind, value, traceback):  # never a traceback on the user's screen
+        if issubclass(kind, RuleViolation):
+            QMessageBox.warning(window, APP_NAME, value.text())
+            return
+        log.error("unexpected error", exc_info=(kind, value, traceback))
+        show_unexpected(window, "handling an event")
+
+    sys.excepthook = on_unexpected
+    window.show()
+    return app.exec()

@@ -1,0 +1,126 @@
+"""The main window: a navigation list on the left, the chosen page on the right."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget
+
+from shelter_app import APP_NAME, __version__
+from shelter_app.i18n import tr
+from shelter_app.ui.context import AppContext
+
+# key -> "module:Class"; loaded in this order in the navigation list.
+PAGES = {
+    "dashboard": "shelter_app.ui.pages.dashboard:DashboardPage",
+    "sites": "shelter_app.ui.pages.sites:SitesPage",
+    "roster": "shelter_app.ui.pages.roster:RosterPage",
+    "installations": "shelter_app.ui.pages.installations:InstallationsPage",
+    "stock": "shelter_app.ui.pages.stock:StockPage",
+    "activities": "shelter_app.ui.pages.activities:ActivitiesPage",
+    "settings": "shelter_app.ui.pages.settings:SettingsPage",
+}
+
+
+def page_class(key: str):
+    module, name = PAGES[key].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("main_window")
+        self.pages: dict = {}
+        self._build()
+        ctx.language_changed.connect(lambda _lang: self.rebuild())
+        ctx.navigate.connect(self.go_to)
+        geometry = ctx.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setWindowTitle(f"{APP_NAME} — {tr('Evacuation site management')}")
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.stack = QStackedWidget()
+        self.pages = {}
+        for key in PAGES:
+            page = page_class(key)(self.ctx)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(tr(page.title))
+            item.setData(Qt.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._show_row)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        self.setCentralWidget(splitter)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.update_status()
+        for index, key in enumerate(PAGES):  # Ctrl+1..7 jump to a page
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda k=key: self.go_to(k, None))
+        last = str(self.ctx.settings.value("window/last_page", "dashboard"))
+        self.go_to(last if last in PAGES else "dashboard", None)
+
+    def rebuild(self) -> None:
+        """Rebuild every page in the new language, staying on the same page."""
+        current = self.current_key()
+        for page in self.pages.values():
+            page.save_state()
+        old = self.centralWidget()
+        self._build()
+        old.deleteLater()
+        self.go_to(current, None)
+
+    def update_status(self) -> None:
+        operator = self.ctx.operator() or tr("(no name set: Settings)")
+        self.status_label.setText(tr("Database: {path}   Operator: {name}   Version {version}",
+                                     path=self.ctx.database_target, name=operator, version=__version__))
+
+    # --- navigation --------------------------------------------------------------------
+
+    def current_key(self) -> str:
+        item = self.nav.currentItem()
+        return item.data(Qt.UserRole) if item else "dashboard"
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.UserRole)
+        page = self.pages[key]
+        self.stack.setCurrentWidget(page)
+        page.refresh_if_stale()
+        self.update_status()
+
+    def go_to(self, key: str, argument=None) -> None:
+        if key not in self.pages:
+            return
+        row = list(self.pages).index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        else:
+            self._show_row(row)
+        if argument is not None:
+            self.pages[key].open_item(argument)
+
+    def closeEvent(self, event) -> None:
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/last_page", self.current_key())
+        for page in self.pages.values():
+            page.save_state()
+        self.ctx.settings.sync()
+        super().closeEvent(event)

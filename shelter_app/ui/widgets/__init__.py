@@ -1,0 +1,1 @@
+"""Reusable pieces of the window: lazy table models, field errors, workers, charts."""
