@@ -10,7 +10,9 @@ from __future__ import annotations
 import uuid
 from typing import Iterable
 
-from shelter_app.storage.models import Household, Person, Presence, Stay
+from peewee import SqliteDatabase
+
+from shelter_app.storage.models import Person, Presence, Stay
 
 FLAG_PREGNANT = 1
 FLAG_LACTATING = 2
@@ -117,10 +119,39 @@ def refresh_households(household_ids: Iterable[uuid.UUID]) -> None:
     refresh_persons(members)
 
 
+# The same rows as ``rows_for(None)`` in one statement, for SQLite: julianday(d) - 1721424.5
+# is Python's date.toordinal().
+_SQLITE_REBUILD = """
+INSERT INTO presence (stay_id, person_id, site_id, household_id, arrived, "left", leave_reason,
+                      came_from, female, birth, flags)
+SELECT s.id, p.id, s.site_id, p.household_id,
+       CAST(julianday(s.arrived_on) - 1721424.5 AS INTEGER),
+       CASE WHEN s.left_on IS NULL THEN NULL ELSE CAST(julianday(s.left_on) - 1721424.5 AS INTEGER) END,
+       s.leave_reason, s.came_from_id, p.sex = 'P',
+       CAST(julianday(p.birth_date) - 1721424.5 AS INTEGER),
+       (p.pregnant <> 0) * {pregnant} + (p.lactating <> 0) * {lactating} + (p.disability <> 0) * {disability}
+       + (p.chronic_illness <> 0) * {chronic} + (p.unaccompanied_child <> 0) * {unaccompanied}
+       + (fh.household_id IS NOT NULL) * {female_headed} + (p.relationship = 'head') * {head}
+FROM stay s
+JOIN person p ON p.id = s.person_id
+LEFT JOIN (SELECT DISTINCT household_id FROM person
+           WHERE relationship = 'head' AND sex = 'P' AND deleted_at IS NULL) fh ON fh.household_id = p.household_id
+WHERE s.deleted_at IS NULL AND p.deleted_at IS NULL
+""".format(pregnant=FLAG_PREGNANT, lactating=FLAG_LACTATING, disability=FLAG_DISABILITY, chronic=FLAG_CHRONIC,
+           unaccompanied=FLAG_UNACCOMPANIED, female_headed=FLAG_FEMALE_HEADED, head=FLAG_HEAD)
+
+
 def rebuild() -> int:
-    """Recompute the whole index from the records (after an import or a sync)."""
-    Presence.delete().execute()
-    rows = rows_for(None)
-    for start in range(0, len(rows), CHUNK):
-        Presence.insert_many(rows[start : start + CHUNK]).execute()
-    return len(rows)
+    """Recompute the whole index from the records (after a demo, an import or a sync)."""
+    db = Presence._meta.database
+    with db.atomic():
+        Presence.delete().execute()
+        if isinstance(db.obj if hasattr(db, "obj") else db, SqliteDatabase):
+            db.execute_sql(_SQLITE_REBUILD)
+        else:
+            person_ids = [row[0] for row in Person.select(Person.id).where(Person.deleted_at.is_null()).tuples()]
+            for start in range(0, len(person_ids), CHUNK * 10):
+                rows = rows_for(person_ids[start: start + CHUNK * 10])
+                for part in range(0, len(rows), CHUNK):
+                    Presence.insert_many(rows[part: part + CHUNK]).execute()
+    return Presence.select().count()

@@ -1,0 +1,1 @@
+"""Demo data: a believable evacuation operation to explore Posko with (see ``generator``)."""
