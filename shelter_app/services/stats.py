@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from shelter_app.domain.standards import AgeBand, Profile, status_of, supply_status
 from shelter_app.services import installations, presence, records, settings, stock
@@ -67,7 +67,7 @@ def population(day: datetime.date, site_ids: list | None = None, bands=None) -> 
     band = band_case(day, bands)
     sums = [fn.SUM(Presence.flags.bin_and(bit)) for _name, bit in VULNERABLE_FLAGS]
     rows = (
-        Presence.select(Presence.site_id, Presence.female, band.alias("band"), fn.COUNT(Presence.stay_id), *sums)
+        Presence.select(Presence.site_id, Presence.female, band.alias("band"), fn.COUNT(SQL("*")), *sums)
         .where(where)
         .group_by(Presence.site_id, Presence.female, band)
         .tuples()

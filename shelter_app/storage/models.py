@@ -201,7 +201,8 @@ class StockMovement(Record):
     note = TextField(default="")
 
     class Meta:
-        indexes = ((("site", "item", "moved_on"), False),)
+        # Covers the balance query (sum of delta per site and item up to a day): see 0002.
+        indexes = ((("site", "item", "moved_on", "deleted_at", "delta"), False),)
 
 
 # --- activities -------------------------------------------------------------------------
