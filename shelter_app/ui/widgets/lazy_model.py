@@ -49,11 +49,12 @@ class LazyTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        """Start again with the first page, loaded inside the reset so a view never sees a
+        half-reset model."""
         self.beginResetModel()
-        self._rows, self._exhausted = [], False
+        self._rows = list(self._fetch(0, self.PAGE, *self._sort))
+        self._exhausted = len(self._rows) < self.PAGE
         self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and not self._exhausted
