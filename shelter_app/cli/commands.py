@@ -122,3 +122,35 @@ def undo(args) -> int:
     print(tr("Change {seq} undone (as change {new}).", seq=args.change, new=change.seq))
     db.close()
     return 0
+
+
+def report(args) -> int:
+    """``shelter-app report ...``: write one of the printed reports as a PDF file."""
+    from shelter_app import reports
+    from shelter_app.i18n import current_language
+
+    db, _target = _open(args)
+    lang = current_language()
+    try:
+        site = sites.find_site(args.site) if getattr(args, "site", None) else None
+        if args.report == "daily":
+            rendered = reports.daily_report(site, _day(args.date), lang=lang, prepared_by=args.prepared_by or "",
+                                            notes=args.notes or "")
+        elif args.report == "summary":
+            rendered = reports.operation_summary(_day(args.date), lang=lang)
+        elif args.report == "roster":
+            rendered = reports.site_roster(site, _day(args.date), lang=lang, full_nik=args.full_nik)
+        elif args.report == "stock":
+            start = _day(args.start) if args.start else site.event.started_on
+            rendered = reports.stock_card_report(site, args.item, start, _day(args.end), lang=lang)
+        else:
+            rendered = reports.household_cards(site, _day(args.date), lang=lang)
+        try:
+            rendered = rendered.save(args.out)
+        except OSError as error:
+            raise RuleViolation("out", _("Cannot write {path}: {reason}. Choose another file or folder.",
+                                         path=args.out, reason=error.strerror or str(error))) from None
+        print(tr("Report written to {path} (pages: {pages}).", path=str(rendered.path), pages=rendered.pages))
+    finally:
+        db.close()
+    return 0

@@ -74,7 +74,64 @@ def build_parser() -> argparse.ArgumentParser:
                           description=tr("Undo one change by its number (see 'history'); the history keeps both."))
     undo.add_argument("change", type=int, help=tr("the change number"))
     undo.set_defaults(run=commands.undo)
+
+    add_report_parsers(sub, common)
     return parser
+
+
+def add_report_parsers(sub, common) -> None:
+    """``shelter-app report daily|summary|roster|stock|cards``: the printed reports as PDF."""
+    report = sub.add_parser("report", parents=[common], help=tr("print a report as a PDF file"),
+                            description=tr("Make a printable PDF report: daily site report, operation summary, "
+                                           "site roster, stock card or household cards."))
+    kinds = report.add_subparsers(dest="report", metavar=tr("report"), required=True)
+
+    def kind(name: str, help_text: str, description: str):
+        parser = kinds.add_parser(name, parents=[common], help=help_text, description=description)
+        parser.add_argument("--out", required=True, metavar="PDF", help=tr("the PDF file to write"))
+        parser.set_defaults(run=commands.report)
+        return parser
+
+    def site_option(parser):
+        parser.add_argument("--site", required=True, help=tr("the site (its name)"))
+
+    def date_option(parser):
+        parser.add_argument("--date", help=tr("the day, YYYY-MM-DD (default today)"))
+
+    daily = kind("daily", tr("daily report of one site"),
+                 tr("The daily site report: evacuees by sex, age band and vulnerable group, movements, "
+                    "installations, needs and gaps, stock, activities, notes and signatures."))
+    site_option(daily)
+    date_option(daily)
+    daily.add_argument("--prepared-by", metavar=tr("NAME"), help=tr("who prepared the report (printed above the signature)"))
+    daily.add_argument("--notes", metavar=tr("TEXT"), help=tr("problems, needs and notes to print in the report"))
+
+    summary = kind("summary", tr("summary of every site"),
+                   tr("The operation summary: the figures of every site on a day, the sites most short of "
+                      "water, toilets and space first, with totals."))
+    date_option(summary)
+
+    roster = kind("roster", tr("residents of one site by household"),
+                  tr("The site roster: the residents of a site on a day, grouped by household. NIK and KK "
+                     "show only their last four digits unless --full-nik is given."))
+    site_option(roster)
+    date_option(roster)
+    roster.add_argument("--full-nik", action="store_true",
+                        help=tr("print the full NIK and KK numbers (the list then needs safe keeping)"))
+
+    stock = kind("stock", tr("stock card of one item at one site"),
+                 tr("The stock card: every movement of one item at one site over a period, with the running balance."))
+    site_option(stock)
+    stock.add_argument("--item", required=True, help=tr("the item (its name in the catalogue)"))
+    stock.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
+                       help=tr("first day (default: the start of the event)"))
+    stock.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=tr("last day (default today)"))
+
+    cards = kind("cards", tr("household cards with a QR code"),
+                 tr("Household cards to cut out: head, members and masked KK of every household at the site, "
+                    "with a QR code of the household's id."))
+    site_option(cards)
+    date_option(cards)
 
 
 def _language_from(argv: list[str]) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from babel.numbers import format_decimal
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from shelter_app.i18n import current_language
 
 MALE = QColor("#3b6fb6")
 FEMALE = QColor("#d9730d")
@@ -16,12 +20,18 @@ CRITICAL = QColor("#c62828")
 GRID = QColor("#c8c8c8")
 
 
+def _number(value: float) -> str:
+    from shelter_app.i18n import current_language
+
+    return format_decimal(round(value), locale=current_language(), format="#,##0")
+
+
 @dataclass
 class Bar:
     label: str
     value: float
     limit: float | None = None  # drawn as a tick: capacity, requirement
-    color: QColor = MALE
+    color: QColor = field(default_factory=lambda: QColor(MALE))
 
 
 class _Chart(QWidget):
@@ -73,12 +83,14 @@ class HorizontalBars(_Chart):
                              painter.fontMetrics().elidedText(bar.label, Qt.ElideRight, int(label_width - 6)))
             width = plot * bar.value / scale
             painter.fillRect(QRectF(area.left() + label_width, y + 3, width, row - 6), bar.color)
-            painter.drawText(QRectF(area.left() + label_width + width + 4, y, 56, row), Qt.AlignLeft | Qt.AlignVCenter,
-                             f"{bar.value:,.0f}".replace(",", "."))
+            text_x = area.left() + label_width + width + 4
             if bar.limit:
                 x = area.left() + label_width + plot * bar.limit / scale
                 painter.setPen(QPen(Qt.black, 2))
                 painter.drawLine(int(x), int(y + 1), int(x), int(y + row - 1))
+                text_x = max(text_x, x + 4)  # the figure never sits on the capacity tick
+            painter.setPen(self.palette().text().color())
+            painter.drawText(QRectF(text_x, y, 56, row), Qt.AlignLeft | Qt.AlignVCenter, _number(bar.value))
         painter.end()
 
 
@@ -112,8 +124,8 @@ class Pyramid(_Chart):
             painter.fillRect(QRectF(centre + label_width, y + 3, female_w, row - 6), FEMALE)
             painter.setPen(self.palette().text().color())
             painter.drawText(QRectF(centre, y, label_width, row), Qt.AlignCenter, label)
-            painter.drawText(QRectF(centre - male_w - 44, y, 40, row), Qt.AlignRight | Qt.AlignVCenter, str(male))
-            painter.drawText(QRectF(centre + label_width + female_w + 4, y, 44, row), Qt.AlignLeft | Qt.AlignVCenter, str(female))
+            painter.drawText(QRectF(centre - male_w - 52, y, 48, row), Qt.AlignRight | Qt.AlignVCenter, _number(male))
+            painter.drawText(QRectF(centre + label_width + female_w + 4, y, 52, row), Qt.AlignLeft | Qt.AlignVCenter, _number(female))
         y = area.top() + len(self.rows) * row + 2
         painter.fillRect(QRectF(area.left(), y + 4, 10, 10), MALE)
         painter.drawText(QRectF(area.left() + 14, y, 200, 18), Qt.AlignLeft | Qt.AlignVCenter, self.legend[0])

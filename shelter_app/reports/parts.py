@@ -1,0 +1,136 @@
+"""Parts shared by the daily report and the operation summary: population, needs, charts."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Table, TableStyle
+
+from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, status_of
+from shelter_app.i18n import N_, tr, translate
+from shelter_app.reports import charts
+from shelter_app.reports.style import FRAME_WIDTH
+from shelter_app.reports.tables import Col, DataTable, Row, Status
+from shelter_app.services import settings
+
+VULNERABLE_LABELS = {
+    "pregnant": N_("Pregnant women"),
+    "lactating": N_("Breast-feeding women"),
+    "disability": N_("Persons with disabilities"),
+    "chronic_illness": N_("Chronically ill"),
+    "unaccompanied_child": N_("Unaccompanied or separated children"),
+    "female_headed_households": N_("Female-headed households"),
+}
+NEED_LABELS = {
+    "water": N_("Clean water"),
+    "toilets": N_("Toilets"),
+    "covered_area": N_("Covered living space"),
+    "taps": N_("Taps"),
+    "rice": N_("Rice"),
+}
+
+
+
+def band_label(name: str) -> str:
+    return translate(AGE_BAND_LABELS[name]) if name in AGE_BAND_LABELS else name
+
+
+def band_range(name: str) -> str:
+    """The years of a band, short enough for a chart: "< 1", "1–4", "60+"."""
+    band = next((b for b in settings.age_bands() if b.name == name), None)
+    if band is None:
+        return name
+    if band.max_years is None:
+        return f"{band.min_years}+"
+    if band.min_years == 0:
+        return f"< {band.max_years}"
+    return f"{band.min_years}–{band.max_years - 1}"
+
+
+def side_by_side(left, right, share: float = 0.5, gap: float = 12) -> Table:
+    width = FRAME_WIDTH
+    table = Table([[left, right]], colWidths=[width * share - gap / 2, width * (1 - share) - gap / 2 + gap])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (0, 0), gap), ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+# --- the parts shared with the operation summary ------------------------------------------
+
+
+def population_tables(figures: dict, bands: list[str], fmt) -> tuple[DataTable, DataTable, DataTable, DataTable]:
+    """Key figures; age bands by sex; vulnerable groups and the day's movements."""
+    occupancy = fmt.percent(figures["occupancy"]) if figures.get("occupancy") is not None else "–"
+    key = DataTable(
+        [Col(tr("Persons"), 1 / 6, "C"), Col(tr("Households"), 1 / 6, "C"), Col(tr("Male"), 1 / 6, "C"),
+         Col(tr("Female"), 1 / 6, "C"), Col(tr("Capacity"), 1 / 6, "C"), Col(tr("Occupancy"), 1 / 6, "C")],
+        [Row([fmt.n(figures["persons"]), fmt.n(figures["households"]), fmt.n(figures["male"]),
+              fmt.n(figures["female"]), fmt.n(figures["capacity"]), occupancy], bold=True)],
+        font_size=10, zebra=False,
+    )
+    rows = [Row([band_label(name), fmt.n(figures["age_bands"][name]["male"]), fmt.n(figures["age_bands"][name]["female"]),
+                 fmt.n(figures["age_bands"][name]["total"])]) for name in bands]
+    rows.append(Row([tr("Total"), fmt.n(figures["male"]), fmt.n(figures["female"]), fmt.n(figures["persons"])], kind="total"))
+    ages = DataTable([Col(tr("Age band"), 0.46), Col(tr("Male"), 0.18, "R"), Col(tr("Female"), 0.19, "R"),
+                      Col(tr("Total"), 0.17, "R")], rows)
+    vulnerable_rows = [Row([translate(label), fmt.n(figures["vulnerable"][name])]) for name, label in VULNERABLE_LABELS.items()]
+    movement_rows = [
+        Row([tr("Arrivals"), fmt.n(figures["arrivals"])]),
+        Row([tr("of which transferred in"), fmt.n(figures["transfers_in"])]),
+        Row([tr("Departures"), fmt.n(figures["departures"])]),
+        Row([tr("of which transferred out"), fmt.n(figures["transfers_out"])]),
+    ]
+    groups = DataTable([Col(tr("Vulnerable group"), 0.78), Col(tr("Total"), 0.22, "R")], vulnerable_rows)
+    movements = DataTable([Col(tr("Movements of the day"), 0.72), Col(tr("Persons"), 0.28, "R")], movement_rows)
+    return key, ages, groups, movements
+
+
+def standard_text(name: str, profile_code: str, fmt) -> str:
+    profile = PROFILES.get(profile_code, PROFILES["bnpb"])
+    if name == "water":
+        return tr("{n} L per person a day", n=fmt.n(profile.water_litres_per_person))
+    if name == "toilets":
+        return tr("1 per {n} persons", n=fmt.n(profile.persons_per_toilet))
+    if name == "taps":
+        return tr("1 per {n} persons", n=fmt.n(profile.persons_per_tap))
+    if name == "covered_area":
+        return tr("{n} m² per person", n=fmt.n(profile.covered_m2_per_person))
+    if name == "rice":
+        return tr("{n} kg per person a day", n=fmt.n(profile.rice_kg_per_person))
+    return ""
+
+
+def needs_table(needs: dict, profile_code: str, fmt) -> DataTable:
+    rows = []
+    for name, label in NEED_LABELS.items():
+        if name not in needs:
+            continue
+        need = needs[name]
+        days = fmt.n(need["days_of_supply"]) if need.get("days_of_supply") is not None else ""
+        rows.append(Row([translate(label), standard_text(name, profile_code, fmt), fmt.n(need["required"]),
+                         fmt.n(need["available"]), fmt.n(need["gap"]), fmt.unit(need["unit"]), days,
+                         Status(need["status"], fmt.status(need["status"]))]))
+    return DataTable(
+        [Col(tr("Need"), 0.16), Col(tr("Standard"), 0.19), Col(tr("Needed"), 0.11, "R"), Col(tr("Available"), 0.1, "R"),
+         Col(tr("Gap"), 0.12, "R"), Col(tr("Unit"), 0.08), Col(tr("Days of supply"), 0.1, "R"), Col(tr("Status"), 0.14, "C")],
+        rows, zebra=False,
+    )
+
+
+def need_bars(figures: dict, fmt) -> list[charts.Bar]:
+    bars = []
+    capacity = figures["capacity"] or 0
+    bars.append(charts.Bar(tr("Persons against capacity"), figures["persons"], capacity,
+                           f"{fmt.n(figures['persons'])} / {fmt.n(capacity)}", status_of(capacity, figures["persons"])))
+    for name in ("water", "toilets", "covered_area"):
+        need = figures["needs"][name]
+        bars.append(charts.Bar(translate(NEED_LABELS[name]), need["available"], need["required"],
+                               f"{fmt.n(need['available'])} / {fmt.n(need['required'])} {fmt.unit(need['unit'])}",
+                               need["status"]))
+    return bars
+
+
+def age_pyramid(figures: dict, bands: list[str], width: float, fmt, title: str = ""):
+    rows = [(band_range(name), figures["age_bands"][name]["male"], figures["age_bands"][name]["female"]) for name in bands]
+    return charts.pyramid(rows, width, tr("Male"), tr("Female"), fmt, title=title or tr("Age in years, by sex"))
+
+
