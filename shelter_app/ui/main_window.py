@@ -35,6 +35,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("main_window")
         self.pages: dict = {}
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
         self._build()
         ctx.language_changed.connect(lambda _lang: self.rebuild())
         ctx.navigate.connect(self.go_to)
@@ -67,8 +69,6 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
         self.setCentralWidget(splitter)
-        self.status_label = QLabel()
-        self.statusBar().addPermanentWidget(self.status_label)
         self.update_status()
         for index, key in enumerate(PAGES):  # Ctrl+1..7 jump to a page
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)

@@ -226,7 +226,7 @@ def band_label(band) -> str:
 
 class DashboardPage(Page):
     key = "dashboard"
-    title = "Dashboard"
+    title = N_("Dashboard")
 
     figures_ready = Signal()  # the table and charts show the chosen day's figures
 

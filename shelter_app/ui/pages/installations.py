@@ -76,7 +76,7 @@ def _state_marker(row) -> str | None:
 
 class InstallationsPage(Page):
     key = "installations"
-    title = "Installations"
+    title = N_("Installations")
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, AgeBand
-from shelter_app.i18n import _, tr
+from shelter_app.i18n import N_, _, tr
 from shelter_app.services import settings as operation_settings
 from shelter_app.storage.session import open_database
 from shelter_app.ui.pages.base import Page
@@ -20,7 +20,7 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 class SettingsPage(Page):
     key = "settings"
-    title = "Settings"
+    title = N_("Settings")
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)

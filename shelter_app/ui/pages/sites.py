@@ -160,7 +160,7 @@ ACTIVITY_COLUMNS = [
 
 class SitesPage(Page):
     key = "sites"
-    title = "Sites"
+    title = N_("Sites")
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
