@@ -8,6 +8,7 @@ computed from stays (through the presence index), never typed.
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from peewee import SQL, Case, fn
@@ -34,15 +35,12 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def band_case(day: datetime.date, bands: tuple[AgeBand, ...]):
-    """SQL CASE giving the age band of a birth ordinal on ``day``: age < max <=> born after day - max years."""
+def band_limits(day: datetime.date, bands: tuple[AgeBand, ...]) -> list[tuple[str, int | None]]:
+    """Bands youngest first, each with the birth ordinal its members are born after
+    (age < max <=> born after ``day`` minus max years); None for the open last band."""
     ordered = sorted(bands, key=lambda band: band.min_years)
-    whens = [
-        (Presence.birth > years_before(day, band.max_years).toordinal(), band.name)
-        for band in ordered
-        if band.max_years is not None
-    ]
-    return Case(None, whens, ordered[-1].name)
+    return [(band.name, years_before(day, band.max_years).toordinal() if band.max_years is not None else None)
+            for band in ordered]
 
 
 def _present(day_number: int):
@@ -58,42 +56,54 @@ def _empty(bands) -> dict:
 
 
 def population(day: datetime.date, site_ids: list | None = None, bands=None) -> dict:
-    """{site_id: figures} for the persons present on ``day`` (all sites with anyone present)."""
+    """{site_id: figures} for the persons present on ``day`` (all sites with anyone present).
+
+    One index scan grouped by site and sex counts the age bands as "born after" sums (no
+    sorting of rows), a second one, in household order, counts the households.
+    """
     bands = bands or settings.age_bands()
     d = day.toordinal()
     where = _present(d)
     if site_ids is not None:
         where &= Presence.site_id.in_(site_ids)
-    band = band_case(day, bands)
-    sums = [fn.SUM(Presence.flags.bin_and(bit)) for _name, bit in VULNERABLE_FLAGS]
+    limits = band_limits(day, bands)
+    born_after = [fn.SUM(Case(None, [(Presence.birth > limit, 1)], 0)) for _name, limit in limits if limit is not None]
+    flag_sums = [fn.SUM(Presence.flags.bin_and(bit)) for _name, bit in VULNERABLE_FLAGS]
     rows = (
-        Presence.select(Presence.site_id, Presence.female, band.alias("band"), fn.COUNT(SQL("*")), *sums)
+        Presence.select(Presence.site_id, Presence.female, fn.COUNT(SQL("*")), *born_after, *flag_sums)
         .where(where)
-        .group_by(Presence.site_id, Presence.female, band)
+        .group_by(Presence.site_id, Presence.female)
         .tuples()
     )
     result: dict = {}
-    for site_id, female, band_name, count, *flag_sums in rows:
+    for site_id, female, count, *sums in rows:
         figures = result.setdefault(site_id, _empty(bands))
         sex = "female" if female else "male"
         figures["persons"] += count
         figures[sex] += count
-        cell = figures["age_bands"][band_name]
-        cell[sex] += count
-        cell["total"] += count
-        for (name, bit), value in zip(VULNERABLE_FLAGS, flag_sums):
+        younger = 0  # persons counted in the younger bands so far
+        for (name, limit), born in zip(limits, [*sums[: len(born_after)], count]):
+            cell = figures["age_bands"][name]
+            cell[sex] += int(born) - younger
+            cell["total"] += int(born) - younger
+            younger = int(born)
+        for (name, bit), value in zip(VULNERABLE_FLAGS, sums[len(born_after):]):
             figures["vulnerable"][name] += int(value or 0) // bit
-    female_headed = Case(None, [(Presence.flags.bin_and(presence.FLAG_FEMALE_HEADED) != 0, Presence.household_id)])
-    households = (
-        Presence.select(Presence.site_id, fn.COUNT(Presence.household_id.distinct()), fn.COUNT(female_headed.distinct()))
+    per_household = (
+        Presence.select(Presence.site_id, fn.MAX(Presence.flags.bin_and(presence.FLAG_FEMALE_HEADED)).alias("fh"))
         .where(where)
-        .group_by(Presence.site_id)
+        .group_by(Presence.site_id, Presence.household_id)
+    )
+    households = (
+        Presence.select(per_household.c.site_id, fn.COUNT(SQL("*")), fn.SUM(per_household.c.fh))
+        .from_(per_household)
+        .group_by(per_household.c.site_id)
         .tuples()
     )
     for site_id, count, female_count in households:
-        figures = result.setdefault(site_id, _empty(bands))
+        figures = result.setdefault(site_id if isinstance(site_id, uuid.UUID) else uuid.UUID(site_id), _empty(bands))
         figures["households"] = count
-        figures["vulnerable"]["female_headed_households"] = female_count
+        figures["vulnerable"]["female_headed_households"] = int(female_count or 0) // presence.FLAG_FEMALE_HEADED
     _movements_of_the_day(d, site_ids, result, bands)
     return result
 
