@@ -20,6 +20,7 @@ PAGES = {
     "installations": "shelter_app.ui.pages.installations:InstallationsPage",
     "stock": "shelter_app.ui.pages.stock:StockPage",
     "activities": "shelter_app.ui.pages.activities:ActivitiesPage",
+    "reports": "shelter_app.ui.pages.reports:ReportsPage",
     "settings": "shelter_app.ui.pages.settings:SettingsPage",
 }
 
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         splitter.setCollapsible(1, False)
         self.setCentralWidget(splitter)
         self.update_status()
-        for index, key in enumerate(PAGES):  # Ctrl+1..7 jump to a page
+        for index, key in enumerate(PAGES):  # Ctrl+1..8 jump to a page
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda k=key: self.go_to(k, None))
         last = str(self.ctx.settings.value("window/last_page", "dashboard"))

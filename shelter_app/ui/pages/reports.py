@@ -1,0 +1,285 @@
+"""Reports: pick a report, its site and day, see the pages, save the PDF or print it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+    QProgressBar, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+)
+
+from shelter_app import reports
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import LANGUAGES, N_, _, current_language, tr
+from shelter_app.services import sites, stock
+from shelter_app.ui.pages.base import Page
+from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
+from shelter_app.ui.widgets.fields import DateField
+from shelter_app.ui.widgets.worker import Job
+
+PREVIEW_DPI = 72
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def page_images(pdf: bytes, dpi: int) -> list[QImage]:
+    """The pages of a PDF as images (pdfium renders; Qt only shows)."""
+    document = pypdfium2.PdfDocument(pdf)
+    images = []
+    try:
+        for page in document:
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)  # RGB, the order QImage reads
+            data = bytes(bitmap.buffer)
+            images.append(QImage(data, bitmap.width, bitmap.height, bitmap.stride, QImage.Format_RGB888).copy())
+    finally:
+        document.close()
+    return images
+
+
+class ReportsPage(Page):
+    key = "reports"
+    title = N_("Reports")
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.pdf: bytes | None = None
+        self.job: Job | None = None
+        outer = QVBoxLayout(self)
+        outer.addWidget(QLabel(f"<h2>{tr('Reports')}</h2>"))
+        splitter = QSplitter()
+        self.splitter = splitter
+        outer.addWidget(splitter, 1)
+
+        left = QWidget()
+        form = QFormLayout(left)
+        general = QLabel()
+        self.errors = FieldErrors(general)
+        form.addRow(general)
+        self.kind = QComboBox()
+        self.kind.setObjectName("report_kind")
+        for key, title, _func, _params in reports.REPORTS:
+            self.kind.addItem(tr(title), key)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        form.addRow(tr("Report"), self.kind)
+        self.site = QComboBox()
+        self.site.setObjectName("report_site")
+        self.day = DateField()
+        self.item = QComboBox()
+        self.start, self.end = DateField(), DateField()
+        self.prepared_by = QLineEdit(ctx.operator())
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText(tr("Problems, needs and notes to print in the report"))
+        self.notes.setMaximumHeight(90)
+        self.full_nik = QCheckBox(tr("Print full NIK and KK numbers (keep the printout safe)"))
+        self.language = QComboBox()
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        self.language.setCurrentIndex(list(LANGUAGES).index(current_language()))
+        self.rows = {
+            "site": (tr("Site"), self.site),
+            "day": (tr("Date"), self.day),
+            "item": (tr("Item"), self.item),
+            "start": (tr("From"), self.start),
+            "end": (tr("To"), self.end),
+            "prepared_by": (tr("Prepared by"), self.prepared_by),
+            "notes": (tr("Notes"), self.notes),
+            "full_nik": ("", self.full_nik),
+        }
+        self.labels = {}
+        for field, (label, widget) in self.rows.items():
+            self.labels[field] = QLabel(label)
+            form.addRow(self.labels[field], widget)
+            form.addRow(self.errors.add(field, widget))
+        form.addRow(tr("Language of the report"), self.language)
+        buttons = QHBoxLayout()
+        self.preview_button = QPushButton(tr("&Preview"))
+        self.preview_button.setObjectName("preview")
+        self.preview_button.clicked.connect(self.make_preview)
+        self.save_button = QPushButton(tr("&Save PDF…"))
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button = QPushButton(tr("P&rint…"))
+        self.print_button.clicked.connect(self.print_pdf)
+        for button in (self.preview_button, self.save_button, self.print_button):
+            buttons.addWidget(button)
+        form.addRow(buttons)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.hide()
+        form.addRow(self.busy)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+        splitter.addWidget(left)
+
+        self.pages_box = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages_box)
+        self.pages_layout.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.pages_box)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 1)
+        state = ctx.settings.value("reports/splitter")
+        if state is not None:
+            splitter.restoreState(state)
+        self._kind_changed()
+        self._set_ready(False)
+
+    # --- form ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        chosen = self.site.currentData()
+        self.site.clear()
+        for site in sites.sites():
+            self.site.addItem(site.name, site.id.hex)  # plain text: combo data compares reliably
+        if chosen is not None and self.site.findData(chosen) >= 0:
+            self.site.setCurrentIndex(self.site.findData(chosen))
+        self.item.clear()
+        for item in stock.items():
+            self.item.addItem(f"{item.name} ({item.unit})", item.id.hex)
+        events = sites.events()
+        if events:
+            self.start.set_date(events[0].started_on)
+
+    def open_item(self, argument) -> None:
+        """Open on a site (from another page): the daily report of that site."""
+        index = self.site.findData(getattr(argument, "hex", argument))
+        if index >= 0:
+            self.site.setCurrentIndex(index)
+
+    def _kind_changed(self) -> None:
+        wanted = set(self._spec()[3])
+        for field, (_label, widget) in self.rows.items():
+            visible = field in wanted
+            widget.setVisible(visible)
+            self.labels[field].setVisible(visible)
+        self._set_ready(False)
+
+    def _spec(self):
+        key = self.kind.currentData()
+        return next(spec for spec in reports.REPORTS if spec[0] == key)
+
+    def _arguments(self) -> dict:
+        names = self._spec()[3]
+        values = {
+            "site": self.site.currentData(),
+            "day": self.day.date_value(),
+            "item": self.item.currentData(),
+            "start": self.start.date_value(),
+            "end": self.end.date_value(),
+            "prepared_by": self.prepared_by.text(),
+            "notes": self.notes.toPlainText(),
+            "full_nik": self.full_nik.isChecked(),
+        }
+        arguments = {name: values[name] for name in names}
+        for name in ("site", "item"):
+            if name in arguments and arguments[name] is None:
+                raise RuleViolation(name, _("Choose a site first.") if name == "site" else _("Choose an item first."))
+        return arguments
+
+    # --- making the PDF ------------------------------------------------------------------
+
+    def make_preview(self) -> Job | None:
+        """Build the chosen report in a worker; the pages appear when it is done."""
+        self.errors.clear()
+        try:
+            arguments = self._arguments()
+        except RuleViolation as error:
+            self.errors.show(error)
+            return None
+        func = self._spec()[2]
+        lang = self.language.currentData()
+        self._set_ready(False)
+        self.busy.show()
+        self.status.setText(tr("Making the report…"))
+        job = Job(lambda _progress, _cancelled: func(lang=lang, **arguments))
+        job.finished.connect(self._made)
+        job.failed.connect(self._failed)
+        self.job = job
+        job.start()
+        return job
+
+    def _made(self, rendered) -> None:
+        self.busy.hide()
+        self.pdf = rendered.pdf
+        while self.pages_layout.count():
+            widget = self.pages_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        for image in page_images(self.pdf, PREVIEW_DPI):
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setStyleSheet("border: 1px solid #999; background: white;")
+            self.pages_layout.addWidget(label)
+        self.status.setText(tr("{n} pages. Save the PDF or print it.", n=rendered.pages))
+        self._set_ready(True)
+
+    def _failed(self, error) -> None:
+        self.busy.hide()
+        self.status.clear()
+        if isinstance(error, RuleViolation):
+            self.errors.show(error)
+        else:
+            show_unexpected(self, "making a report")
+
+    def _set_ready(self, ready: bool) -> None:
+        if not ready:
+            self.pdf = None
+        self.save_button.setEnabled(ready)
+        self.print_button.setEnabled(ready)
+
+    def default_file_name(self) -> str:
+        site = self.site.currentText() if "site" in self._spec()[3] else ""
+        parts = [self._spec()[0], site, self.day.date_value().isoformat()]
+        return "-".join(part.replace(" ", "_") for part in parts if part) + ".pdf"
+
+    def save_pdf(self) -> None:
+        if self.pdf is None:
+            return
+        folder = str(self.ctx.settings.value("reports/folder", str(Path.home())))
+        path, _filter = QFileDialog.getSaveFileName(self, tr("Save the report"), str(Path(folder) / self.default_file_name()),
+                                                    tr("PDF files (*.pdf)"))
+        if path:
+            self.write_pdf(path)
+
+    def write_pdf(self, path: str) -> None:
+        target = Path(path)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(self.pdf)
+        partial.replace(target)  # never a half-written report under the real name
+        self.ctx.settings.setValue("reports/folder", str(target.parent))
+        self.status.setText(tr("Saved to {path}.", path=str(target)))
+
+    def print_pdf(self) -> None:
+        if self.pdf is None:
+            return
+        printer = QPrinter(QPrinter.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Each PDF page drawn at the printer's resolution, fitted to the printable area."""
+        painter = QPainter(printer)
+        try:
+            images = page_images(self.pdf, min(printer.resolution(), 300))
+            for number, image in enumerate(images):
+                if number:
+                    printer.newPage()
+                area = painter.viewport()
+                size = image.size().scaled(area.size(), Qt.KeepAspectRatio)
+                painter.setViewport(area.x(), area.y(), size.width(), size.height())
+                painter.setWindow(image.rect())
+                painter.drawImage(0, 0, image)
+                painter.setViewport(area)
+        finally:
+            painter.end()
+        self.status.setText(tr("Sent to the printer."))
+
+    def save_state(self) -> None:
+        self.ctx.settings.setValue("reports/splitter", self.splitter.saveState())
+
