@@ -1,6 +1,5 @@
 """The shelter-app command as a user and a script call it."""
 
-import json
 import subprocess
 import sys
 

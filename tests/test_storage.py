@@ -45,7 +45,7 @@ def test_file_is_copied_before_a_pending_migration_runs(tmp_path, monkeypatch):
         raw.execute("DELETE FROM schema_migration WHERE name = ?", (last,))
     monkeypatch.setattr(schema, "runner", lambda db: _FakeRunner(schema.Runner(db, str(schema.MIGRATIONS_DIR), schema.HISTORY_TABLE)))
     db = open_database(str(path))
-    copies = list(tmp_path.glob(f"old.before-{last}-*.db"))
+    copies = list((tmp_path / "backups").glob(f"old.before-{last}-*.db"))  # exchange.backups folder
     assert len(copies) == 1
     with sqlite3.connect(copies[0]) as copy:
         assert copy.execute("SELECT name FROM event").fetchone()[0] == "Banjir"

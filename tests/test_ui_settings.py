@@ -37,3 +37,20 @@ def test_operator_language_profile_and_age_bands(ctx, qtbot, screenshot, tmp_pat
     other = tmp_path / "lain.db"
     page.open_database_file(str(other))
     assert other.exists() and ctx.database_target == str(other)
+
+
+def test_backup_folder_can_be_a_usb_stick_and_a_bad_one_is_explained(ctx, qtbot, tmp_path):
+    from shelter_app.exchange import backups
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh_if_stale()
+    stick = tmp_path / "usb" / "posko-backups"
+    page.set_backup_folder(str(stick))
+    assert page.backup_folder.text() == str(stick.resolve())
+    assert backups.folder(ctx.database_target) == stick.resolve()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    page.set_backup_folder(str(blocker / "sub"))
+    assert page.errors.text("backup_folder")

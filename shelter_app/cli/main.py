@@ -13,7 +13,7 @@ import os
 import sys
 
 from shelter_app import APP_NAME, __version__
-from shelter_app.cli import commands
+from shelter_app.cli import commands, exchange_commands
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import LANGUAGES, set_language, tr
 from shelter_app.logs import setup_logging
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     undo.set_defaults(run=commands.undo)
 
     add_report_parsers(sub, common)
+    exchange_commands.add_parsers(sub, common)  # import, export, backup, restore
     return parser
 
 

@@ -127,8 +127,9 @@ class Saved:
     notices: list[Notice]
 
 
-def _person_fields(data: dict, household: Household, current: Person | None, today: datetime.date) -> tuple[dict, list[Notice]]:
-    """Validate a complete set of person fields (current values merged with the changes)."""
+def person_facts(data: dict, today: datetime.date) -> tuple[dict, list[Notice]]:
+    """The rules on a person's own fields that need no database: typed entry and imports
+    both pass through here, so a row in a file is held to exactly the same rules."""
     notices: list[Notice] = []
     out: dict = {}
     for name, (label, required, length) in PERSON_TEXT.items():
@@ -179,7 +180,12 @@ def _person_fields(data: dict, household: Household, current: Person | None, tod
             "unaccompanied_child", _("Only a child under 18 can be unaccompanied or separated; this person is {age}.", age=years)
         )
     out["phone"] = normalise_phone("phone", data.get("phone") or "")
+    return out, notices
 
+
+def _person_fields(data: dict, household: Household, current: Person | None, today: datetime.date) -> tuple[dict, list[Notice]]:
+    """Validate a complete set of person fields (current values merged with the changes)."""
+    out, notices = person_facts(data, today)
     if out["nik"]:
         same = Person.select().where(Person.nik == out["nik"], records.live(Person))
         if current is not None:

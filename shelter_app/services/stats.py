@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from peewee import SQL, Case, fn
 

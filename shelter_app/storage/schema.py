@@ -1,13 +1,11 @@
 """Creating and upgrading the schema with peewee's migration runner.
 
-Before any migration touches an existing database its file is copied; a database written
+Before any migration touches an existing database it is backed up; a database written
 by a newer version of the app (it has migrations this version does not know) is refused.
 """
 
 from __future__ import annotations
 
-import datetime
-import sqlite3
 from pathlib import Path
 
 from peewee import Database, SqliteDatabase
@@ -42,17 +40,6 @@ def known_migrations() -> list[str]:
     return sorted(path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py"))
 
 
-def copy_sqlite_file(db: SqliteDatabase, destination: Path) -> Path:
-    """Copy a live SQLite database with the online backup API (safe under WAL)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(str(destination))
-    try:
-        db.connection().backup(target)
-    finally:
-        target.close()
-    return destination
-
-
 def upgrade(db: Database) -> list[str]:
     """Apply pending migrations; returns their names. Copies the file first when it holds data."""
     run = runner(db)
@@ -64,7 +51,8 @@ def upgrade(db: Database) -> list[str]:
     if not pending:
         return []
     if isinstance(db, SqliteDatabase) and db.database != ":memory:" and db.get_tables():
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = Path(db.database)
-        copy_sqlite_file(db, path.with_name(f"{path.stem}.before-{pending[0]}-{stamp}{path.suffix}"))
+        # A verified copy in the backup folder (exchange.backups), kept in its rotation.
+        from shelter_app.exchange import backups
+
+        backups.before_migration(db, pending[0])
     return run.up()

@@ -22,16 +22,24 @@ def window_target(explicit: str | None, settings) -> str:
     return resolve_target(str(chosen) if chosen else None)
 
 
-def create_window(database_target: str | None = None):
-    """Open the database and build the main window (used by ``run`` and by the tests)."""
+def create_window(database_target: str | None = None, check_file: bool = True):
+    """Open the database and build the main window (used by ``run`` and by the tests).
+
+    A missing, damaged, locked or foreign file is explained first, with the backups to
+    restore; None when the user chose not to go on."""
     from shelter_app.storage.session import open_database
     from shelter_app.ui.context import AppContext, app_settings
     from shelter_app.ui.main_window import MainWindow
+    from shelter_app.ui.restore_dialog import check_before_opening
 
     settings = app_settings()
     target = window_target(database_target, settings)
+    if check_file and not check_before_opening(target):
+        return None
     open_database(target)
-    return MainWindow(AppContext(target, settings))
+    window = MainWindow(AppContext(target, settings))
+    window.start_daily_backup()
+    return window
 
 
 def run(database_target: str | None = None) -> int:
@@ -49,6 +57,8 @@ def run(database_target: str | None = None) -> int:
     app.setApplicationDisplayName(APP_NAME)
     try:
         window = create_window(database_target)
+        if window is None:
+            return 2
     except RuleViolation as error:
         QMessageBox.critical(None, tr("The database cannot be opened"), error.text())
         return 2

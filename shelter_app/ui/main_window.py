@@ -6,11 +6,14 @@ import importlib
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter, QStackedWidget
 
 from shelter_app import APP_NAME, __version__
 from shelter_app.i18n import tr
+from shelter_app.exchange import backups
+from shelter_app.storage.models import database
 from shelter_app.ui.context import AppContext
+from shelter_app.ui.widgets.worker import Job
 
 # key -> "module:Class"; loaded in this order in the navigation list.
 PAGES = {
@@ -36,6 +39,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("main_window")
         self.pages: dict = {}
+        self._jobs: list[Job] = []
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self._build()
@@ -70,12 +74,54 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
         self.setCentralWidget(splitter)
+        self._build_menu()
         self.update_status()
         for index, key in enumerate(PAGES):  # Ctrl+1..8 jump to a page
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda k=key: self.go_to(k, None))
         last = str(self.ctx.settings.value("window/last_page", "dashboard"))
         self.go_to(last if last in PAGES else "dashboard", None)
+
+    def _build_menu(self) -> None:
+        """The Data menu: what moves data in and out of this laptop."""
+        self.menuBar().clear()
+        data = self.menuBar().addMenu(tr("&Data"))
+        data.addAction(tr("&Import a roster (CSV, Excel)…"), self.import_roster)
+        data.addAction(tr("&Export the roster…"), lambda: self.export("roster"))
+        data.addAction(tr("Export the &sites…"), lambda: self.export("sites"))
+        data.addSeparator()
+        data.addAction(tr("&Back up now"), self.back_up_now)
+
+    def import_roster(self):
+        from shelter_app.ui.import_wizard import open_import_wizard
+
+        return open_import_wizard(self.ctx, self)
+
+    def export(self, what: str):
+        from shelter_app.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.ctx, self, what=what)
+        dialog.open()
+        return dialog
+
+    def start_daily_backup(self) -> Job | None:
+        """The first start of a day backs the database up, in a worker so the window is usable."""
+        return self._backup_job(lambda: backups.daily(database.obj), quiet=True)
+
+    def back_up_now(self) -> Job | None:
+        return self._backup_job(lambda: backups.create(database.obj, "manual"), quiet=False)
+
+    def _backup_job(self, make, quiet: bool) -> Job | None:
+        if not self.ctx.database_target or "://" in self.ctx.database_target:
+            return None
+        job = Job(lambda _progress, _cancelled: make())
+        job.finished.connect(lambda path: path and self.statusBar().showMessage(
+            tr("Backup written: {path}", path=str(path)), 10000))
+        job.failed.connect(lambda error: quiet or QMessageBox.warning(
+            self, tr("Backup"), error.text() if hasattr(error, "text") else tr("The backup could not be written.")))
+        self._jobs.append(job)
+        job.start()
+        return job
 
     def rebuild(self) -> None:
         """Rebuild every page in the new language, staying on the same page."""
@@ -119,6 +165,8 @@ class MainWindow(QMainWindow):
             self.pages[key].open_item(argument)
 
     def closeEvent(self, event) -> None:
+        for job in self._jobs:
+            job.wait()  # a backup is never cut off half-way
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/last_page", self.current_key())
         for page in self.pages.values():

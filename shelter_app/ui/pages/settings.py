@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.exchange import backups
 from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, AgeBand
 from shelter_app.i18n import N_, _, tr
 from shelter_app.services import settings as operation_settings
@@ -55,6 +56,19 @@ class SettingsPage(Page):
         form.addRow(tr("Database"), folder)
         layout.addWidget(person)
 
+        safety = QGroupBox(tr("Backups"))
+        form = QFormLayout(safety)
+        backup_row = QHBoxLayout()
+        self.backup_folder = QLabel()
+        self.backup_folder.setWordWrap(True)
+        choose_backups = QPushButton(tr("Choose a folder (e.g. a USB stick)…"))
+        choose_backups.clicked.connect(self._choose_backup_folder)
+        backup_row.addWidget(self.backup_folder, 1)
+        backup_row.addWidget(choose_backups)
+        form.addRow(tr("Backup folder"), backup_row)
+        form.addRow(self.errors.add("backup_folder", self.backup_folder))
+        layout.addWidget(safety)
+
         operation = QGroupBox(tr("This operation (saved in its database)"))
         form = QFormLayout(operation)
         self.profile = QComboBox()
@@ -90,6 +104,7 @@ class SettingsPage(Page):
         for band in operation_settings.age_bands():
             self._add_band_row(band.name, band.min_years, band.max_years)
         self.database.setText(self.ctx.database_target)
+        self.backup_folder.setText(str(backups.folder(self.ctx.database_target)))
 
     def _add_band_row(self, name: str, low: int, high: int | None) -> None:
         row = self.bands.rowCount()
@@ -136,6 +151,20 @@ class SettingsPage(Page):
         code = self.language.currentData()
         if code != self.ctx.language():
             self.ctx.set_language(code)
+
+    def _choose_backup_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, tr("Backup folder"), self.backup_folder.text())
+        if path:
+            self.set_backup_folder(path)
+
+    def set_backup_folder(self, path: str) -> None:
+        self.errors.clear()
+        try:
+            backups.set_folder(path)
+        except RuleViolation as error:
+            self.errors.show(error)
+            return
+        self.backup_folder.setText(str(backups.folder(self.ctx.database_target)))
 
     def _choose_database(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

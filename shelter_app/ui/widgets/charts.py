@@ -21,7 +21,6 @@ GRID = QColor("#c8c8c8")
 
 
 def _number(value: float) -> str:
-    from shelter_app.i18n import current_language
 
     return format_decimal(round(value), locale=current_language(), format="#,##0")
 

@@ -1,0 +1,70 @@
+"""The whole window as a volunteer meets it: first run, every page, language switch, memory."""
+
+import datetime
+
+from PySide6.QtCore import Qt
+
+from shelter_app.demo.generator import build_demo
+from shelter_app.ui.main_window import PAGES, MainWindow
+
+DAY = datetime.date(2022, 11, 30)
+
+
+def test_every_page_opens_and_is_translated_both_ways(ctx, qtbot, screenshot):
+    build_demo(persons=400, seed=3)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    for index, key in enumerate(PAGES):
+        qtbot.keyClick(window, Qt.Key(Qt.Key_1 + index), Qt.ControlModifier)
+        assert window.current_key() == key
+        qtbot.waitUntil(lambda: window.pages[key].isVisible())
+        screenshot(window, f"window_{key}_id")
+    assert window.nav.item(0).text() == "Dasbor"
+
+    ctx.set_language("en")
+    assert window.nav.item(0).text() == "Dashboard"
+    assert window.current_key() == list(PAGES)[-1]  # the language switch keeps the page
+    for index, key in enumerate(PAGES):
+        window.go_to(key)
+        qtbot.waitUntil(lambda: window.pages[key].isVisible())
+        screenshot(window, f"window_{key}_en")
+    assert window.statusBar().findChildren(type(window.status_label)).count(window.status_label) == 1
+
+
+def test_size_and_last_page_are_remembered(ctx, qtbot):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    window.go_to("stock")
+    window.close()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert again.current_key() == "stock"
+    assert again.size().width() == 1100
+
+
+def test_navigation_opens_a_site_from_the_dashboard(ctx, qtbot):
+    build_demo(persons=200, seed=4)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    from shelter_app.services import sites
+
+    site = sites.sites()[1]
+    ctx.navigate.emit("sites", site.id)
+    assert window.current_key() == "sites"
+
+
+def test_back_up_now_from_the_data_menu(ctx, qtbot):
+    from shelter_app.exchange import backups
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    job = window.back_up_now()
+    with qtbot.waitSignal(job.finished, timeout=30000):
+        pass
+    assert [b.path.name for b in backups.list_backups(ctx.database_target)]
+    assert window.menuBar().actions()[0].text() == "&Data"  # the tests run in Indonesian: "&Data" is the same word
