@@ -1,29 +1,44 @@
-"""Long work (building a demo, big queries) off the window's thread, with progress and cancel."""
+"""Long work (building a demo, big queries, backups) off the window's thread, with progress
+and cancel."""
 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What the work gave back, boxed: PySide6 mishandles a bare None sent between threads."""
+
+    ok: bool
+    value: Any
+
+
 class Job(QObject):
-    """Runs ``func(progress, cancelled)`` in a thread; ``progress(done, total)`` may be called often."""
+    """Runs ``func(progress, cancelled)`` in a thread; ``progress(done, total)`` may be called often.
+
+    ``finished(result)`` or ``failed(error)`` are emitted in the thread that created the job
+    (the window's), so their receivers may touch widgets.
+    """
 
     progressed = Signal(int, int)
     finished = Signal(object)
     failed = Signal(object)
+    _outcome = Signal(object)
 
     def __init__(self, func: Callable, parent=None):
         super().__init__(parent)
         self._func = func
         self._cancel = False
-        self._thread = QThread()
-        self.moveToThread(self._thread)
-        self._thread.started.connect(self._run)
+        self._thread = threading.Thread(target=self._run, name="posko-job", daemon=True)
+        self._outcome.connect(self._deliver)  # queued: emitted from the worker thread
 
     def start(self) -> None:
         self._thread.start()
@@ -35,19 +50,24 @@ class Job(QObject):
         return self._cancel
 
     def wait(self, ms: int = 60000) -> bool:
-        return self._thread.wait(ms)
+        """Wait for the work to end (not for the results to be delivered)."""
+        if self._thread.is_alive():
+            self._thread.join(ms / 1000)
+        return not self._thread.is_alive()
 
     def _run(self) -> None:
         try:
-            result = self._func(self.progressed.emit, self.is_cancelled)
+            outcome = _Outcome(True, self._func(self.progressed.emit, self.is_cancelled))
         except Exception as error:  # reported to the window, which decides what to say
             log.info("job ended with %s", type(error).__name__)
-            self.failed.emit(error)
-        else:
-            self.finished.emit(result)
+            outcome = _Outcome(False, error)
         finally:
             from shelter_app.storage.models import database
 
-            if not database.is_closed():
+            if database.obj is not None and not database.is_closed():
                 database.close()  # this thread's own connection
-            self._thread.quit()
+        self._outcome.emit(outcome)
+
+    @Slot(object)
+    def _deliver(self, outcome: _Outcome) -> None:
+        (self.finished if outcome.ok else self.failed).emit(outcome.value)
