@@ -1,0 +1,2 @@
+"""Dialogs of the roster: registering a household, check-in / transfer / check-out, and the
+household view."""
