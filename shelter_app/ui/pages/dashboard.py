@@ -416,7 +416,7 @@ class DashboardPage(Page):
         self._show_pyramid()
         self._show_bars(result)
         if not self._splitter_restored:
-            QTimer.singleShot(0, self._fit_splitter)  # once the alert's new lines are laid out
+            QTimer.singleShot(0, self, self._fit_splitter)  # once the alert's new lines are laid out
         self.figures_ready.emit()
 
     def _fit_columns(self) -> None:
