@@ -67,22 +67,11 @@ def status_text(row) -> str:
     return translate(STATUS_WORDS["none"])
 
 
-class FirstPageInReset:
-    """Loads the first page inside the model reset: a view reacting to the reset then never
-    asks for rows the other listeners have not been told about (Qt's model tester checks)."""
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        rows = list(self._fetch(0, self.PAGE, *self._sort))
-        self._rows, self._exhausted = rows, len(rows) < self.PAGE
-        self.endResetModel()
-
-
-class PagedModel(FirstPageInReset, LazyTableModel):
+class PagedModel(LazyTableModel):
     """Rows a page at a time from a service, as the view scrolls."""
 
 
-class ShortListModel(FirstPageInReset, ListModel):
+class ShortListModel(ListModel):
     """A short list already in memory (a household's members, its stays)."""
 
 

@@ -32,26 +32,11 @@ def status_word(code: str | None) -> str:
     return tr(STATUS_WORDS[code]) if code in STATUS_WORDS else ""
 
 
-class FirstPageInReset:
-    """Loads the first page inside the model reset, not after it.
-
-    ``LazyTableModel.reload`` inserts the first page after ``endResetModel``; a view reacting to
-    the reset asks for more rows while the other listeners have not seen the reset yet, which
-    Qt's model tester reports. Loading inside the reset avoids that nesting.
-    """
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        rows = list(self._fetch(0, self.PAGE, *self._sort))
-        self._rows, self._exhausted = rows, len(rows) < self.PAGE
-        self.endResetModel()
-
-
-class PagedTableModel(FirstPageInReset, LazyTableModel):
+class PagedTableModel(LazyTableModel):
     """Rows a page at a time from a service (a site's residents)."""
 
 
-class MarkedListModel(FirstPageInReset, ListModel):
+class MarkedListModel(ListModel):
     """A ListModel whose rows can be coloured: ``marker(row)`` gives a colour name or None."""
 
     def __init__(self, columns, rows=None, marker=None, parent=None):
