@@ -493,3 +493,28 @@ def test_screenshots(ctx, qtbot, shot, lang):
     shot(person, f"roster_correct_person_{lang}")
     person.reject()
     set_language("id")
+
+
+def test_household_details_are_corrected_with_the_old_values_kept(ctx, operation, qtbot, shot):
+    from shelter_app.services import records
+    from shelter_app.storage.models import Household
+
+    household = roster.register_household(kk=KK, address="Kp. Lama")
+    roster.add_person(household.id, name="Euis Kurniasih", sex="P", birth_date=D(1984, 7, 9), relationship="head")
+    view = HouseholdView(ctx, household.id)
+    qtbot.addWidget(view)
+    view.show()
+    dialog = view.correct_household()
+    dialog.kk.setText("123")
+    assert not dialog.save()
+    assert "16" in dialog.errors.text("kk")
+    dialog.kk.clear()
+    dialog.address.selectAll()
+    qtbot.keyClicks(dialog.address, "Kp. Gasol RT 02/05")
+    dialog.village.set_code("32.03.11.2002")
+    shot(dialog, "roster_household_details")
+    assert dialog.save()
+    saved = Household.get_by_id(household.id)
+    assert (saved.kk, saved.address, saved.origin_village_code) == (None, "Kp. Gasol RT 02/05", "32.03.11.2002")
+    assert records.history(household.id)[-1].action == "update"
+    assert "Gasol" in view.heading.text()

@@ -19,6 +19,7 @@ from shelter_app.ui.dialogs.common import (
     HINT_STYLE, ShortListModel, age_text, fmt_date, masked, relationship_word, sex_word, status_text, table,
     vulnerable_words,
 )
+from shelter_app.ui.dialogs.household_details import HouseholdDetailsDialog
 from shelter_app.ui.dialogs.household_form import HouseholdForm, PersonDialog
 from shelter_app.ui.dialogs.stay_dialogs import DIALOGS
 from shelter_app.ui.widgets.errors import show_unexpected
@@ -115,6 +116,7 @@ class HouseholdView(QDialog):
         for key, label, action in (
             ("add_member", N_("&Add member"), self.add_member),
             ("correct_member", N_("C&orrect member"), self.correct_member),
+            ("correct_household", N_("Correct &household"), self.correct_household),
             ("check_in", N_("Check &in"), lambda: self.move("check_in")),
             ("transfer", N_("&Transfer"), lambda: self.move("transfer")),
             ("check_out", N_("Check o&ut"), lambda: self.move("check_out")),
@@ -204,6 +206,10 @@ class HouseholdView(QDialog):
             show_unexpected(self, "opening a person to correct")
             return None
         return self._open(PersonDialog(self.ctx, person, self))
+
+    def correct_household(self) -> QDialog | None:
+        household = roster_query.household_for(self.household_id)
+        return self._open(HouseholdDetailsDialog(self.ctx, household, self)) if household else None
 
     def move(self, kind: str) -> QDialog | None:
         row = self.selected()
