@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from peewee import SQL, Case, fn
+from concurrent.futures import ThreadPoolExecutor
+
+from peewee import SQL, Case, SqliteDatabase, fn
 
 from shelter_app.domain.standards import AgeBand, Profile, status_of, supply_status
 from shelter_app.services import installations, presence, records, settings, stock
@@ -58,7 +60,7 @@ def population(day: datetime.date, site_ids: list | None = None, bands=None) -> 
     """{site_id: figures} for the persons present on ``day`` (all sites with anyone present).
 
     One index scan grouped by site and sex counts the age bands as "born after" sums (no
-    sorting of rows), a second one, in household order, counts the households.
+    sorting of rows); a second one, in household order and at the same time, the households.
     """
     bands = bands or settings.age_bands()
     d = day.toordinal()
@@ -68,12 +70,24 @@ def population(day: datetime.date, site_ids: list | None = None, bands=None) -> 
     limits = band_limits(day, bands)
     born_after = [fn.SUM(Case(None, [(Presence.birth > limit, 1)], 0)) for _name, limit in limits if limit is not None]
     flag_sums = [fn.SUM(Presence.flags.bin_and(bit)) for _name, bit in VULNERABLE_FLAGS]
-    rows = (
+    rows_query = (
         Presence.select(Presence.site_id, Presence.female, fn.COUNT(SQL("*")), *born_after, *flag_sums)
         .where(where)
         .group_by(Presence.site_id, Presence.female)
         .tuples()
     )
+    per_household = (
+        Presence.select(Presence.site_id, fn.MAX(Presence.flags.bin_and(presence.FLAG_FEMALE_HEADED)).alias("fh"))
+        .where(where)
+        .group_by(Presence.site_id, Presence.household_id)
+    )
+    households_query = (
+        Presence.select(per_household.c.site_id, fn.COUNT(SQL("*")), fn.SUM(per_household.c.fh))
+        .from_(per_household)
+        .group_by(per_household.c.site_id)
+        .tuples()
+    )
+    rows, households = _both(lambda: list(rows_query), lambda: list(households_query))
     result: dict = {}
     for site_id, female, count, *sums in rows:
         figures = result.setdefault(site_id, _empty(bands))
@@ -88,23 +102,31 @@ def population(day: datetime.date, site_ids: list | None = None, bands=None) -> 
             younger = int(born)
         for (name, bit), value in zip(VULNERABLE_FLAGS, sums[len(born_after):]):
             figures["vulnerable"][name] += int(value or 0) // bit
-    per_household = (
-        Presence.select(Presence.site_id, fn.MAX(Presence.flags.bin_and(presence.FLAG_FEMALE_HEADED)).alias("fh"))
-        .where(where)
-        .group_by(Presence.site_id, Presence.household_id)
-    )
-    households = (
-        Presence.select(per_household.c.site_id, fn.COUNT(SQL("*")), fn.SUM(per_household.c.fh))
-        .from_(per_household)
-        .group_by(per_household.c.site_id)
-        .tuples()
-    )
     for site_id, count, female_count in households:
         figures = result.setdefault(site_id if isinstance(site_id, uuid.UUID) else uuid.UUID(site_id), _empty(bands))
         figures["households"] = count
         figures["vulnerable"]["female_headed_households"] = int(female_count or 0) // presence.FLAG_FEMALE_HEADED
     _movements_of_the_day(d, site_ids, result, bands)
     return result
+
+
+def _both(first, second):
+    """Two read-only queries at once, on two connections and two cores: SQLite readers do not
+    block each other in WAL mode. Inside a transaction (whose writes only its own connection
+    sees) or on another database they run one after the other."""
+    db = Presence._meta.database.obj
+    if not isinstance(db, SqliteDatabase) or db.database == ":memory:" or db.in_transaction():
+        return first(), second()
+
+    def on_own_connection():
+        try:
+            return second()
+        finally:
+            db.close()  # this thread's connection only
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        later = pool.submit(on_own_connection)
+        return first(), later.result()
 
 
 def _movements_of_the_day(d: int, site_ids, result: dict, bands) -> None:
