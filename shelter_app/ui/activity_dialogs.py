@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -19,6 +19,7 @@ from shelter_app.services import activities, roster, sites, stays
 from shelter_app.ui.stock_dialogs import FormDialog, find_data
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.fields import ChoiceBox, DateField
+from shelter_app.ui.widgets.tables import table_view
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 
 
@@ -63,19 +64,8 @@ SEARCH_COLUMNS = PERSON_COLUMNS + [
 
 
 def person_table(model, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectRows)
-    view.setSelectionMode(QAbstractItemView.ExtendedSelection)
-    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    view.horizontalHeader().setResizeContentsPrecision(60)  # widths from the first rows
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+    """Several persons can be chosen at once."""
+    return table_view(model, name, sortable=False, fit_contents=True, multiple=True, alternating=False)
 
 
 # --- the activity form -------------------------------------------------------------------------

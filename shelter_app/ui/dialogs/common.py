@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from shelter_app.domain import choices
 from shelter_app.i18n import N_, current_language, tr, translate
 from shelter_app.services.roster_query import VULNERABLE_GROUPS
+from shelter_app.ui.widgets.tables import table_view
 from shelter_app.ui.widgets.lazy_model import LazyTableModel, ListModel
 
 NOTICE_STYLE = "color: #8a5300;"  # amber: look at it, nothing is blocked
@@ -76,21 +77,8 @@ class ShortListModel(ListModel):
 
 
 def table(model, name: str) -> QTableView:
-    """A read-only table of whole rows, sortable by its header."""
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setTabKeyNavigation(False)  # Tab leaves the table: the keyboard goes on to the buttons
-    return view
+    """A read-only table of whole rows, in the order the service gives them."""
+    return table_view(model, name, sortable=False)
 
 
 def message_label(name: str, style: str = NOTICE_STYLE) -> QLabel:

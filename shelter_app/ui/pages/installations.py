@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from shelter_app.i18n import N_, tr
 from shelter_app.services import installations, site_overview, sites, stats
 from shelter_app.ui.pages.base import Page
+from shelter_app.ui.widgets.tables import add_button, table_view
 from shelter_app.ui.pages.sites import (
-    RIGHT, STATUS_COLOURS, MarkedListModel, fit_columns, status_word, table_view,
+    RIGHT, STATUS_COLOURS, MarkedListModel, fit_columns, status_word,
 )
 from shelter_app.ui.site_dialogs import InstallationDialog, StateDialog, fmt_date, fmt_number, open_dialog
 from shelter_app.ui.widgets.fields import DateField
@@ -134,19 +135,11 @@ class InstallationsPage(Page):
         self.day.dateChanged.connect(lambda _d: self._load_totals())
         bar.addWidget(day_label)
         bar.addWidget(self.day)
-        self.add_button = self._button(bar, tr("&Add installation"), self.add_installation, "add_installation")
+        self.add_button = add_button(bar, tr("&Add installation"), self.add_installation, "add_installation")
         self.add_button.setShortcut(QKeySequence.New)
-        self.edit_button = self._button(bar, tr("&Edit"), self.edit_installation, "edit_installation")
-        self.state_button = self._button(bar, tr("Change &state…"), self.change_state, "change_state")
+        self.edit_button = add_button(bar, tr("&Edit"), self.edit_installation, "edit_installation")
+        self.state_button = add_button(bar, tr("Change &state…"), self.change_state, "change_state")
         return bar
-
-    @staticmethod
-    def _button(bar, text: str, slot, name: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        bar.addWidget(button)
-        return button
 
     def _history_panel(self) -> QWidget:
         panel = QWidget()

@@ -9,7 +9,7 @@ import uuid
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
     QSizePolicy, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -21,6 +21,7 @@ from shelter_app.ui.site_dialogs import CloseSiteDialog, SiteDialog, fmt_date, f
 from shelter_app.ui.widgets.errors import FieldErrors
 from shelter_app.ui.widgets.fields import DateField
 from shelter_app.ui.widgets.lazy_model import Column, LazyTableModel, ListModel
+from shelter_app.ui.widgets.tables import add_button, table_view
 
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
 # ok / short / critical: a colour AND a word, never colour alone.
@@ -48,27 +49,6 @@ class MarkedListModel(ListModel):
             colour = self._marker(self._rows[index.row()])
             return QBrush(QColor(colour)) if colour else None
         return super().data(index, role)
-
-
-def table_view(model, name: str, stretch_column: int | None = None) -> QTableView:
-    """A sortable table of whole rows, one selected at a time."""
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(24)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.Interactive)
-    header.setStretchLastSection(stretch_column is None)
-    if stretch_column is not None:
-        header.setSectionResizeMode(stretch_column, QHeaderView.Stretch)
-    header.setSortIndicator(0, Qt.AscendingOrder)
-    view.setSortingEnabled(True)
-    return view
 
 
 def fit_columns(view: QTableView) -> None:
@@ -190,20 +170,12 @@ class SitesPage(Page):
         self.day.dateChanged.connect(lambda _d: self.refresh())
         bar.addWidget(day_label)
         bar.addWidget(self.day)
-        self.new_button = self._button(bar, tr("&New site"), self.new_site, "new_site")
+        self.new_button = add_button(bar, tr("&New site"), self.new_site, "new_site")
         self.new_button.setShortcut(QKeySequence.New)
-        self.edit_button = self._button(bar, tr("&Edit site"), self.edit_site, "edit_site")
-        self.close_button = self._button(bar, tr("C&lose site…"), self.close_site, "close_site")
-        self.reopen_button = self._button(bar, tr("&Reopen site"), self.reopen_site, "reopen_site")
+        self.edit_button = add_button(bar, tr("&Edit site"), self.edit_site, "edit_site")
+        self.close_button = add_button(bar, tr("C&lose site…"), self.close_site, "close_site")
+        self.reopen_button = add_button(bar, tr("&Reopen site"), self.reopen_site, "reopen_site")
         return bar
-
-    @staticmethod
-    def _button(bar, text: str, slot, name: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        bar.addWidget(button)
-        return button
 
     def _details(self) -> QWidget:
         panel = QWidget()

@@ -8,7 +8,7 @@ import html
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+    QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
     QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -23,6 +23,7 @@ from shelter_app.ui.stock_dialogs import (
 )
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.fields import DateField
+from shelter_app.ui.widgets.tables import table_view
 from shelter_app.ui.widgets.lazy_model import Column, LazyTableModel, ListModel
 
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
@@ -133,21 +134,8 @@ class CardModel(LazyTableModel):
 
 
 def table(model, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.horizontalHeader().setSortIndicator(0, Qt.AscendingOrder)  # lists come sorted by their first column
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    view.setAlternatingRowColors(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    view.horizontalHeader().setResizeContentsPrecision(60)  # widths from the first rows: cards are long
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+    # Rows are coloured by their warning: no alternating colours on top.
+    return table_view(model, name, fit_contents=True, alternating=False)
 
 
 class StockPage(Page):
