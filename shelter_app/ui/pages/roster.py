@@ -35,7 +35,7 @@ from shelter_app.ui.widgets.worker import Job
 
 log = logging.getLogger(__name__)
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
-SEARCH_DELAY_MS = 40  # short: a page of results takes ~10-40 ms even at 500,000 persons
+SEARCH_DELAY_MS = 0  # next turn of the event loop: keystrokes already queued are searched once
 _running_jobs: list = []  # kept until their thread has ended, whatever happens to the page
 
 
