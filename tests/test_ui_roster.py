@@ -76,7 +76,8 @@ def make_page(ctx, qtbot):
 
 def wait_count(qtbot, page):
     """Until the worker's count is shown (its signal crosses threads: wait for the label)."""
-    qtbot.waitUntil(lambda: page.count_job.wait(0) and "…" not in page.count_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: page.count_job is not None and page.count_job.wait(0)
+                    and "…" not in page.count_label.text(), timeout=10000)
 
 
 def search(qtbot, page, text):

@@ -36,6 +36,7 @@ from shelter_app.ui.widgets.worker import Job
 log = logging.getLogger(__name__)
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
 SEARCH_DELAY_MS = 0  # next turn of the event loop: keystrokes already queued are searched once
+COUNT_DELAY_MS = 300  # the count waits for a pause in the typing
 _running_jobs: list = []  # kept until their thread has ended, whatever happens to the page
 
 
@@ -163,6 +164,8 @@ class RosterPage(Page):
         hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
 
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._count_when_idle)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self.search.textEdited.connect(lambda _text: self._search_timer.start())
@@ -249,9 +252,13 @@ class RosterPage(Page):
 
     def start_count(self) -> None:
         """Count the matches in a worker: on a large roster it can take a moment. One count
-        runs at a time; while typing, only the latest filter is counted next."""
+        runs at a time; while typing, only the latest filter is counted next, once the typing
+        pauses, so the count never competes with the rows being shown."""
         self._count_wanted = self.filter
         self.count_label.setText(tr("counting…"))
+        self._count_timer.start()
+
+    def _count_when_idle(self) -> None:
         if self.count_job is None or self.count_job.wait(0):
             self._run_count()
 
