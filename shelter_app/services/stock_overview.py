@@ -249,7 +249,7 @@ def _names_of(lines: list[tuple]) -> tuple[dict, dict, dict]:
             .where(Person.household.in_(chunk), Person.relationship == "head", records.live(Person))
             .tuples()
         )
-    parties = {hid: " · ".join(part for part in (heads.get(hid, ""), f"KK {kk}" if kk else "") if part) or hid.hex[:8]
+    parties = {hid: " · ".join(part for part in (heads.get(hid, ""), f"KK ••••{kk[-4:]}" if kk else "") if part) or hid.hex[:8]
                for hid, kk in households.items()}
     site_names = dict(Site.select(Site.id, Site.name).tuples())
     return lots, parties, site_names

@@ -19,6 +19,7 @@ from shelter_app.services import activities, roster, sites, stays
 from shelter_app.ui.stock_dialogs import FormDialog, find_data
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.fields import ChoiceBox, DateField
+from shelter_app.ui.dialogs.common import masked
 from shelter_app.ui.widgets.tables import table_view
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 
@@ -41,7 +42,7 @@ def person_row(person, day: datetime.date, taking_part: bool = False) -> PersonR
     age = roster.age_on(person.birth_date, day)
     household = person.household
     if household.kk:
-        home = f"KK {household.kk}"
+        home = f"KK {masked(household.kk)}"
     else:
         head = person if person.relationship == "head" else roster.head_of(household.id)
         home = tr("household of {name}", name=head.name) if head else tr("no KK")

@@ -22,6 +22,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import N_, _, current_language, tr
 from shelter_app.reports.fmt import Formatter
 from shelter_app.services import sites, stock, stock_overview
+from shelter_app.ui.dialogs.common import masked
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.widgets.fields import ChoiceBox, DateField
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
@@ -373,7 +374,7 @@ class AdjustDialog(MovementDialog):
 
 HOUSEHOLD_COLUMNS = [
     Column("head", N_("Head of household")),
-    Column("kk", N_("KK")),
+    Column("kk", N_("KK"), masked),
     Column("members", N_("Members"), align=Qt.AlignRight | Qt.AlignVCenter),
     Column("site", N_("Site on the day"), lambda name: name or tr("not at a site")),
     Column("found", N_("Found by")),
@@ -471,7 +472,7 @@ class DistributeDialog(MovementDialog):
             return
         self.errors.clear()
         self.household_id, self.household_name = row.household_id, row.head
-        kk = f" · KK {row.kk}" if row.kk else ""
+        kk = f" · KK {masked(row.kk)}" if row.kk else ""
         self.chosen.setText(tr("Giving to: <b>{name}</b>{kk} · {n} members · {site}",
                                name=html.escape(row.head), kk=kk, n=row.members, site=row.site or tr("not at a site")))
         self.quantity.setFocus()
