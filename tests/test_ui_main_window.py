@@ -73,3 +73,17 @@ def test_back_up_now_from_the_data_menu(ctx, qtbot):
         pass
     assert [b.path.name for b in backups.list_backups(ctx.database_target)]
     assert window.menuBar().actions()[0].text() == "&Data"  # the tests run in Indonesian: "&Data" is the same word
+
+
+def test_started_with_lang_en_the_window_speaks_english_and_remembers_it(db, qtbot, tmp_path):
+    from shelter_app.ui.app import create_window
+    from shelter_app.ui.context import app_settings
+
+    window = create_window(str(tmp_path / "posko.db"), check_file=False, language="en")
+    qtbot.addWidget(window)
+    try:
+        assert window.nav.item(0).text() == "Dashboard"
+        assert app_settings().value("language") == "en"
+    finally:
+        app_settings().remove("language")
+        window.ctx.apply_language("id")

@@ -51,7 +51,7 @@ def start(args) -> int:
 
     if args.operator:
         os.environ["SHELTER_APP_OPERATOR"] = args.operator
-    return run(args.db)
+    return run(args.db, language=args.lang)
 
 
 def info(args) -> int:

@@ -22,7 +22,7 @@ def window_target(explicit: str | None, settings) -> str:
     return resolve_target(str(chosen) if chosen else None)
 
 
-def create_window(database_target: str | None = None, check_file: bool = True):
+def create_window(database_target: str | None = None, check_file: bool = True, language: str | None = None):
     """Open the database and build the main window (used by ``run`` and by the tests).
 
     A missing, damaged, locked or foreign file is explained first, with the backups to
@@ -33,6 +33,8 @@ def create_window(database_target: str | None = None, check_file: bool = True):
     from shelter_app.ui.restore_dialog import check_before_opening
 
     settings = app_settings()
+    if language:  # --lang: from now on, as if chosen in Settings
+        settings.setValue("language", language)
     target = window_target(database_target, settings)
     if check_file and not check_before_opening(target):
         return None
@@ -42,7 +44,7 @@ def create_window(database_target: str | None = None, check_file: bool = True):
     return window
 
 
-def run(database_target: str | None = None) -> int:
+def run(database_target: str | None = None, language: str | None = None) -> int:
     problem = preflight.problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -56,7 +58,7 @@ def run(database_target: str | None = None) -> int:
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     try:
-        window = create_window(database_target)
+        window = create_window(database_target, language=language)
         if window is None:
             return 2
     except RuleViolation as error:
