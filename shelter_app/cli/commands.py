@@ -151,6 +151,22 @@ def report(args) -> int:
             raise RuleViolation("out", _("Cannot write {path}: {reason}. Choose another file or folder.",
                                          path=args.out, reason=error.strerror or str(error))) from None
         print(tr("Report written to {path} (pages: {pages}).", path=str(rendered.path), pages=rendered.pages))
+        if getattr(args, "queue", False):
+            from shelter_app.cli.outbox_commands import queue_report
+
+            queue_report(rendered, args.report, _report_title(args, site))
     finally:
         db.close()
     return 0
+
+
+def _report_title(args, site) -> str:
+    """The outbox title of a report made on the command line: its name, site and day."""
+    from shelter_app.reports import REPORTS
+
+    name = next(tr(title) for key, title, *_rest in REPORTS if key == args.report)
+    parts = [name] + ([site.name] if site is not None else [])
+    if getattr(args, "item", None):
+        parts.append(args.item)
+    parts.append(getattr(args, "date", None) or getattr(args, "end", None) or datetime.date.today().isoformat())
+    return " - ".join(parts)

@@ -13,7 +13,7 @@ import os
 import sys
 
 from shelter_app import APP_NAME, __version__
-from shelter_app.cli import commands, exchange_commands
+from shelter_app.cli import commands, exchange_commands, outbox_commands
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import LANGUAGES, set_language, tr
 from shelter_app.logs import setup_logging
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_parsers(sub, common)
     exchange_commands.add_parsers(sub, common)  # import, export, backup, restore
+    outbox_commands.add_parsers(sub, common)  # config, outbox
     return parser
 
 
@@ -90,6 +91,8 @@ def add_report_parsers(sub, common) -> None:
     def kind(name: str, help_text: str, description: str):
         parser = kinds.add_parser(name, parents=[common], help=help_text, description=description)
         parser.add_argument("--out", required=True, metavar="PDF", help=tr("the PDF file to write"))
+        parser.add_argument("--queue", action="store_true",
+                            help=tr("also put the report in the outbox, to go to every destination set up"))
         parser.set_defaults(run=commands.report)
         return parser
 

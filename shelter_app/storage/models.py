@@ -13,6 +13,7 @@ import uuid
 
 from peewee import (
     AutoField,
+    BlobField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -288,5 +289,42 @@ SYNCED_MODELS = [
     Activity,
     ActivityParticipant,
 ]
-LOCAL_MODELS = [Change, Setting, Presence]
+
+
+# --- the report outbox (local, not synced; services.outbox) -------------------------------
+
+
+class OutboxItem(BaseModel):
+    """A generated report waiting to leave (or gone): the PDF itself is kept here, so the
+    queue survives restarts and power cuts."""
+
+    id = UUIDField(primary_key=True, default=uuid.uuid4)
+    title = CharField(max_length=300)
+    kind = CharField(max_length=30)
+    pdf = BlobField()
+    created_at = DateTimeField(default=utc_now, index=True)
+    created_by = CharField(max_length=100, default="")
+
+
+class OutboxDelivery(BaseModel):
+    """One report to one destination ("folder" or "email"): attempts, last error, next try."""
+
+    id = AutoField()
+    item = ForeignKeyField(OutboxItem, backref="deliveries", on_delete="CASCADE")
+    destination = CharField(max_length=30)
+    status = CharField(max_length=10, default="pending")  # pending / done
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=utc_now)
+    last_attempt_at = DateTimeField(null=True)
+    last_error = TextField(default="")  # JSON {"msgid": ..., "params": {...}}, rendered on demand
+    delivered_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("item", "destination"), True),
+            (("status", "next_attempt_at"), False),
+        )
+
+
+LOCAL_MODELS = [Change, Setting, Presence, OutboxItem, OutboxDelivery]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS

@@ -1,0 +1,112 @@
+"""``shelter-app config show|set KEY VALUE`` and ``shelter-app outbox list|send``.
+
+``add_parsers`` registers them (called from ``main.build_parser``); ``queue_report`` is what
+``report ... --queue`` calls after writing the PDF.
+"""
+
+from __future__ import annotations
+
+from shelter_app.cli.commands import _open
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import _, tr
+
+
+def add_parsers(sub, common) -> None:
+    config = sub.add_parser(
+        "config", parents=[common], help=tr("show or change the outbox settings (folder, e-mail)"),
+        description=tr("Show or change where queued reports go. Keys: {keys}. The e-mail password is never "
+                       "stored: put it in the environment variable SHELTER_APP_SMTP_PASSWORD or in the system "
+                       "keyring. An empty VALUE removes a setting.",
+                       keys="outbox.folder, smtp.host, smtp.port, smtp.security (starttls|tls|none), smtp.user, "
+                            "smtp.from, smtp.to"))
+    config.add_argument("action", choices=("show", "set"), help=tr("show the settings, or set one"))
+    config.add_argument("key", nargs="?", metavar="KEY", help=tr("the setting to change"))
+    config.add_argument("value", nargs="?", metavar="VALUE", help=tr("its new value"))
+    config.set_defaults(run=config_command)
+
+    outbox = sub.add_parser(
+        "outbox", parents=[common], help=tr("list the queued reports or send them now"),
+        description=tr("The outbox holds generated reports until every destination (folder, e-mail) has them. "
+                       "'list' shows them with their last error; 'send' tries every delivery that is due."))
+    outbox.add_argument("action", choices=("list", "send"), help=tr("list, or send what is due"))
+    outbox.add_argument("--all", action="store_true", help=tr("list delivered reports too"))
+    outbox.add_argument("--now", action="store_true", help=tr("with send: try every waiting delivery, even before its next attempt"))
+    outbox.set_defaults(run=outbox_command)
+
+
+def config_command(args) -> int:
+    from shelter_app.services import outbox
+
+    db, _target = _open(args)
+    try:
+        if args.action == "set":
+            if args.key is None or args.value is None:
+                raise RuleViolation("config", _("Write: shelter-app config set KEY VALUE."))
+            outbox.set_config(args.key, args.value)
+            print(tr("Setting {key} saved.", key=args.key))
+        else:
+            for key, value in outbox.config().items():
+                shown = ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
+                print(f"{key} = {shown}")
+            kinds = [d.kind for d in outbox.destinations()]
+            print(tr("Destinations: {list}", list=", ".join(kinds) if kinds else tr("none")))
+    finally:
+        db.close()
+    return 0
+
+
+def outbox_command(args) -> int:
+    from shelter_app.services import outbox
+    from shelter_app.storage.models import utc_now
+
+    db, _target = _open(args)
+    try:
+        if args.action == "send":
+            if not outbox.destinations():
+                print(tr("No destination is set up: use 'shelter-app config set outbox.folder FOLDER' or the "
+                         "smtp.* settings."))
+            now = None
+            if args.now:
+                import datetime
+
+                now = utc_now() + datetime.timedelta(days=3650)
+            summary = outbox.send_due(now=now)
+            print(tr("Sent: {sent}, failed: {failed}, reports still waiting: {waiting}.",
+                     sent=summary.sent, failed=summary.failed, waiting=summary.waiting))
+            for error in summary.errors:
+                print(f"  {error.text()}")
+            return 0 if not summary.failed else 3
+        state = outbox.status()
+        if state.waiting:
+            since = state.since.strftime("%Y-%m-%d %H:%M")
+            print(tr("{count} report(s) waiting since {since} (UTC).", count=state.waiting, since=since))
+        else:
+            print(tr("Nothing waiting in the outbox."))
+        reports = outbox.recent(200) if args.all else outbox.pending()
+        for report in reports:
+            print(f"{report.item.created_at:%Y-%m-%d %H:%M}  {report.item.id.hex[:8]}  {report.item.title}")
+            if not report.deliveries:
+                print("    " + tr("no destination set up yet"))
+            for row in report.deliveries:
+                if row.status == "done":
+                    state_text = tr("delivered {at} (UTC)", at=row.delivered_at.strftime("%Y-%m-%d %H:%M"))
+                else:
+                    state_text = tr("waiting, attempts: {n}, next attempt {at} (UTC)", n=row.attempts,
+                                    at=row.next_attempt_at.strftime("%Y-%m-%d %H:%M"))
+                print(f"    {row.destination:<7} {state_text}")
+                error = outbox.last_error(row)
+                if error is not None and row.status != "done":
+                    print("      " + error.text())
+    finally:
+        db.close()
+    return 0
+
+
+def queue_report(rendered, kind: str, title: str) -> None:
+    """``report ... --queue``: the PDF also goes into the outbox."""
+    from shelter_app.services import outbox
+
+    item = outbox.queue(rendered.pdf, title, kind)
+    kinds = [d.kind for d in outbox.destinations()]
+    print(tr("Report queued in the outbox (id {id}) for: {list}.", id=item.id.hex[:8],
+             list=", ".join(kinds) if kinds else tr("no destination set up yet")))
