@@ -236,6 +236,12 @@ def file_name(item: OutboxItem) -> str:
 TRANSPORTS = {FOLDER: delivery.deliver_to_folder, EMAIL: delivery.deliver_by_email}
 
 
+def send_now(transports: dict | None = None) -> Summary:
+    """The user asked: every waiting delivery is tried now, whatever its backoff said."""
+    OutboxDelivery.update(next_attempt_at=utc_now()).where(OutboxDelivery.status != "done").execute()
+    return send_due(transports=transports)
+
+
 def send_due(now: datetime.datetime | None = None, transports: dict | None = None) -> Summary:
     """Try every delivery whose next attempt is due; record each outcome. Never raises for a
     failed delivery: the reason is stored and shown, and the delivery waits for its next turn."""

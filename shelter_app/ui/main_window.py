@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QWidget,
 )
 
 from shelter_app import APP_NAME, __version__
-from shelter_app.i18n import tr
 from shelter_app.exchange import backups
-from shelter_app.storage.models import database
+from shelter_app.i18n import tr
+from shelter_app.services import outbox
+from shelter_app.storage.models import database, utc_now
 from shelter_app.ui.context import AppContext
 from shelter_app.ui.widgets.worker import Job
 
@@ -30,6 +31,9 @@ PAGES = {
 }
 
 
+OUTBOX_CHECK_MS = 60_000
+
+
 def page_class(key: str):
     module, name = PAGES[key].split(":")
     return getattr(importlib.import_module(module), name)
@@ -43,7 +47,16 @@ class MainWindow(QMainWindow):
         self.pages: dict = {}
         self._jobs: list[Job] = []
         self.status_label = QLabel()
+        self.outbox_button = QPushButton()
+        self.outbox_button.setObjectName("outbox_status")
+        self.outbox_button.setFlat(True)
+        self.outbox_button.clicked.connect(self.show_outbox)
+        self.statusBar().addWidget(self.outbox_button)
         self.statusBar().addPermanentWidget(self.status_label)
+        self._outbox_job: Job | None = None
+        self._outbox_timer = QTimer(self, interval=OUTBOX_CHECK_MS)
+        self._outbox_timer.timeout.connect(lambda: self.send_outbox(force=False))
+        self._outbox_timer.start()
         self._build()
         ctx.language_changed.connect(lambda _lang: self.rebuild())
         ctx.navigate.connect(self.go_to)
@@ -135,10 +148,49 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.go_to(current, None)
 
+    # --- the report outbox ---------------------------------------------------------------
+
+    def outbox_text(self) -> str:
+        state = outbox.status()
+        if not state.waiting:
+            return ""
+        since = state.since.strftime("%Y-%m-%d %H:%M") if state.since else ""
+        return tr("{n} reports waiting to be sent, since {since} (UTC)", n=state.waiting, since=since)
+
+    def update_outbox(self) -> None:
+        text = self.outbox_text()
+        self.outbox_button.setText(text)
+        self.outbox_button.setVisible(bool(text))
+
+    def send_outbox(self, force: bool = False) -> Job | None:
+        """Try the deliveries that are due, in a worker; while anything waits this runs every
+        minute by itself, so reports leave when a connection or the USB stick appears."""
+        if self._outbox_job is not None and not self._outbox_job.wait(0):
+            return None
+        state = outbox.status()
+        if not state.waiting or (not force and state.next_attempt and state.next_attempt > utc_now()):
+            self.update_outbox()
+            return None
+        job = Job(lambda _progress, _cancelled: outbox.send_now() if force else outbox.send_due())
+        job.finished.connect(lambda _summary: self.update_outbox())
+        job.failed.connect(lambda _error: self.update_outbox())
+        self._outbox_job = job
+        self._jobs.append(job)
+        job.start()
+        return job
+
+    def show_outbox(self):
+        from shelter_app.ui.outbox_dialog import OutboxDialog
+
+        dialog = OutboxDialog(self, self)
+        dialog.open()
+        return dialog
+
     def update_status(self) -> None:
         operator = self.ctx.operator() or tr("(no name set: Settings)")
         self.status_label.setText(tr("Database: {path}   Operator: {name}   Version {version}",
                                      path=self.ctx.database_target, name=operator, version=__version__))
+        self.update_outbox()
 
     # --- navigation --------------------------------------------------------------------
 

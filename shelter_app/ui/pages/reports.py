@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from shelter_app import reports
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import LANGUAGES, N_, _, current_language, tr
-from shelter_app.services import sites, stock
+from shelter_app.services import outbox, sites, stock
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.widgets.fields import DateField
@@ -103,7 +103,12 @@ class ReportsPage(Page):
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button = QPushButton(tr("P&rint…"))
         self.print_button.clicked.connect(self.print_pdf)
-        for button in (self.preview_button, self.save_button, self.print_button):
+        self.queue_button = QPushButton(tr("Send &later…"))
+        self.queue_button.setObjectName("queue_report")
+        self.queue_button.setToolTip(tr("Put the report in the outbox: it leaves for the folder or e-mail set up in "
+                                        "Settings as soon as they can be reached."))
+        self.queue_button.clicked.connect(self.queue_report)
+        for button in (self.preview_button, self.save_button, self.print_button, self.queue_button):
             buttons.addWidget(button)
         form.addRow(buttons)
         self.busy = QProgressBar()
@@ -231,6 +236,7 @@ class ReportsPage(Page):
             self.pdf = None
         self.save_button.setEnabled(ready)
         self.print_button.setEnabled(ready)
+        self.queue_button.setEnabled(ready)
 
     def default_file_name(self) -> str:
         site = self.site.currentText() if "site" in self._spec()[3] else ""
@@ -253,6 +259,17 @@ class ReportsPage(Page):
         partial.replace(target)  # never a half-written report under the real name
         self.ctx.settings.setValue("reports/folder", str(target.parent))
         self.status.setText(tr("Saved to {path}.", path=str(target)))
+
+    def queue_report(self) -> None:
+        if self.pdf is None:
+            return
+        title = " - ".join(part for part in (self.kind.currentText(), self.site.currentText()
+                                              if "site" in self._spec()[3] else "", self.day.date_value().isoformat()) if part)
+        outbox.queue(self.pdf, title, self._spec()[0])
+        self.status.setText(tr("In the outbox: it is sent as soon as a destination can be reached."))
+        window = self.window()
+        if hasattr(window, "send_outbox"):
+            window.send_outbox(force=True)
 
     def print_pdf(self) -> None:
         if self.pdf is None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QHeaderView,
+    QScrollArea, QTableWidget, QWidget, QTableWidgetItem, QVBoxLayout, QHeaderView,
 )
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups
 from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, AgeBand
 from shelter_app.i18n import N_, _, tr
+from shelter_app.services import outbox
 from shelter_app.services import settings as operation_settings
+from shelter_app.services.records import transaction
 from shelter_app.storage.session import open_database
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets.errors import FieldErrors
@@ -25,7 +27,15 @@ class SettingsPage(Page):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()  # taller than a small laptop screen: it scrolls rather than squeezes
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        content = QWidget()
+        scroll.setWidget(content)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         heading = QLabel(f"<h2>{tr('Settings')}</h2>")
         layout.addWidget(heading)
         general = QLabel()
@@ -69,6 +79,34 @@ class SettingsPage(Page):
         form.addRow(self.errors.add("backup_folder", self.backup_folder))
         layout.addWidget(safety)
 
+        sending = QGroupBox(tr("Sending reports (outbox)"))
+        form = QFormLayout(sending)
+        self.outbox_fields = {}
+        for key, label, placeholder in (
+            ("outbox.folder", tr("Folder (USB stick, synced drive)"), tr("e.g. /media/usb/laporan")),
+            ("smtp.host", tr("Mail server"), tr("e.g. smtp.gmail.com")),
+            ("smtp.port", tr("Port"), "587"),
+            ("smtp.security", tr("Security"), "starttls / tls / none"),
+            ("smtp.user", tr("Mail user"), ""),
+            ("smtp.from", tr("From address"), ""),
+            ("smtp.to", tr("To addresses (comma-separated)"), tr("e.g. pusdalops@dinsos.go.id")),
+        ):
+            field = QLineEdit()
+            field.setObjectName(key)
+            field.setPlaceholderText(placeholder)
+            self.outbox_fields[key] = field
+            form.addRow(label, field)
+            form.addRow(self.errors.add(key, field))
+        hint = QLabel(tr("The mail password is never stored: set SHELTER_APP_SMTP_PASSWORD or keep it in the "
+                         "system's keyring."))
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        save_outbox = QPushButton(tr("Save sending settings"))
+        save_outbox.setObjectName("save_outbox")
+        save_outbox.clicked.connect(self.save_outbox)
+        form.addRow(save_outbox)
+        layout.addWidget(sending)
+
         operation = QGroupBox(tr("This operation (saved in its database)"))
         form = QFormLayout(operation)
         self.profile = QComboBox()
@@ -105,6 +143,10 @@ class SettingsPage(Page):
             self._add_band_row(band.name, band.min_years, band.max_years)
         self.database.setText(self.ctx.database_target)
         self.backup_folder.setText(str(backups.folder(self.ctx.database_target)))
+        for key, value in outbox.config().items():
+            if key in self.outbox_fields:
+                text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+                self.outbox_fields[key].setText(text)
 
     def _add_band_row(self, name: str, low: int, high: int | None) -> None:
         row = self.bands.rowCount()
@@ -151,6 +193,20 @@ class SettingsPage(Page):
         code = self.language.currentData()
         if code != self.ctx.language():
             self.ctx.set_language(code)
+
+    def save_outbox(self) -> bool:
+        self.errors.clear()
+        try:
+            with transaction():
+                for key, field in self.outbox_fields.items():
+                    outbox.set_config(key, field.text().strip())
+        except RuleViolation as error:
+            self.errors.show(error)
+            return False
+        window = self.window()
+        if hasattr(window, "send_outbox"):
+            window.send_outbox(force=True)
+        return True
 
     def _choose_backup_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, tr("Backup folder"), self.backup_folder.text())
