@@ -87,3 +87,19 @@ def test_started_with_lang_en_the_window_speaks_english_and_remembers_it(db, qtb
     finally:
         app_settings().remove("language")
         window.ctx.apply_language("id")
+
+
+def test_an_old_database_is_upgraded_behind_a_progress_dialog(tmp_path, qtbot):
+    from shelter_app.storage import schema
+    from shelter_app.storage.session import open_database
+    from shelter_app.ui.app import pending_upgrade, upgrade_with_progress
+
+    path = tmp_path / "lama.db"
+    db = open_database(str(path))
+    last = schema.known_migrations()[-1]
+    schema.runner(db).down()  # as if written by the version before the last migration
+    db.close()
+    assert pending_upgrade(str(path))
+    upgrade_with_progress(str(path))
+    assert not pending_upgrade(str(path))
+    assert list((tmp_path / "backups").glob(f"lama.before-{last}-*.db"))

@@ -38,10 +38,56 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
     target = window_target(database_target, settings)
     if check_file and not check_before_opening(target):
         return None
+    upgrade_with_progress(target)
     open_database(target)
     window = MainWindow(AppContext(target, settings))
     window.start_daily_backup()
     return window
+
+
+def pending_upgrade(target: str) -> bool:
+    """An existing database file whose schema this version will upgrade (after a backup)."""
+    from pathlib import Path
+
+    from shelter_app.storage import schema
+    from shelter_app.storage.database import is_url, make_database
+
+    if is_url(target) or not Path(target).expanduser().exists():
+        return False
+    db = make_database(target)
+    try:
+        return any(m.applied is None for m in schema.runner(db).status())
+    finally:
+        db.close()
+
+
+def upgrade_with_progress(target: str) -> None:
+    """The upgrade backs the whole file up first: on a large operation that takes a while, so
+    it runs in a worker behind a progress dialog instead of freezing a window not yet shown."""
+    if not pending_upgrade(target):
+        return
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtWidgets import QProgressDialog
+
+    from shelter_app.storage.session import open_database
+    from shelter_app.ui.widgets.worker import Job
+
+    dialog = QProgressDialog(tr("Upgrading the database for this version of Posko. A backup is made first; "
+                                "on a large operation this takes a minute."), "", 0, 0)
+    dialog.setCancelButton(None)  # a half-made backup or upgrade must not be interrupted
+    dialog.setWindowModality(Qt.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    loop = QEventLoop()
+    outcome: list = []
+    job = Job(lambda _progress, _cancelled: open_database(target))
+    job.finished.connect(lambda _db: (outcome.append(None), loop.quit()))
+    job.failed.connect(lambda error: (outcome.append(error), loop.quit()))
+    job.start()
+    loop.exec()
+    dialog.close()
+    if outcome and outcome[0] is not None:
+        raise outcome[0]
 
 
 def run(database_target: str | None = None, language: str | None = None) -> int:
