@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.files import fsync_path
 from shelter_app.i18n import Msg, _
 
 SETTING_KEY = "backup_folder"
@@ -204,19 +205,6 @@ def verify(path: Path | str, quick: bool = False) -> Verified:
     return Verified(path, True, None, "ok", applied)
 
 
-def _fsync(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 # --- making a backup ---------------------------------------------------------------------
 
 
@@ -270,14 +258,14 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
     finally:
         if owned:
             connection.close()
-    _fsync(partial)
+    fsync_path(partial)
     checked = verify(partial)
     if not checked.ok:
         partial.unlink(missing_ok=True)
         raise RuleViolation("out", _("The backup failed its check and was not kept: {problem}",
                                      problem=checked.problem))
     os.replace(partial, destination)
-    _fsync(destination.parent)
+    fsync_path(destination.parent)
     return destination
 
 
@@ -433,11 +421,11 @@ def restore(backup_file: Path | str, db_path: Path | str) -> Restored:
             place.mkdir(parents=True, exist_ok=True)
         replaced_copy = _unique(place / backup_name(db_path, "replaced"))
         shutil.copyfile(db_path, replaced_copy)
-        _fsync(replaced_copy)
+        fsync_path(replaced_copy)
         wal = Path(f"{db_path}-wal")
         if wal.exists() and wal.stat().st_size:
             shutil.copyfile(wal, f"{replaced_copy}-wal")
-            _fsync(Path(f"{replaced_copy}-wal"))
+            fsync_path(Path(f"{replaced_copy}-wal"))
     incoming = db_path.with_name(db_path.name + ".restoring")
     incoming.unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -446,7 +434,7 @@ def restore(backup_file: Path | str, db_path: Path | str) -> Restored:
     for sidecar in _sidecars(db_path):
         sidecar.unlink(missing_ok=True)
     os.replace(incoming, db_path)
-    _fsync(db_path.parent)
+    fsync_path(db_path.parent)
     after = verify(db_path)
     if not after.ok:  # cannot happen unless the disk fails; say so rather than hide it
         raise RuleViolation("db", after.problem)

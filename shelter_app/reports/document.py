@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from shelter_app import APP_NAME, __version__
+from shelter_app.files import write_atomically
 from shelter_app.i18n import tr
 from shelter_app.reports import fonts
 from shelter_app.reports.fmt import Formatter
@@ -35,11 +36,8 @@ class Rendered:
     path: Path | None = None
 
     def save(self, path) -> Rendered:
-        target = Path(path)
-        temporary = target.with_name(target.name + ".part")
-        temporary.write_bytes(self.pdf)
-        temporary.replace(target)  # a half-written report never takes the place of a good one
-        return Rendered(self.pdf, self.pages, target)
+        # A half-written report never takes the place of a good one.
+        return Rendered(self.pdf, self.pages, write_atomically(path, self.pdf))
 
 
 def _numbered_canvas(page_label, pages_seen: list):

@@ -26,6 +26,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
+from shelter_app.files import write_atomically
 from shelter_app.i18n import Msg, _
 
 SMTP_TIMEOUT = 10  # seconds, for every step of an SMTP conversation
@@ -68,35 +69,10 @@ def deliver_to_folder(parcel: Parcel, config: dict) -> Path:
                               "outbox folder setting. Posko will try again.", path=str(folder)))
     if target.exists():  # delivered before (perhaps just before a crash): done, never twice
         return target
-    temporary = folder / f".{parcel.filename}.{os.getpid()}.part"
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(parcel.pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        _sync_folder(folder)
+        return write_atomically(target, parcel.pdf)
     except OSError as error:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise DeliveryError(_folder_error(folder, error)) from None
-    return target
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (not possible on every system: then best effort)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _folder_error(folder: Path, error: OSError) -> Msg:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app import reports
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.files import write_atomically
 from shelter_app.i18n import LANGUAGES, N_, _, current_language, tr
 from shelter_app.services import outbox, sites, stock
 from shelter_app.ui.pages.base import Page
@@ -253,10 +254,7 @@ class ReportsPage(Page):
             self.write_pdf(path)
 
     def write_pdf(self, path: str) -> None:
-        target = Path(path)
-        partial = target.with_name(target.name + ".part")
-        partial.write_bytes(self.pdf)
-        partial.replace(target)  # never a half-written report under the real name
+        target = write_atomically(path, self.pdf)  # never a half-written report under the real name
         self.ctx.settings.setValue("reports/folder", str(target.parent))
         self.status.setText(tr("Saved to {path}.", path=str(target)))
 
