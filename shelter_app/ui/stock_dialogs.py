@@ -145,7 +145,8 @@ class FormDialog(QDialog):
         self.layout().activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
-    def accept_clicked(self) -> bool:
+    def try_save(self, what: str) -> bool:
+        """Save, showing a broken rule under its field; True when saved."""
         self.errors.clear()
         try:
             self.save()
@@ -153,7 +154,12 @@ class FormDialog(QDialog):
             self.show_error(error)
             return False
         except Exception:
-            show_unexpected(self, "saving in a stock dialog")
+            show_unexpected(self, what)
+            return False
+        return True
+
+    def accept_clicked(self) -> bool:
+        if not self.try_save("saving in a stock dialog"):
             return False
         self.ctx.data_changed.emit()
         self.accept()
@@ -495,14 +501,7 @@ class DistributeDialog(MovementDialog):
 
     def accept_clicked(self) -> bool:
         """Save one distribution and get ready for the next household; the dialog stays open."""
-        self.errors.clear()
-        try:
-            self.save()
-        except RuleViolation as error:
-            self.show_error(error)
-            return False
-        except Exception:
-            show_unexpected(self, "distributing stock")
+        if not self.try_save("distributing stock"):
             return False
         self.given += 1
         item = self.items.get(self.item_id())
