@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 
 def fsync_path(path: Path | str) -> None:
@@ -26,11 +27,16 @@ def write_atomically(target: Path | str, data: bytes) -> Path:
 
     Raises OSError (full disk, read-only folder) with the temporary file removed.
     """
+    return stream_atomically(target, lambda handle: handle.write(data))
+
+
+def stream_atomically(target: Path | str, write: Callable[[BinaryIO], object]) -> Path:
+    """``write_atomically`` for contents written piece by piece by ``write(handle)``."""
     target = Path(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         with open(temporary, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)

@@ -19,6 +19,8 @@ from peewee import ForeignKeyField, UUIDField
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
 from shelter_app.storage.models import SYNCED_MODELS, Change, Record, database, utc_now
+from shelter_app.sync import clock, conflicts
+from shelter_app.sync.ops import bases_for
 
 R = TypeVar("R", bound=Record)
 
@@ -77,15 +79,21 @@ def field_value(instance: Record, name: str):
     return getattr(instance, name)
 
 
-def _log(table: str, row_id, action: str, data: dict, undoes: int | None = None) -> Change:
+def _log(table: str, row_id, action: str, data: dict, at: datetime.datetime, span: int = 1,
+         bases: dict | None = None) -> Change:
+    """Write the history row, which is also the operation that sync carries (``sync.ops``)."""
+    node = clock.node_id()
     return Change.create(
         table=table,
         row_id=row_id.hex if isinstance(row_id, uuid.UUID) else str(row_id),
         action=action,
         data=json.dumps(data, ensure_ascii=False, sort_keys=True),
-        at=utc_now(),
+        at=at,
         by=operator(),
-        undoes=undoes,
+        hlc=clock.tick(node),
+        node=node,
+        span=span,
+        bases=json.dumps(bases, sort_keys=True) if bases else None,
     )
 
 
@@ -95,7 +103,7 @@ def create(model: type[R], **fields) -> R:
     instance = model(created_at=now, updated_at=now, created_by=who, updated_by=who, **fields)
     instance.save(force_insert=True)
     row = {name: to_json_value(field_value(instance, name)) for name in model._meta.fields}
-    _log(model._meta.table_name, instance.id, "insert", row)
+    _log(model._meta.table_name, instance.id, "insert", row, at=now)
     return instance
 
 
@@ -144,12 +152,15 @@ def bulk_create(model: type[R], rows: Iterable[dict], batch_size: int = 5000) ->
             flush()
     flush()
     if ids:
-        _log(model._meta.table_name, ids[0], "bulk_insert", {"ids": [i.hex for i in ids]})
+        _log(model._meta.table_name, ids[0], "bulk_insert", {"ids": [i.hex for i in ids]}, at=now, span=len(ids))
     return ids
 
 
-def update(instance: R, **fields) -> R:
-    """Change fields of a record; logs old and new values of the fields that really changed."""
+def update(instance: R, resolves: dict | None = None, **fields) -> R:
+    """Change fields of a record; logs old and new values of the fields that really changed.
+
+    ``resolves`` ({field: ["hlc.node", ...]}, from ``sync.conflicts``) names conflicting
+    edits this one settles: the field is written even when its value stays the same."""
     unknown = set(fields) - set(instance._meta.fields) | (set(fields) & STAMP_FIELDS)
     if unknown:
         raise ValueError(f"cannot set {sorted(unknown)} on {type(instance).__name__}")
@@ -159,35 +170,52 @@ def update(instance: R, **fields) -> R:
     for name, new in fields.items():
         old = field_value(instance, name)
         new_plain = new.id if isinstance(new, Record) else new
-        if to_json_value(old) != to_json_value(new_plain):
+        if to_json_value(old) != to_json_value(new_plain) or name in (resolves or {}):
             changes[name] = [to_json_value(old), to_json_value(new_plain)]
             setattr(instance, name, new)
     if not changes:
         return instance
-    instance.updated_at = utc_now()
+    table = instance._meta.table_name
+    bases = bases_for(table, instance.id.hex, changes)
+    for name, names in (resolves or {}).items():
+        bases[name] = sorted(set(bases.get(name, [])) | set(names))
+    instance.updated_at = now = utc_now()
     instance.updated_by = operator()
     instance.save(only=[instance._meta.fields[n] for n in [*changes, "updated_at", "updated_by"]])
-    _log(instance._meta.table_name, instance.id, "update", changes)
+    _log(table, instance.id, "update", changes, at=now, bases=bases)
+    conflicts.refresh_if_listed(table, instance.id.hex, changes)
     return instance
 
 
 def delete(instance: R, note: str = "") -> R:
     """Soft delete: a tombstone that sync can carry and undo can lift."""
     if instance.deleted_at is None:
-        instance.deleted_at = instance.updated_at = utc_now()
-        instance.updated_by = operator()
-        instance.save(only=[type(instance).deleted_at, type(instance).updated_at, type(instance).updated_by])
-        _log(instance._meta.table_name, instance.id, "delete", {"note": note})
+        _tombstone(instance, utc_now(), "delete", {"note": note})
     return instance
+
+
+def set_deleted(instance: R, deleted: bool, resolves: dict | None = None) -> R:
+    """Delete or restore, written even when the record already is so (settling a conflict)."""
+    _tombstone(instance, utc_now() if deleted else None, "delete" if deleted else "restore", {}, resolves)
+    return instance
+
+
+def _tombstone(instance: Record, deleted_at, action: str, data: dict, resolves: dict | None = None) -> None:
+    table = instance._meta.table_name
+    bases = bases_for(table, instance.id.hex, ["deleted_at"])
+    for name, names in (resolves or {}).items():
+        bases[name] = sorted(set(bases.get(name, [])) | set(names))
+    instance.deleted_at = deleted_at
+    instance.updated_at = now = deleted_at or utc_now()
+    instance.updated_by = operator()
+    instance.save(only=[type(instance).deleted_at, type(instance).updated_at, type(instance).updated_by])
+    _log(table, instance.id, action, data, at=now, bases=bases)
+    conflicts.refresh_if_listed(table, instance.id.hex, ["deleted_at"])
 
 
 def restore(instance: R) -> R:
     if instance.deleted_at is not None:
-        instance.deleted_at = None
-        instance.updated_at = utc_now()
-        instance.updated_by = operator()
-        instance.save(only=[type(instance).deleted_at, type(instance).updated_at, type(instance).updated_by])
-        _log(instance._meta.table_name, instance.id, "restore", {})
+        _tombstone(instance, None, "restore", {})
     return instance
 
 

@@ -13,6 +13,7 @@ import uuid
 
 from peewee import (
     AutoField,
+    BigIntegerField,
     BlobField,
     BooleanField,
     CharField,
@@ -239,6 +240,36 @@ class Change(BaseModel):
     at = DateTimeField(default=utc_now)
     by = CharField(max_length=100, default="")
     undoes = IntegerField(null=True)  # seq of the change this one undid
+    # Sync (shelter_app.sync): the operation's hybrid-logical-clock stamp and the laptop that
+    # made it; (node, hlc) names the operation everywhere. A bulk insert of n rows owns n
+    # consecutive stamps. ``bases``: JSON {field: ["hlc.node", ...]}, the operations this edit
+    # knowingly replaced. ``source``: where a received operation came from ("" = made here).
+    hlc = BigIntegerField(default=0)
+    node = CharField(max_length=32, default="")
+    span = IntegerField(default=1)
+    bases = TextField(null=True)
+    source = CharField(max_length=60, default="")
+
+    class Meta:
+        indexes = ((("node", "hlc"), True), (("hlc",), False))
+
+
+class SyncConflict(BaseModel):
+    """An edit that lost to a concurrent edit of the same field (derived from the operations
+    by ``sync.conflicts``; the same on every laptop that holds the same operations)."""
+
+    id = AutoField()
+    table = CharField(max_length=60)
+    row_id = CharField(max_length=32)
+    field = CharField(max_length=60)
+    op_node = CharField(max_length=32)
+    op_hlc = BigIntegerField()
+    value = TextField()  # JSON of the losing value
+    by = CharField(max_length=100, default="")
+    at = DateTimeField()
+
+    class Meta:
+        indexes = ((("table", "row_id", "field", "op_node", "op_hlc"), True),)
 
 
 class Setting(BaseModel):
@@ -326,5 +357,5 @@ class OutboxDelivery(BaseModel):
         )
 
 
-LOCAL_MODELS = [Change, Setting, Presence, OutboxItem, OutboxDelivery]
+LOCAL_MODELS = [Change, SyncConflict, Setting, Presence, OutboxItem, OutboxDelivery]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS

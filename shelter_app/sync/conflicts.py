@@ -1,0 +1,134 @@
+"""Edits that lost to a concurrent edit of the same field, kept for a coordinator.
+
+An edit knows which operations it replaced (``bases``). For one field of one record, an
+edit that is neither the winner (the highest (hlc, node)) nor replaced by a later edit,
+and whose value differs from the winner's, was made without knowing of the winner: it is a
+conflict. The list is a function of the operations held, so every laptop holding the same
+operations shows the same conflicts. A coordinator settles one by keeping the current value
+("accept") or bringing the lost one back ("restore"): either way a new edit that replaces
+both, which travels like any other.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from dataclasses import dataclass
+
+from shelter_app.storage.models import SyncConflict
+from shelter_app.sync.ops import MODELS_BY_TABLE, STAMPS, Op, from_json, same, stored_ops
+
+
+def losers(model, name: str, ops: list[Op]) -> list[Op]:
+    touching = [op for op in ops if name in op.effects()]
+    if not touching:
+        return []
+    winner = max(touching, key=lambda op: op.key)
+    replaced = {base for op in touching for base in op.bases.get(name, [])}
+    value = winner.effects()[name]
+    return [op for op in touching
+            if op is not winner and op.action != "insert" and op.name not in replaced
+            and not same(model, name, op.effects()[name], value)]
+
+
+def recompute(table: str, row_id: str, fields, ops: list[Op]) -> int:
+    """Rewrite the conflicts of these fields of one record; returns how many there are now."""
+    model = MODELS_BY_TABLE[table]
+    count = 0
+    for name in fields:
+        if name in STAMPS:
+            continue
+        SyncConflict.delete().where(SyncConflict.table == table, SyncConflict.row_id == row_id,
+                                    SyncConflict.field == name).execute()
+        for op in losers(model, name, ops):
+            SyncConflict.create(table=table, row_id=row_id, field=name, op_node=op.node, op_hlc=op.hlc,
+                                value=json.dumps(op.effects()[name], ensure_ascii=False), by=op.by,
+                                at=datetime.datetime.fromisoformat(op.at))
+            count += 1
+    return count
+
+
+def refresh_if_listed(table: str, row_id: str, fields) -> None:
+    """After a local edit: a listed conflict may have ended (the new value equals the lost one)."""
+    listed = SyncConflict.select().where(SyncConflict.table == table, SyncConflict.row_id == row_id,
+                                         SyncConflict.field.in_(list(fields)))
+    if listed.exists():
+        recompute(table, row_id, fields, stored_ops(table, row_id))
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: int
+    table: str
+    row_id: str
+    field: str
+    lost_value: object  # Python value
+    lost_by: str
+    lost_at: datetime.datetime
+    current_value: object
+    current_by: str
+    current_at: datetime.datetime | None
+    record: object  # the record (possibly deleted)
+    winner: str  # "hlc.node" of the operation that holds the current value
+    loser: str  # "hlc.node" of the lost edit
+
+
+def listed(limit: int | None = None) -> list[Conflict]:
+    """Every conflict waiting for review, newest first."""
+    query = SyncConflict.select().order_by(SyncConflict.at.desc(), SyncConflict.id.desc())
+    if limit:
+        query = query.limit(limit)
+    found = []
+    for row in query:
+        model = MODELS_BY_TABLE[row.table]
+        record = model.get_or_none(model.id == uuid.UUID(row.row_id))
+        if record is None:
+            continue
+        ops = stored_ops(row.table, row.row_id)
+        touching = [op for op in ops if row.field in op.effects()]
+        winner = max(touching, key=lambda op: op.key) if touching else None
+        found.append(Conflict(
+            id=row.id, table=row.table, row_id=row.row_id, field=row.field,
+            lost_value=from_json(model, row.field, json.loads(row.value)), lost_by=row.by, lost_at=row.at,
+            current_value=getattr(record, row.field) if row.field not in _fk_names(model)
+            else record.__data__.get(row.field),
+            current_by=winner.by if winner else "",
+            current_at=datetime.datetime.fromisoformat(winner.at) if winner else None,
+            record=record, winner=winner.name if winner else "", loser=f"{row.op_hlc}.{row.op_node}"))
+    return found
+
+
+def _fk_names(model) -> set[str]:
+    return {name for name, field in model._meta.fields.items() if hasattr(field, "rel_model")}
+
+
+def count() -> int:
+    return SyncConflict.select().count()
+
+
+def resolve(conflict_id: int, restore: bool) -> None:
+    """Settle one conflict: keep the current value (``restore=False``, "accept") or bring the
+    lost value back (``restore=True``). Recorded as an edit that replaces both."""
+    from shelter_app.domain.errors import RuleViolation
+    from shelter_app.i18n import _
+    from shelter_app.services import records
+
+    found = [c for c in listed() if c.id == conflict_id]
+    if not found:
+        raise RuleViolation("conflict", _("This conflict was already settled."))
+    conflict = found[0]
+    settles = {conflict.field: [conflict.winner, conflict.loser]}
+    value = conflict.lost_value if restore else conflict.current_value
+    with records.transaction():
+        if conflict.field == "deleted_at":
+            records.set_deleted(conflict.record, value is not None, resolves=settles)
+        else:
+            if conflict.record.deleted_at is not None:
+                raise RuleViolation("conflict", _("This record was deleted; restore it before settling its conflicts."))
+            changes = {conflict.field: value}
+            if conflict.table == "person" and conflict.field == "name":
+                from shelter_app.services.roster import name_key
+
+                changes["name_key"] = name_key(value)
+            records.update(conflict.record, resolves=settles, **changes)

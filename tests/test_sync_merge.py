@@ -1,0 +1,207 @@
+"""Two laptops merging through sync files: fields, conflicts, tombstones, stock, populations."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.services import records, roster, sites, stats, stays, stock
+from shelter_app.storage.models import Person, Stay
+from shelter_app.sync import conflicts, sync_file
+from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
+
+D = datetime.date
+
+
+@pytest.fixture
+def pair(tmp_path):
+    a = Laptop(tmp_path / "a.db", "Ani")
+    b = Laptop(tmp_path / "b.db", "Budi")
+    yield a, b
+    a.close()
+    b.close()
+
+
+def carry(source: Laptop, target: Laptop, folder) -> sync_file.Imported:
+    """Export on one laptop, import on the other (a USB stick between them)."""
+    path = folder / f"{source.operator}-{datetime.datetime.now().timestamp()}.posko-sync"
+    with source.active():
+        sync_file.export(path)
+    with target.active():
+        return sync_file.import_file(path)
+
+
+def exchange(a, b, folder):
+    carry(a, b, folder)
+    carry(b, a, folder)
+
+
+def state(laptop):
+    with laptop.active():
+        return dump(), presence_dump(), conflicts_dump()
+
+
+def setup_operation(a):
+    with a.active():
+        event = sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21), region_code="32.03")
+        site = sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=100)
+        household = roster.register_household(kk="3203012503770011")
+        person = roster.add_person(household.id, confirmed=True, name="Siti Aminah", sex="P",
+                                   birth_date=D(1980, 5, 1), relationship="head").person
+        stays.check_in([person.id], site.id, D(2022, 11, 22))
+        rice = stock.add_item("Beras", "food", "kg", standard="rice")
+        stock.receive(site.id, rice.id, 100, D(2022, 11, 22))
+        return site, household, person, rice
+
+
+def test_edits_to_different_fields_both_survive_and_laptops_converge(pair, tmp_path):
+    a, b = pair
+    site, household, person, _rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    with a.active():
+        roster.update_person(person.id, phone="081234567890")
+    with b.active():
+        roster.update_person(person.id, notes="asma")
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with a.active():
+        merged = Person.get_by_id(person.id)
+        assert (merged.phone, merged.notes) == ("081234567890", "asma")
+        assert conflicts.count() == 0
+
+
+def test_same_field_edited_on_both_keeps_the_loser_in_the_conflicts_list(pair, tmp_path):
+    a, b = pair
+    _site, _household, person, _rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    with a.active():
+        roster.update_person(person.id, name="Siti Aminah Binti Ahmad")
+    with b.active():
+        roster.update_person(person.id, name="Siti Aminah Ahmad")  # later stamp: wins
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with a.active():
+        assert Person.get_by_id(person.id).name == "Siti Aminah Ahmad"
+        [conflict] = conflicts.listed()
+        assert (conflict.field, conflict.lost_value, conflict.lost_by) == ("name", "Siti Aminah Binti Ahmad", "Ani")
+        assert conflict.current_value == "Siti Aminah Ahmad"
+        conflicts.resolve(conflict.id, restore=True)
+        assert Person.get_by_id(person.id).name == "Siti Aminah Binti Ahmad"
+        assert conflicts.count() == 0
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with b.active():
+        assert conflicts.count() == 0
+        assert Person.get_by_id(person.id).name == "Siti Aminah Binti Ahmad"
+
+
+def test_sequential_edits_are_not_conflicts(pair, tmp_path):
+    a, b = pair
+    _site, _household, person, _rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    with b.active():
+        roster.update_person(person.id, name="Siti A.")
+    exchange(a, b, tmp_path)
+    with a.active():
+        roster.update_person(person.id, name="Siti Aminah")
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with b.active():
+        assert conflicts.count() == 0
+        assert Person.get_by_id(person.id).name == "Siti Aminah"
+
+
+def test_deletions_propagate_and_an_edit_elsewhere_survives_underneath(pair, tmp_path):
+    a, b = pair
+    _site, _household, person, _rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    with a.active():
+        roster.delete_person(person.id, note="tercatat dua kali")
+    with b.active():
+        roster.update_person(person.id, phone="081298765432")
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with b.active():
+        merged = Person.get_by_id(person.id)
+        assert merged.deleted_at is not None and merged.phone == "081298765432"
+        records.restore(merged)
+    exchange(a, b, tmp_path)
+    with a.active():
+        assert Person.get_by_id(person.id).deleted_at is None
+
+
+def test_stock_issued_on_both_laptops_is_counted_twice_and_populations_merge(pair, tmp_path):
+    a, b = pair
+    site, household, person, rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    with a.active():
+        stock.issue(site.id, rice.id, 30, D(2022, 11, 23))
+    with b.active():
+        stock.issue(site.id, rice.id, 20, D(2022, 11, 23))
+        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
+                                  birth_date=D(2018, 3, 1), relationship="child").person
+        stays.check_in([child.id], site.id, D(2022, 11, 23))
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with a.active():
+        assert stock.on_hand(site.id, rice.id, D(2022, 11, 24)) == Decimal(50)
+        figures = stats.figures(D(2022, 11, 24), site.id)
+        assert figures["total"]["persons"] == 2
+
+
+def test_importing_the_same_file_twice_changes_nothing(pair, tmp_path):
+    a, b = pair
+    setup_operation(a)
+    path = tmp_path / "a.posko-sync"
+    with a.active():
+        exported = sync_file.export(path)
+    with b.active():
+        first = sync_file.import_file(path)
+        before = dump(), conflicts_dump()
+        again = sync_file.import_file(path)
+        assert (first.new, again.new) == (exported.operations, 0)
+        assert (dump(), conflicts_dump()) == before
+    with a.active():  # its own file back: nothing new either
+        assert sync_file.import_file(path).new == 0
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "empty"])
+def test_damaged_or_foreign_files_are_refused_with_nothing_applied(pair, tmp_path, damage):
+    a, b = pair
+    setup_operation(a)
+    path = tmp_path / "a.posko-sync"
+    with a.active():
+        sync_file.export(path)
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        path.write_bytes(data[:40] + bytes([data[40] ^ 0xFF]) + data[41:])
+    elif damage == "foreign":
+        path.write_bytes(b"nik,nama\n3203012503770011,Siti\n")
+    else:
+        path.write_bytes(b"")
+    with b.active():
+        before = dump()
+        with pytest.raises(RuleViolation) as refused:
+            sync_file.import_file(path)
+        assert "a.posko-sync" in str(refused.value.message)
+        assert dump() == before
+
+
+def test_undo_of_a_received_change_travels_back(pair, tmp_path):
+    a, b = pair
+    _site, _household, person, _rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    with a.active():
+        roster.update_person(person.id, phone="081234567890")
+    exchange(a, b, tmp_path)
+    with b.active():
+        received = records.history(person.id)[-1]
+        assert received.by == "Ani" and received.source.startswith("file:")
+        records.undo(received.seq)
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with a.active():
+        assert Person.get_by_id(person.id).phone == ""
