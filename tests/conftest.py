@@ -69,3 +69,24 @@ def screenshot():
         return path
 
     return save
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL server for the whole run (skipped, with the reason, where the
+    server binaries or the driver are missing)."""
+    from tests.postgres_server import postgres_server, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def hub_url(pg_server):
+    """A fresh, empty hub database for one test."""
+    from tests.postgres_server import new_database
+
+    return new_database(pg_server)

@@ -60,3 +60,19 @@ def postgres_server():
     finally:
         subprocess.run([*prefix, find_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True, cwd=folder)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_database(server_url: str) -> str:
+    """A new empty database on the server, for one test; its postgresql:// URL."""
+    import uuid
+
+    import psycopg2
+
+    name = f"hub_{uuid.uuid4().hex[:12]}"
+    connection = psycopg2.connect(server_url)
+    connection.autocommit = True
+    try:
+        connection.cursor().execute(f"CREATE DATABASE {name}")
+    finally:
+        connection.close()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"

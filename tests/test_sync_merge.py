@@ -205,3 +205,36 @@ def test_undo_of_a_received_change_travels_back(pair, tmp_path):
     assert state(a) == state(b)
     with a.active():
         assert Person.get_by_id(person.id).phone == ""
+
+
+def test_the_same_nik_registered_on_two_laptops_is_flagged_then_merged(pair, tmp_path):
+    from shelter_app.sync import duplicates
+
+    a, b = pair
+    site, _household, _person, _rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    details = dict(confirmed=True, nik="3203010107800002", name="Ujang Suherman", sex="L",
+                   birth_date=D(1980, 7, 1), relationship="head")
+    with a.active():
+        first = roster.add_person(roster.register_household(kk="3203012503770044").id, **details).person
+        stays.check_in([first.id], site.id, D(2022, 11, 24))
+    with b.active():
+        second = roster.add_person(roster.register_household(kk="3203012503770044").id,
+                                   **{**details, "name": "Ujang S."}).person
+        roster.update_person(second.id, phone="081311112222")
+        stays.check_in([second.id], site.id, D(2022, 11, 24))
+    exchange(a, b, tmp_path)
+    with a.active():
+        [group] = duplicates.same_nik()
+        assert {p.id for p in group.persons} == {first.id, second.id}
+        assert stats.figures(D(2022, 11, 25), site.id)["total"]["persons"] == 3  # counted twice until merged
+        duplicates.merge_persons(group.persons[0].id, group.persons[1].id)
+        assert duplicates.same_nik() == []
+        assert stats.figures(D(2022, 11, 25), site.id)["total"]["persons"] == 2
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with b.active():
+        assert duplicates.same_nik() == []
+        kept = Person.get_by_id(group.persons[0].id)
+        assert kept.phone == "081311112222"
+        assert Stay.select().where(Stay.person == kept.id, Stay.deleted_at.is_null()).count() == 1

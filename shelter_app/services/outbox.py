@@ -11,6 +11,8 @@ Destinations (``destinations()``) come from the operation's settings (``services
 set with ``shelter-app config set KEY VALUE``:
 
 - ``outbox.folder``: a folder, e.g. on a USB stick or a synced drive;
+- ``hub.url``: the PostgreSQL hub (``sync.hub``), postgresql://user@host:port/database, the
+  same hub the laptops sync through; its password never goes in the database;
 - ``smtp.host``, ``smtp.port``, ``smtp.security`` (starttls | tls | none), ``smtp.user``,
   ``smtp.from``, ``smtp.to`` (comma-separated): e-mail. The password is never stored in the
   database: it comes from ``SHELTER_APP_SMTP_PASSWORD`` or the OS keyring (``delivery``).
@@ -24,6 +26,8 @@ Delivery guarantee (each report reaches each destination once):
   to the disk and renamed, so the folder never holds a half-written report. If the laptop dies
   after the rename but before the database records the delivery, the next attempt finds the
   file and counts it as delivered: the folder receives the report exactly once.
+- Hub: the report is stored under its id, and the hub refuses a second copy of the same id
+  (``ON CONFLICT DO NOTHING``), so a report sent again after a crash is stored once.
 - E-mail: SMTP cannot be made exactly-once by the sender alone. If the laptop dies after the
   server accepted the message but before the delivery was recorded, the message is sent again,
   with the same ``Message-ID: <report-id@posko>``, so the receiver (or its mail program) can
@@ -53,11 +57,12 @@ BACKOFF_CAP = datetime.timedelta(hours=1)
 
 FOLDER = "folder"
 EMAIL = "email"
+HUB = "hub"
 SECURITY_CHOICES = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
 # Settings the outbox reads; "smtp.password" is refused on purpose (see CONFIG_KEYS users).
-CONFIG_KEYS = ("outbox.folder", "smtp.host", "smtp.port", "smtp.security", "smtp.user", "smtp.from", "smtp.to")
+CONFIG_KEYS = ("outbox.folder", "hub.url", "smtp.host", "smtp.port", "smtp.security", "smtp.user", "smtp.from", "smtp.to")
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,10 @@ def set_config(key: str, value: str) -> None:
         if not addresses or any("@" not in address for address in addresses):
             raise RuleViolation(key, _("Give one or more e-mail addresses separated by commas."))
         stored = addresses
+    elif key == "hub.url":
+        from shelter_app.sync.hub import check_url
+
+        stored = check_url(value)
     elif key == "smtp.from" and "@" not in value:
         raise RuleViolation(key, _("Give one e-mail address."))
     settings.put(key, stored)
@@ -143,6 +152,11 @@ def destinations() -> list[Destination]:
     folder = settings.get("outbox.folder")
     if folder:
         found.append(Destination(FOLDER, folder, {"folder": folder}))
+    hub_url = settings.get("hub.url")
+    if hub_url:
+        from shelter_app.sync.hub import label
+
+        found.append(Destination(HUB, label(hub_url), {"url": hub_url}))
     host, to = settings.get("smtp.host"), settings.get("smtp.to")
     if host and to:
         security = settings.get("smtp.security") or "starttls"
@@ -233,7 +247,13 @@ def file_name(item: OutboxItem) -> str:
     return f"posko-{slug}-{item.created_at:%Y%m%d}-{item.id.hex}.pdf"
 
 
-TRANSPORTS = {FOLDER: delivery.deliver_to_folder, EMAIL: delivery.deliver_by_email}
+def _deliver_to_hub(parcel: delivery.Parcel, config: dict) -> None:
+    from shelter_app.sync.hub import deliver_report
+
+    deliver_report(parcel, config)
+
+
+TRANSPORTS = {FOLDER: delivery.deliver_to_folder, EMAIL: delivery.deliver_by_email, HUB: _deliver_to_hub}
 
 
 def send_now(transports: dict | None = None) -> Summary:

@@ -11,7 +11,7 @@ from shelter_app.services import outbox
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
 
-DESTINATIONS = {"folder": N_("Folder"), "email": N_("E-mail")}
+DESTINATIONS = {"folder": N_("Folder"), "hub": N_("Hub"), "email": N_("E-mail")}
 
 
 @dataclass(frozen=True)

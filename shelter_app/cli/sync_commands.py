@@ -1,0 +1,147 @@
+"""``shelter-app sync`` (through the hub), ``sync export --out FILE``, ``sync import FILE``,
+``sync conflicts`` and ``sync duplicates``.
+
+Exit codes: 0 done; 2 a broken rule or a refused file (nothing applied); 3 the hub could not
+be reached or refused (nothing lost: the next sync carries on).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from shelter_app.cli.commands import _open
+from shelter_app.i18n import tr
+
+
+def add_parsers(sub, common) -> None:
+    sync = sub.add_parser(
+        "sync", parents=[common], help=tr("merge this laptop's data with the others (hub or file)"),
+        description=tr("Without a subcommand: push this laptop's changes to the hub and pull everyone else's. "
+                       "The hub is --hub, else the hub.url setting. Its password comes from "
+                       "SHELTER_APP_HUB_PASSWORD, PGPASSWORD or the system keyring."))
+    sync.add_argument("--hub", metavar="URL", help=tr("the hub, postgresql://user@host:5432/database"))
+    sync.set_defaults(run=hub_command)
+    actions = sync.add_subparsers(dest="sync_action", metavar=tr("action"))
+
+    export = actions.add_parser("export", parents=[common], help=tr("write every change into one file"),
+                                description=tr("Write every change this laptop holds into one file, to carry "
+                                               "to another laptop (e.g. on a USB stick)."))
+    export.add_argument("--out", required=True, metavar="FILE", help=tr("the file to write"))
+    export.set_defaults(run=export_command)
+
+    imported = actions.add_parser("import", parents=[common], help=tr("merge a file written by 'sync export'"),
+                                  description=tr("Merge a file written by 'sync export' on another laptop. A "
+                                                 "damaged or foreign file is refused with nothing applied; "
+                                                 "importing the same file again changes nothing."))
+    imported.add_argument("file", metavar="FILE", help=tr("the sync file"))
+    imported.set_defaults(run=import_command)
+
+    listed = actions.add_parser("conflicts", parents=[common], help=tr("list edits that lost to another edit"),
+                                description=tr("List edits that lost to a concurrent edit of the same field "
+                                               "on another laptop; settle them in the window."))
+    listed.set_defaults(run=conflicts_command)
+
+    same = actions.add_parser("duplicates", parents=[common], help=tr("list persons registered twice (same NIK)"),
+                              description=tr("List persons registered on two laptops with the same NIK; merge "
+                                             "them in the window."))
+    same.set_defaults(run=duplicates_command)
+
+
+def _progress(stage: str, count: int) -> None:
+    text = tr("sent {n} changes…", n=count) if stage == "push" else tr("received {n} changes…", n=count)
+    print(text, file=sys.stderr, flush=True)
+
+
+def hub_command(args) -> int:
+    from shelter_app.sync import hub
+
+    db, _target = _open(args)
+    try:
+        url = hub.check_url(args.hub, allow_password=True) if args.hub else None
+        try:
+            result = hub.sync(url, progress=_progress)
+        except hub.HubError as error:
+            print(tr("Sync failed: {reason}", reason=error.message.text()), file=sys.stderr)
+            return 3
+        print(tr("Synced with {hub}: sent {pushed} changes, received {pulled} ({new} new).",
+                 hub=result.hub, pushed=result.pushed, pulled=result.pulled, new=result.new))
+        _report_review()
+    finally:
+        db.close()
+    return 0
+
+
+def _report_review() -> None:
+    from shelter_app.sync import conflicts, duplicates
+
+    waiting, twice = conflicts.count(), duplicates.count()
+    if waiting:
+        print(tr("{n} conflicts wait for review: 'shelter-app sync conflicts', or Data > Sync in the window.",
+                 n=waiting))
+    if twice:
+        print(tr("{n} persons are registered twice with the same NIK: 'shelter-app sync duplicates'.", n=twice))
+
+
+def export_command(args) -> int:
+    from shelter_app.domain.errors import RuleViolation
+    from shelter_app.i18n import _
+    from shelter_app.sync import sync_file
+
+    db, _target = _open(args)
+    try:
+        try:
+            exported = sync_file.export(args.out)
+        except OSError as error:
+            raise RuleViolation("out", _("Could not write {path} ({reason}); nothing was written. Check that "
+                                         "the USB stick is plugged in, not full and not write-protected.",
+                                         path=args.out, reason=error.strerror or str(error))) from None
+        print(tr("Wrote {n} changes to {path}.", n=exported.operations, path=str(exported.path)))
+    finally:
+        db.close()
+    return 0
+
+
+def import_command(args) -> int:
+    from shelter_app.sync import sync_file
+
+    db, _target = _open(args)
+    try:
+        imported = sync_file.import_file(args.file)
+        print(tr("Merged {path}: {n} changes in the file, {new} new here.",
+                 path=args.file, n=imported.operations, new=imported.new))
+        _report_review()
+    finally:
+        db.close()
+    return 0
+
+
+def conflicts_command(args) -> int:
+    from shelter_app.sync import conflicts
+
+    db, _target = _open(args)
+    try:
+        found = conflicts.listed()
+        for conflict in found:
+            print(f"{conflict.id:>5}  {conflict.table}.{conflict.field}  {conflict.row_id}  "
+                  + tr("now: {current} ({by}); lost: {lost} ({lost_by}, {at:%Y-%m-%d %H:%M})",
+                       current=conflict.current_value, by=conflict.current_by, lost=conflict.lost_value,
+                       lost_by=conflict.lost_by, at=conflict.lost_at))
+        print(tr("{n} conflicts.", n=len(found)))
+    finally:
+        db.close()
+    return 0
+
+
+def duplicates_command(args) -> int:
+    from shelter_app.sync import duplicates
+
+    db, _target = _open(args)
+    try:
+        groups = duplicates.same_nik()
+        for group in groups:
+            names = "; ".join(f"{p.name} ({p.id.hex[:8]})" for p in group.persons)
+            print(f"{group.nik[:6]}**********  {names}")
+        print(tr("{n} NIKs registered more than once.", n=len(groups)))
+    finally:
+        db.close()
+    return 0
