@@ -45,6 +45,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.faults import checkpoint
 from shelter_app.i18n import Msg, _
 from shelter_app.services import delivery, settings
 from shelter_app.services.records import atomic, operator as current_operator
@@ -285,6 +286,7 @@ def send_due(now: datetime.datetime | None = None, transports: dict | None = Non
                                                "'shelter-app config set' or in the settings."))
             parcel = delivery.Parcel(item.id.hex, file_name(item), item.title, bytes(item.pdf))
             transports[row.destination](parcel, destination.config)  # no transaction held meanwhile
+            checkpoint("outbox.delivered")
         except delivery.DeliveryError as error:
             _record_failure(row.id, error.message, now)
             summary.failed += 1

@@ -33,6 +33,7 @@ from playhouse.db_url import connect, parse
 from playhouse.migrations import Runner
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.faults import checkpoint
 from shelter_app.i18n import Msg, _
 from shelter_app.services import settings
 from shelter_app.services.records import operator
@@ -242,6 +243,7 @@ def push(hub: Database, progress: Callable[[str, int], None] | None = None) -> i
         if ops:
             _send(hub, ops)
             sent += len(ops)
+            checkpoint("hub.sent")
         settings.put(key, done)  # after the hub committed: a crash in between re-sends, which is harmless
         if progress:
             progress("push", sent)
@@ -265,6 +267,7 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
         after = rows[-1][0]
         with database.atomic():  # the merge and the cursor together, or neither
             total.add(merge.apply(ops, source=f"hub:{ident}"))
+            checkpoint("hub.merged")
             settings.put(key, after)
         if progress:
             progress("pull", total.received)
