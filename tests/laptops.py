@@ -3,15 +3,16 @@ at a time (the models use whichever database is bound)."""
 
 from __future__ import annotations
 
-import uuid
+import datetime
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from shelter_app.services import records
+from shelter_app.services import records, roster, sites, stays, stock
 from shelter_app.storage.database import bind
 from shelter_app.storage.models import SYNCED_MODELS, Presence, SyncConflict
 from shelter_app.storage.session import open_database
+from shelter_app.sync import sync_file
 from shelter_app.sync.ops import to_json
 
 
@@ -52,5 +53,32 @@ def conflicts_dump() -> set:
     return {(c.table, c.row_id, c.field, c.op_node, c.op_hlc, c.value) for c in SyncConflict.select()}
 
 
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()
+def carry(source: Laptop, target: Laptop, folder) -> sync_file.Imported:
+    """Export on one laptop, import on the other (a USB stick between them)."""
+    path = folder / f"{source.operator}-{datetime.datetime.now().timestamp()}.posko-sync"
+    with source.active():
+        sync_file.export(path)
+    with target.active():
+        return sync_file.import_file(path)
+
+
+def exchange(a, b, folder):
+    carry(a, b, folder)
+    carry(b, a, folder)
+
+
+D = datetime.date
+
+
+def setup_operation(a):
+    """One event, one site, one household head checked in, rice received: on laptop ``a``."""
+    with a.active():
+        event = sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21), region_code="32.03")
+        site = sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=100)
+        household = roster.register_household(kk="3203012503770011")
+        person = roster.add_person(household.id, confirmed=True, name="Siti Aminah", sex="P",
+                                   birth_date=D(1980, 5, 1), relationship="head").person
+        stays.check_in([person.id], site.id, D(2022, 11, 22))
+        rice = stock.add_item("Beras", "food", "kg", standard="rice")
+        stock.receive(site.id, rice.id, 100, D(2022, 11, 22))
+        return site, household, person, rice

@@ -1,6 +1,13 @@
 """A throwaway PostgreSQL server for tests: initdb in a temporary folder, a free port on
 127.0.0.1, removed afterwards. As root, the server runs as the unprivileged user 'nobody'
-(PostgreSQL refuses to run as root)."""
+(PostgreSQL refuses to run as root).
+
+``postgres_server()`` yields the server's URL (a ``ServerURL``, a plain string for everything
+that takes a URL) which can also ``stop()`` the server (as a power cut would: ``-m
+immediate``) and ``start()`` it again, for the fault tests. With ``password=...`` connections
+over TCP need that password (scram-sha-256; the URL itself holds none, as a laptop's stored
+hub address never does); the server's own Unix socket stays trusted so databases can still be
+created (``new_database``)."""
 
 from __future__ import annotations
 
@@ -35,31 +42,94 @@ def unavailable_reason() -> str | None:
     return None
 
 
+class _Server:
+    """One initdb'd cluster in a temporary folder; started, stopped and started again."""
+
+    def __init__(self, password: str | None = None):
+        self.password = password
+        self.folder = Path(tempfile.mkdtemp(prefix="posko-pg-"))
+        self.data, self.sockets = self.folder / "data", self.folder / "run"
+        self.sockets.mkdir()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "nobody")
+            shutil.chown(self.sockets, "nobody")
+            self.prefix = ["runuser", "-u", "nobody", "--"]
+        self.port = free_port()
+        self.running = False
+
+    def run(self, *cmd: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.prefix, *cmd], check=True, capture_output=True, cwd=self.folder)
+
+    def init(self) -> None:
+        auth = ["-A", "trust"]
+        if self.password is not None:
+            pwfile = self.folder / "pwfile"
+            pwfile.write_text(self.password + "\n")
+            if self.prefix:
+                shutil.chown(pwfile, "nobody")
+            auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
+        self.run(find_bin("initdb"), "-D", str(self.data), "-U", "posko", *auth, "--no-sync", "-E", "UTF8",
+                 "--locale=C")
+
+    def start(self) -> None:
+        self.run(find_bin("pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.folder / "log"), "-o",
+                 f"-p {self.port} -h 127.0.0.1 -k {self.sockets} -c fsync=off -c full_page_writes=off", "start")
+        self.running = True
+
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server and wait until it is gone (``immediate``: as a power cut would)."""
+        subprocess.run([*self.prefix, find_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"],
+                       capture_output=True, cwd=self.folder)
+        self.running = False
+
+    def createdb(self, name: str) -> None:
+        # Over the Unix socket, trusted even when TCP asks for a password.
+        self.run(find_bin("createdb") or "createdb", "-h", str(self.sockets), "-p", str(self.port), "-U", "posko",
+                 name)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ServerURL(str):
+    """The server's postgresql:// URL, which can also stop and start the server."""
+
+    server: _Server
+
+    def __new__(cls, url: str, server: _Server):
+        value = super().__new__(cls, url)
+        value.server = server
+        return value
+
+    @property
+    def password(self) -> str | None:
+        return self.server.password
+
+    @property
+    def socket_dir(self) -> str:
+        return str(self.server.sockets)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def start(self) -> None:
+        if not self.server.running:
+            self.server.start()
+
+
 @contextmanager
-def postgres_server():
+def postgres_server(password: str | None = None):
     """Yield a postgresql:// URL of a fresh server with an empty database 'posko'."""
-    folder = Path(tempfile.mkdtemp(prefix="posko-pg-"))
-    data, sockets = folder / "data", folder / "run"
-    sockets.mkdir()
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(folder, "nobody")
-        shutil.chown(sockets, "nobody")
-        prefix = ["runuser", "-u", "nobody", "--"]
-    port = free_port()
-
-    def run(*cmd: str) -> None:
-        subprocess.run([*prefix, *cmd], check=True, capture_output=True, cwd=folder)
-
-    run(find_bin("initdb"), "-D", str(data), "-U", "posko", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C")
-    run(find_bin("pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"), "-o",
-        f"-p {port} -h 127.0.0.1 -k {sockets} -c fsync=off -c full_page_writes=off", "start")
+    server = _Server(password)
     try:
-        run(find_bin("createdb") or "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "posko", "posko")
-        yield f"postgresql://posko@127.0.0.1:{port}/posko"
+        server.init()
+        server.start()
+        server.createdb("posko")
+        yield ServerURL(f"postgresql://posko@127.0.0.1:{server.port}/posko", server)
     finally:
-        subprocess.run([*prefix, find_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True, cwd=folder)
-        shutil.rmtree(folder, ignore_errors=True)
+        server.remove()
 
 
 def new_database(server_url: str) -> str:
@@ -69,10 +139,14 @@ def new_database(server_url: str) -> str:
     import psycopg2
 
     name = f"hub_{uuid.uuid4().hex[:12]}"
-    connection = psycopg2.connect(server_url)
-    connection.autocommit = True
-    try:
-        connection.cursor().execute(f"CREATE DATABASE {name}")
-    finally:
-        connection.close()
+    server = getattr(server_url, "server", None)
+    if server is not None and server.password is not None:
+        server.createdb(name)  # the trusted Unix socket: no password needed
+    else:
+        connection = psycopg2.connect(server_url)
+        connection.autocommit = True
+        try:
+            connection.cursor().execute(f"CREATE DATABASE {name}")
+        finally:
+            connection.close()
     return server_url.rsplit("/", 1)[0] + f"/{name}"

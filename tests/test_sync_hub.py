@@ -9,7 +9,7 @@ from shelter_app.services import outbox, roster
 from shelter_app.storage.models import Change, Person
 from shelter_app.sync import hub
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
-from tests.test_sync_merge import setup_operation
+from tests.laptops import setup_operation
 
 D = datetime.date
 

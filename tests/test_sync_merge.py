@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.services import records, roster, sites, stats, stays, stock
+from shelter_app.services import records, roster, stats, stays, stock
 from shelter_app.storage.models import Person, Stay
 from shelter_app.sync import conflicts, sync_file
-from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
+from tests.laptops import Laptop, conflicts_dump, dump, exchange, presence_dump, setup_operation
 
 D = datetime.date
 
@@ -23,36 +23,9 @@ def pair(tmp_path):
     b.close()
 
 
-def carry(source: Laptop, target: Laptop, folder) -> sync_file.Imported:
-    """Export on one laptop, import on the other (a USB stick between them)."""
-    path = folder / f"{source.operator}-{datetime.datetime.now().timestamp()}.posko-sync"
-    with source.active():
-        sync_file.export(path)
-    with target.active():
-        return sync_file.import_file(path)
-
-
-def exchange(a, b, folder):
-    carry(a, b, folder)
-    carry(b, a, folder)
-
-
 def state(laptop):
     with laptop.active():
         return dump(), presence_dump(), conflicts_dump()
-
-
-def setup_operation(a):
-    with a.active():
-        event = sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21), region_code="32.03")
-        site = sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=100)
-        household = roster.register_household(kk="3203012503770011")
-        person = roster.add_person(household.id, confirmed=True, name="Siti Aminah", sex="P",
-                                   birth_date=D(1980, 5, 1), relationship="head").person
-        stays.check_in([person.id], site.id, D(2022, 11, 22))
-        rice = stock.add_item("Beras", "food", "kg", standard="rice")
-        stock.receive(site.id, rice.id, 100, D(2022, 11, 22))
-        return site, household, person, rice
 
 
 def test_edits_to_different_fields_both_survive_and_laptops_converge(pair, tmp_path):

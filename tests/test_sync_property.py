@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.services import records, roster, stays, stock
-from shelter_app.storage.models import Person, Site, StockItem, SyncConflict
+from shelter_app.storage.models import Person, Site, StockItem
 from shelter_app.sync import hub, sync_file
 from shelter_app.sync.ops import MODELS_BY_TABLE, Op, from_json, winners
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
 from tests.postgres_server import new_database
-from tests.test_sync_merge import setup_operation
+from tests.laptops import setup_operation
 
 D = datetime.date
 NAMES = ["Siti", "Asep", "Dedi", "Euis", "Ujang"]

@@ -133,6 +133,7 @@ def conflicts_command(args) -> int:
 
 
 def duplicates_command(args) -> int:
+    from shelter_app.exchange.roster_export import mask
     from shelter_app.sync import duplicates
 
     db, _target = _open(args)
@@ -140,7 +141,7 @@ def duplicates_command(args) -> int:
         groups = duplicates.same_nik()
         for group in groups:
             names = "; ".join(f"{p.name} ({p.id.hex[:8]})" for p in group.persons)
-            print(f"{group.nik[:6]}**********  {names}")
+            print(f"{mask(group.nik, full=False)}  {names}")
         print(tr("{n} NIKs registered more than once.", n=len(groups)))
     finally:
         db.close()

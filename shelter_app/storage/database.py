@@ -49,7 +49,10 @@ def make_database(target: str) -> Database:
         return connect(target)
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+    # Transactions take the write lock when they begin (BEGIN IMMEDIATE): one that began by
+    # reading could not upgrade while a background sync or worker writes, and would fail at
+    # once instead of waiting its turn (busy_timeout).
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
 
 
 def bind(db: Database) -> Database:

@@ -33,11 +33,12 @@ def losers(model, name: str, ops: list[Op]) -> list[Op]:
 
 
 def recompute(table: str, row_id: str, fields, ops: list[Op]) -> int:
-    """Rewrite the conflicts of these fields of one record; returns how many there are now."""
+    """Rewrite the conflicts of these fields of one record; returns how many there are now.
+    A field set by one operation only has none, and nothing to rewrite: skipped cheaply."""
     model = MODELS_BY_TABLE[table]
     count = 0
     for name in fields:
-        if name in STAMPS:
+        if name in STAMPS or sum(1 for op in ops if name in op.effects()) < 2:
             continue
         SyncConflict.delete().where(SyncConflict.table == table, SyncConflict.row_id == row_id,
                                     SyncConflict.field == name).execute()

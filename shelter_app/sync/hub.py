@@ -19,7 +19,6 @@ The password is never stored: it comes from the URL given on the command line, f
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import os
 import socket

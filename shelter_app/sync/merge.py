@@ -23,7 +23,7 @@ from peewee import SqliteDatabase
 from shelter_app.services import presence
 from shelter_app.storage.models import Change, Household, Person, Stay, database
 from shelter_app.sync import conflicts
-from shelter_app.sync.ops import MODELS_BY_TABLE, Op, from_json, stored_ops, to_json, winners
+from shelter_app.sync.ops import ACTIONS, MODELS_BY_TABLE, Op, from_change, from_json, to_json, winners
 
 REBUILD_ABOVE = 20000  # persons touched in one batch beyond which the index is rebuilt whole
 
@@ -40,76 +40,134 @@ class Applied:
         self.conflicts += other.conflicts
 
 
-def _bulk_nodes() -> set[str]:
-    return {row[0] for row in Change.select(Change.node).where(Change.span > 1).distinct().tuples()}
+CHUNK = 500  # ids per IN (...) query
 
 
-def is_held(op: Op, bulk_nodes: set[str]) -> bool:
-    if Change.select().where(Change.node == op.node, Change.hlc == op.hlc).exists():
-        return True
-    if op.node not in bulk_nodes:
-        return False
-    start = (Change.select(Change.hlc, Change.span).where(Change.node == op.node, Change.hlc <= op.hlc)
-             .order_by(Change.hlc.desc()).limit(1).tuples().first())
-    return bool(start) and start[0] + start[1] > op.hlc
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _held_names(ops: list[Op]) -> set[tuple[int, str]]:
+    """(hlc, node) of the operations in ``ops`` that this laptop already holds."""
+    wanted = {op.key for op in ops}
+    held = set()
+    for part in _chunks(sorted({op.hlc for op in ops})):
+        held.update(row for row in Change.select(Change.hlc, Change.node).where(Change.hlc.in_(part)).tuples()
+                    if row in wanted)
+    # A bulk insert made here holds a run of stamps under one history row.
+    bulk_nodes = {row[0] for row in Change.select(Change.node).where(Change.span > 1).distinct().tuples()}
+    for op in ops:
+        if op.node in bulk_nodes and op.key not in held:
+            start = (Change.select(Change.hlc, Change.span).where(Change.node == op.node, Change.hlc <= op.hlc)
+                     .order_by(Change.hlc.desc()).limit(1).tuples().first())
+            if start and start[0] + start[1] > op.hlc:
+                held.add(op.key)
+    return held
+
+
+def _stored(keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[Op]]:
+    found: dict[tuple[str, str], list[Op]] = {key: [] for key in keys}
+    for part in _chunks(sorted({row_id for _table, row_id in keys})):
+        for change in Change.select().where(Change.row_id.in_(part), Change.action.in_(ACTIONS)):
+            if (change.table, change.row_id) in found:
+                found[(change.table, change.row_id)].append(from_change(change))
+    return found
+
+
+def _rows(keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    found = {}
+    for table in {table for table, _row_id in keys}:
+        model = MODELS_BY_TABLE[table]
+        ids = [uuid.UUID(row_id) for t, row_id in keys if t == table]
+        for part in _chunks(ids):
+            for row in model.select().where(model.id.in_(part)).dicts():
+                found[(table, row["id"].hex)] = row
+    return found
 
 
 def apply(ops: Iterable[Op], source: str) -> Applied:
     """Merge a batch of operations in one transaction."""
-    result = Applied()
-    touched: dict[str, set[str]] = {}
+    ops = list(ops)
+    result = Applied(received=len(ops))
     db = database.obj
     with database.atomic():
         if isinstance(db, SqliteDatabase):
             # A batch may hold a person before the household it belongs to.
             database.execute_sql("PRAGMA defer_foreign_keys = ON")
-        bulk_nodes = _bulk_nodes()
+        held = _held_names(ops)
+        fresh = []
         for op in ops:
-            result.received += 1
-            if is_held(op, bulk_nodes):
-                continue
-            result.conflicts += _apply_one(op, source)
-            result.new += 1
-            touched.setdefault(op.table, set()).add(op.row_id)
+            if op.key not in held:
+                held.add(op.key)  # the same operation twice in one batch counts once
+                fresh.append(op)
+        keys = {(op.table, op.row_id) for op in fresh}
+        stored, rows = _stored(keys), _rows(keys)
+        history, inserted, updated = [], {}, {}
+        for op in fresh:
+            key = (op.table, op.row_id)
+            history.append(_history_row(op, rows.get(key), source))
+            stored[key].append(op)
+            _merge_into(op, stored[key], rows, inserted, updated)
+            result.conflicts += conflicts.recompute(op.table, op.row_id, op.effects(), stored[key])
+        _write(inserted, updated, rows, history)
+        result.new = len(fresh)
+        touched: dict[str, set[str]] = {}
+        for table, row_id in keys:
+            touched.setdefault(table, set()).add(row_id)
         _refresh_presence(touched)
     return result
 
 
-def _store(op: Op, row: dict | None, source: str) -> None:
+def _history_row(op: Op, row: dict | None, source: str) -> dict:
     data = op.data
     if op.action == "update":
         data = {name: [to_json(row.get(name)) if row else None, value] for name, value in op.data.items()}
-    Change.create(table=op.table, row_id=op.row_id, action=op.action,
-                  data=json.dumps(data, ensure_ascii=False, sort_keys=True),
-                  at=datetime.datetime.fromisoformat(op.at), by=op.by, hlc=op.hlc, node=op.node, span=1,
-                  bases=json.dumps(op.bases, sort_keys=True) if op.bases else None, source=source)
+    return dict(table=op.table, row_id=op.row_id, action=op.action,
+                data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+                at=datetime.datetime.fromisoformat(op.at), by=op.by, hlc=op.hlc, node=op.node, span=1,
+                bases=json.dumps(op.bases, sort_keys=True) if op.bases else None, source=source, undoes=None)
 
 
-def _apply_one(op: Op, source: str) -> int:
+def _merge_into(op: Op, held: list[Op], rows: dict, inserted: dict, updated: dict) -> None:
+    """The record's values after ``op``: its fields where it is the highest operation."""
     model = MODELS_BY_TABLE[op.table]
-    key = uuid.UUID(op.row_id)
-    before = stored_ops(op.table, op.row_id)
-    row = model.select().where(model.id == key).dicts().first()
-    _store(op, row, source)
-    held = before + [op]
+    key = (op.table, op.row_id)
     best = winners(held)
+    row = rows.get(key)
     if row is not None:
-        changes = {}
         for name, value in op.effects().items():
             if best[name] is op:
                 new = from_json(model, name, value)
                 if row[name] != new:
-                    changes[name] = new
-        if changes:
-            model.update(changes).where(model.id == key).execute()
-    else:
-        inserts = [held_op for held_op in held if held_op.action == "insert"]
-        if inserts:
-            first = max(inserts, key=lambda held_op: held_op.key)
-            values = {name: from_json(model, name, best[name].effects()[name] if name in best else value)
-                      for name, value in first.data.items() if name != "id"}
-            model.insert(id=key, **values).execute()
-    return conflicts.recompute(op.table, op.row_id, op.effects(), held)
+                    row[name] = new
+                    if key not in inserted:
+                        updated.setdefault(key, {})[name] = new
+        return
+    inserts = [held_op for held_op in held if held_op.action == "insert"]
+    if not inserts:
+        return  # its insert has not arrived yet: counted in when it does
+    first = max(inserts, key=lambda held_op: held_op.key)
+    row = {"id": uuid.UUID(op.row_id)}
+    for name, value in first.data.items():
+        if name != "id":
+            row[name] = from_json(model, name, best[name].effects()[name] if name in best else value)
+    rows[key] = inserted[key] = row
+
+
+def _write(inserted: dict, updated: dict, rows: dict, history: list[dict]) -> None:
+    by_table: dict[str, list[dict]] = {}
+    for (table, _row_id), row in inserted.items():
+        by_table.setdefault(table, []).append(row)
+    for table, new_rows in by_table.items():
+        model = MODELS_BY_TABLE[table]
+        for part in _chunks(new_rows, 100):
+            model.insert_many(part).execute()
+    for (table, row_id), changes in updated.items():
+        model = MODELS_BY_TABLE[table]
+        model.update(changes).where(model.id == uuid.UUID(row_id)).execute()
+    for part in _chunks(history, 100):
+        Change.insert_many(part).execute()
 
 
 def _refresh_presence(touched: dict[str, set[str]]) -> None:

@@ -14,8 +14,10 @@ from shelter_app import APP_NAME, __version__
 from shelter_app.exchange import backups
 from shelter_app.i18n import tr
 from shelter_app.services import outbox
+from shelter_app.sync import conflicts, hub
 from shelter_app.storage.models import database, utc_now
 from shelter_app.ui.context import AppContext
+from shelter_app.ui.sync_runner import HUB, runner
 from shelter_app.ui.widgets.worker import Job
 
 # key -> "module:Class"; loaded in this order in the navigation list.
@@ -27,11 +29,14 @@ PAGES = {
     "stock": "shelter_app.ui.pages.stock:StockPage",
     "activities": "shelter_app.ui.pages.activities:ActivitiesPage",
     "reports": "shelter_app.ui.pages.reports:ReportsPage",
+    "sync": "shelter_app.ui.pages.sync:SyncPage",
     "settings": "shelter_app.ui.pages.settings:SettingsPage",
 }
 
 
 OUTBOX_CHECK_MS = 60_000
+SYNC_EVERY_MS = 5 * 60_000  # with a hub set up, the window syncs by itself this often
+STATUS_REASON_WIDTH = 420  # pixels: a long sync error in the status bar is cut, whole in its tooltip
 
 
 def page_class(key: str):
@@ -47,16 +52,35 @@ class MainWindow(QMainWindow):
         self.pages: dict = {}
         self._jobs: list[Job] = []
         self.status_label = QLabel()
+        # A long database path gives way (cut on the left, whole in the tooltip) rather than
+        # squeezing the outbox and sync items beside it.
+        self.status_label.setMinimumWidth(40)
+        self.status_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.outbox_button = QPushButton()
         self.outbox_button.setObjectName("outbox_status")
         self.outbox_button.setFlat(True)
         self.outbox_button.clicked.connect(self.show_outbox)
         self.statusBar().addWidget(self.outbox_button)
+        self.sync_button = QPushButton()
+        self.sync_button.setObjectName("sync_status")
+        self.sync_button.setFlat(True)
+        self.sync_button.clicked.connect(lambda: self.go_to("sync"))
+        self.statusBar().addWidget(self.sync_button)
         self.statusBar().addPermanentWidget(self.status_label)
         self._outbox_job: Job | None = None
         self._outbox_timer = QTimer(self, interval=OUTBOX_CHECK_MS)
         self._outbox_timer.timeout.connect(lambda: self.send_outbox(force=False))
         self._outbox_timer.start()
+        self.sync_runner = runner(ctx)
+        self.sync_runner.busy_changed.connect(self._sync_busy_changed)  # bound methods: cut when the window goes
+        self.sync_runner.counts_changed.connect(self.update_sync_status)
+        self.sync_runner.ended.connect(self._sync_ended)
+        self._sync_timer = QTimer(self, interval=SYNC_EVERY_MS)
+        self._sync_timer.timeout.connect(self.sync_in_background)
+        self._sync_timer.start()
+        self._sync_start = QTimer(self, singleShot=True, interval=0)  # at start, once the window is built
+        self._sync_start.timeout.connect(self.sync_in_background)
+        self._sync_start.start()
         self._build()
         ctx.language_changed.connect(lambda _lang: self.rebuild())
         ctx.navigate.connect(self.go_to)
@@ -104,6 +128,10 @@ class MainWindow(QMainWindow):
         data.addAction(tr("&Import a roster (CSV, Excel)…"), self.import_roster)
         data.addAction(tr("&Export the roster…"), lambda: self.export("roster"))
         data.addAction(tr("Export the &sites…"), lambda: self.export("sites"))
+        data.addSeparator()
+        data.addAction(tr("S&ync now"), self.sync_now)
+        data.addAction(tr("E&xport sync file…"), self.export_sync_file)
+        data.addAction(tr("I&mport sync file…"), self.import_sync_file)
         data.addSeparator()
         data.addAction(tr("&Back up now"), self.back_up_now)
 
@@ -186,11 +214,91 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    # --- sync ---------------------------------------------------------------------------
+
+    def sync_now(self) -> Job | None:
+        """Data menu: the Sync page's "Sync now", with the page shown for the outcome."""
+        self.go_to("sync")
+        return self.pages["sync"].sync_now()
+
+    def export_sync_file(self) -> Job | None:
+        self.go_to("sync")
+        return self.pages["sync"].export_file()
+
+    def import_sync_file(self) -> Job | None:
+        self.go_to("sync")
+        return self.pages["sync"].import_file()
+
+    def sync_in_background(self) -> Job | None:
+        """At start and every few minutes, when a hub is set up: a sync nobody waits for. A
+        failure shows in the status bar (never a dialog); the next tick tries again."""
+        try:
+            return self.sync_runner.sync_hub(quiet=True)
+        finally:
+            self.update_sync_status()
+
+    def _sync_busy_changed(self, _busy: bool) -> None:
+        self.update_sync_status()
+
+    def _sync_ended(self, kind: str, ok: bool, _value) -> None:
+        self.update_sync_status()
+        if kind == HUB and ok and outbox.status().waiting:
+            self.send_outbox(force=True)  # the hub answers: reports waiting for it can leave now
+
+    def sync_text(self) -> tuple[str, str, bool]:
+        """The status bar's sync item: its text, its tooltip, and whether it reports a failure."""
+        parts, tip, failed = [], [], False
+        if self.sync_runner.busy():
+            parts.append(tr("Syncing…"))
+        elif hub.configured_url():
+            last = hub.last()
+            failure = self.sync_runner.failure or (last.error if last and not last.ok else None)
+            if failure is not None:
+                failed = True
+                reason = failure.text()
+                first = reason.split(". ")[0].rstrip(".")  # the whole reason is in the tooltip and the page
+                short = self.sync_button.fontMetrics().elidedText(first, Qt.ElideRight, STATUS_REASON_WIDTH)
+                parts.append(tr("Sync failed: {reason} — click", reason=short))
+                tip.append(reason)
+            elif last is not None:
+                parts.append(tr("Synced {time}", time=self._clock(last.at)))
+                tip.append(tr("{pushed} changes sent, {pulled} received.", pushed=last.pushed, pulled=last.pulled))
+            else:
+                parts.append(tr("Not synced yet"))
+        waiting = self.sync_runner.conflict_count
+        if waiting is None:
+            waiting = conflicts.count()  # a small table: the count is quick
+        if waiting:
+            parts.append(tr("{n} conflicts", n=waiting))
+        if self.sync_runner.duplicate_count:
+            parts.append(tr("{n} registered twice", n=self.sync_runner.duplicate_count))
+        if parts:
+            tip.append(tr("Click to open the Sync page."))
+        return " · ".join(parts), "\n".join(tip), failed
+
+    @staticmethod
+    def _clock(at) -> str:
+        """10:32 today, 29/11 10:32 another day, in this laptop's time zone."""
+        import datetime
+
+        local = at.replace(tzinfo=datetime.UTC).astimezone()
+        return local.strftime("%H:%M") if local.date() == datetime.date.today() else local.strftime("%d/%m %H:%M")
+
+    def update_sync_status(self) -> None:
+        text, tip, failed = self.sync_text()
+        self.sync_button.setText(text)
+        self.sync_button.setToolTip(tip)
+        self.sync_button.setStyleSheet("color: #b00020;" if failed else "")
+        self.sync_button.setMinimumWidth(self.sync_button.sizeHint().width())
+        self.sync_button.setVisible(bool(text))
+
     def update_status(self) -> None:
         operator = self.ctx.operator() or tr("(no name set: Settings)")
         self.status_label.setText(tr("Database: {path}   Operator: {name}   Version {version}",
                                      path=self.ctx.database_target, name=operator, version=__version__))
+        self.status_label.setToolTip(self.status_label.text())
         self.update_outbox()
+        self.update_sync_status()
 
     # --- navigation --------------------------------------------------------------------
 
@@ -221,6 +329,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         for job in self._jobs:
             job.wait()  # a backup is never cut off half-way
+        self.sync_runner.wait()  # a sync file is never cut off half-way either
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/last_page", self.current_key())
         for page in self.pages.values():

@@ -84,6 +84,7 @@ class SettingsPage(Page):
         self.outbox_fields = {}
         for key, label, placeholder in (
             ("outbox.folder", tr("Folder (USB stick, synced drive)"), tr("e.g. /media/usb/laporan")),
+            ("hub.url", tr("Hub (sync server)"), "postgresql://posko@10.0.0.5:5432/posko"),
             ("smtp.host", tr("Mail server"), tr("e.g. smtp.gmail.com")),
             ("smtp.port", tr("Port"), "587"),
             ("smtp.security", tr("Security"), "starttls / tls / none"),
@@ -97,6 +98,13 @@ class SettingsPage(Page):
             self.outbox_fields[key] = field
             form.addRow(label, field)
             form.addRow(self.errors.add(key, field))
+            if key == "hub.url":
+                hub_hint = QLabel(tr("The laptops of the operation sync through the hub, and reports are sent to it. "
+                                     "Its password is never stored: set SHELTER_APP_HUB_PASSWORD or PGPASSWORD, or "
+                                     "keep it in the system's keyring."))
+                hub_hint.setWordWrap(True)
+                hub_hint.setStyleSheet("color: #555555;")
+                form.addRow(hub_hint)
         hint = QLabel(tr("The mail password is never stored: set SHELTER_APP_SMTP_PASSWORD or keep it in the "
                          "system's keyring."))
         hint.setWordWrap(True)
@@ -206,6 +214,8 @@ class SettingsPage(Page):
         window = self.window()
         if hasattr(window, "send_outbox"):
             window.send_outbox(force=True)
+        if hasattr(window, "sync_in_background"):
+            window.sync_in_background()  # a hub just set up is tried at once
         return True
 
     def _choose_backup_folder(self) -> None:

@@ -1,0 +1,468 @@
+"""Sync: this laptop's data merged with the others' — through the hub, or a file carried on a
+USB stick — and what a coordinator settles afterwards: edits that lost to another edit of the
+same field (conflicts), and persons registered twice with the same NIK.
+
+The work itself runs in the window's one sync runner (``ui.sync_runner``), which the Data
+menu and the window's background sync share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton,
+    QSplitter, QVBoxLayout,
+)
+
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.i18n import N_, tr
+from shelter_app.services import records
+from shelter_app.storage.models import Site, Stay
+from shelter_app.sync import conflicts, duplicates, hub, sync_file
+from shelter_app.ui.dialogs.common import FINE_STYLE, HINT_STYLE, fmt_date, masked
+from shelter_app.ui.pages.base import Page
+from shelter_app.ui.sync_runner import EXPORT, HUB, IMPORT, PUSH, failure_words, runner
+from shelter_app.ui.sync_words import describe, field_label, moment, value_text, who_when
+from shelter_app.ui.widgets.errors import ERROR_STYLE
+from shelter_app.ui.widgets.lazy_model import Column, ListModel
+from shelter_app.ui.widgets.tables import add_button, table_view
+from shelter_app.ui.widgets.worker import Job
+
+CONFLICTS_SHOWN = 500  # the newest; the count says how many wait in all
+
+
+@dataclass(frozen=True)
+class ConflictLine:
+    id: int
+    record: str
+    field: str
+    current: str
+    current_by: str
+    lost: str
+    lost_by: str
+
+
+@dataclass(frozen=True)
+class Merging:
+    nik: str
+    keep_id: object
+    keep_name: str
+    other_id: object
+    other_name: str
+
+
+@dataclass(frozen=True)
+class TwiceLine:
+    """One person of a group sharing a NIK; the group's first record is the one kept."""
+
+    nik: str  # masked
+    person_id: object
+    keep_id: object  # the group's first record
+    second_id: object  # the group's second record: merged when the first row is chosen
+    name: str
+    kk: str
+    site: str
+    registered: str
+    role: str
+
+
+CONFLICT_COLUMNS = [
+    Column("record", N_("Record")),
+    Column("field", N_("Field")),
+    Column("current", N_("Current value")),
+    Column("current_by", N_("By, when")),
+    Column("lost", N_("Lost value")),
+    Column("lost_by", N_("By, when")),
+]
+
+TWICE_COLUMNS = [
+    Column("nik", N_("NIK")),
+    Column("name", N_("Name")),
+    Column("kk", N_("KK")),
+    Column("site", N_("Site")),
+    Column("registered", N_("Registered by, when")),
+    Column("role", N_("When merged")),
+]
+
+
+def fit(view) -> None:
+    """Columns as wide as their contents, the last one taking the spare width; an empty list
+    shares the width out evenly (its headers alone would make narrow columns)."""
+    header = view.horizontalHeader()
+    empty = view.model().rowCount() == 0
+    header.setSectionResizeMode(QHeaderView.Stretch if empty else QHeaderView.Interactive)
+    if not empty:
+        view.resizeColumnsToContents()
+    header.setStretchLastSection(False)  # set again: a resize to contents drops the stretch
+    header.setStretchLastSection(True)
+
+
+def conflict_lines() -> list[ConflictLine]:
+    lines = []
+    for conflict in conflicts.listed(limit=CONFLICTS_SHOWN):
+        lines.append(ConflictLine(
+            conflict.id, describe(conflict.record), field_label(conflict.table, conflict.field),
+            value_text(conflict.table, conflict.field, conflict.current_value),
+            who_when(conflict.current_by, conflict.current_at),
+            value_text(conflict.table, conflict.field, conflict.lost_value),
+            who_when(conflict.lost_by, conflict.lost_at)))
+    return lines
+
+
+def site_text(person) -> str:
+    """SDN Cugenang 1 (since 24/11/2022), from the person's latest stay."""
+    stay = (Stay.select().where(Stay.person == person.id, records.live(Stay))
+            .order_by(Stay.arrived_on.desc()).first())
+    if stay is None:
+        return tr("not checked in")
+    site = Site.get_or_none(Site.id == stay.site_id)
+    name = site.name if site else ""
+    if stay.left_on:
+        return tr("{site} (left {date})", site=name, date=fmt_date(stay.left_on))
+    return tr("{site} (since {date})", site=name, date=fmt_date(stay.arrived_on))
+
+
+def twice_lines() -> list[TwiceLine]:
+    lines = []
+    for group in duplicates.same_nik():
+        keep, second = group.persons[0], group.persons[1]
+        for person in group.persons:
+            kk = person.household.kk
+            role = tr("kept") if person is keep else tr("merged into {name}", name=keep.name)
+            lines.append(TwiceLine(masked(group.nik), person.id, keep.id, second.id, person.name,
+                                   masked(kk) if kk else tr("no KK"), site_text(person),
+                                   who_when(person.created_by, person.created_at), role))
+    return lines
+
+
+def outcome_text(kind: str, value) -> str:
+    """What a finished sync, export or import did, in one or two sentences."""
+    if kind == HUB:
+        return tr("Synced with {hub}: {pushed} changes sent, {pulled} received ({new} new).",
+                  hub=value.hub, pushed=value.pushed, pulled=value.pulled, new=value.new)
+    if kind == EXPORT:
+        return tr("{n} changes written to {path}. Import this file on the other laptop (Data menu, "
+                  "Import sync file).", n=value.operations, path=str(value.path))
+    return tr("Sync file imported: {n} changes, {new} new.", n=value.operations, new=value.new)
+
+
+def review_text(conflict_count: int | None, duplicate_count: int | None) -> str:
+    parts = []
+    if conflict_count:
+        parts.append(tr("{n} conflicts to review below.", n=conflict_count))
+    if duplicate_count:
+        parts.append(tr("{n} persons registered twice below.", n=duplicate_count))
+    return " ".join(parts)
+
+
+def last_sync_text() -> tuple[str, bool]:
+    """The latest hub sync for people, and whether it failed."""
+    last = hub.last()
+    if last is None:
+        return tr("Never synced with a hub."), False
+    when = moment(last.at)
+    if last.ok:
+        return tr("{when}: {pushed} changes sent, {pulled} received.", when=when, pushed=last.pushed,
+                  pulled=last.pulled), False
+    reason = last.error.text() if last.error else ""
+    return tr("{when}: failed. {reason}", when=when, reason=reason), True
+
+
+class SyncPage(Page):
+    key = "sync"
+    title = N_("Sync")
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.runner = runner(ctx)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{tr('Sync')}</h2>"))
+
+        # --- the hub and sync files ---------------------------------------------------
+        box = QGroupBox(tr("Merge with the other laptops"))
+        grid = QGridLayout(box)
+        grid.setColumnStretch(1, 1)
+        grid.addWidget(QLabel(tr("Hub:")), 0, 0)
+        self.hub_label = QLabel(objectName="hub_label")
+        self.hub_label.setWordWrap(True)
+        self.hub_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        grid.addWidget(self.hub_label, 0, 1)
+        self.settings_button = QPushButton(tr("Set up the hub in Settings…"))
+        self.settings_button.setObjectName("hub_settings")
+        self.settings_button.clicked.connect(lambda: self.ctx.navigate.emit("settings", None))
+        grid.addWidget(self.settings_button, 0, 2)
+        grid.addWidget(QLabel(tr("Last sync:")), 1, 0, Qt.AlignTop)
+        self.last_label = QLabel(objectName="last_sync")
+        self.last_label.setWordWrap(True)
+        self.last_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        grid.addWidget(self.last_label, 1, 1, 1, 2)
+        buttons = QHBoxLayout()
+        self.sync_button = add_button(buttons, tr("&Sync now"), self.sync_now, "sync_now")
+        self.export_button = add_button(buttons, tr("&Export sync file…"), self.export_file, "export_sync_file")
+        self.import_button = add_button(buttons, tr("&Import sync file…"), self.import_file, "import_sync_file")
+        self.busy = QProgressBar(objectName="sync_busy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(220)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        buttons.addWidget(self.busy)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 2, 0, 1, 3)
+        self.outcome = QLabel(objectName="sync_outcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.outcome.hide()
+        grid.addWidget(self.outcome, 3, 0, 1, 3)
+        layout.addWidget(box)
+
+        splitter = QSplitter(Qt.Vertical)
+        self.splitter = splitter
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+
+        # --- conflicts ---------------------------------------------------------------
+        self.conflicts_box = QGroupBox()
+        column = QVBoxLayout(self.conflicts_box)
+        hint = QLabel(tr("The same field was changed on two laptops before they synced. The latest edit is in "
+                         "use; the other one is kept here. Keep the current value, or restore the lost one."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        column.addWidget(hint)
+        self.conflict_model = ListModel(CONFLICT_COLUMNS, [])
+        self.conflict_table = table_view(self.conflict_model, "conflicts_table", sortable=False)
+        self.conflict_table.selectionModel().currentRowChanged.connect(lambda _new, _old: self._update_buttons())
+        column.addWidget(self.conflict_table, 1)
+        row = QHBoxLayout()
+        self.keep_button = add_button(row, tr("&Keep current value"), lambda: self.resolve(False), "keep_current")
+        self.restore_button = add_button(row, tr("&Restore lost value"), lambda: self.resolve(True), "restore_lost")
+        self.conflict_message = QLabel(objectName="conflict_message")
+        self.conflict_message.setWordWrap(True)
+        row.addWidget(self.conflict_message, 1)
+        column.addLayout(row)
+        splitter.addWidget(self.conflicts_box)
+
+        # --- persons registered twice -------------------------------------------------
+        self.twice_box = QGroupBox()
+        column = QVBoxLayout(self.twice_box)
+        hint = QLabel(tr("The same NIK was registered on two laptops. Check that it is the same person, then merge "
+                         "the second record into the first: its stays and activities move to the first, which keeps "
+                         "its own details and takes the missing ones."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        column.addWidget(hint)
+        self.twice_model = ListModel(TWICE_COLUMNS, [])
+        self.twice_table = table_view(self.twice_model, "twice_table", sortable=False)
+        self.twice_table.selectionModel().currentRowChanged.connect(lambda _new, _old: self._update_buttons())
+        column.addWidget(self.twice_table, 1)
+        row = QHBoxLayout()
+        self.merge_button = add_button(row, tr("&Merge…"), self.merge, "merge_persons")
+        self.twice_message = QLabel(objectName="twice_message")
+        self.twice_message.setWordWrap(True)
+        row.addWidget(self.twice_message, 1)
+        column.addLayout(row)
+        splitter.addWidget(self.twice_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        state = ctx.settings.value("sync/splitter")
+        if state is not None:
+            splitter.restoreState(state)
+
+        self.runner.busy_changed.connect(self._busy_changed)
+        self.runner.progressed.connect(self._progressed)
+        self.runner.ended.connect(self._ended)
+        self.refresh_hub()
+        self._busy_changed(self.runner.busy())
+
+    # --- showing -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.refresh_hub()
+        self.refresh_lists()
+
+    def refresh_hub(self) -> None:
+        url = hub.configured_url()
+        if url:
+            self.hub_label.setText(hub.label(url))
+            self.settings_button.setText(tr("Change in Settings…"))
+        else:
+            self.hub_label.setText(tr("No hub is set up. Give its address in Settings (Sending reports), or carry a "
+                                      "sync file on a USB stick: export it here, import it on the other laptop."))
+            self.settings_button.setText(tr("Set up the hub in Settings…"))
+        text, failed = last_sync_text()
+        self.last_label.setText(text)
+        self.last_label.setStyleSheet(ERROR_STYLE if failed else "")
+        self.sync_button.setToolTip("" if url else tr("Set up a hub in Settings first."))
+        self._update_buttons()
+
+    def refresh_lists(self) -> None:
+        lines = conflict_lines()
+        waiting = conflicts.count()
+        self.conflict_model.set_rows(lines)
+        self.conflicts_box.setTitle(tr("Conflicts to review ({n})", n=waiting) if len(lines) >= waiting else
+                                    tr("Conflicts to review ({n}, the newest {shown} shown)", n=waiting,
+                                       shown=len(lines)))
+        fit(self.conflict_table)
+        twice = twice_lines()
+        self.twice_model.set_rows(twice)
+        self.twice_box.setTitle(tr("Registered twice with the same NIK ({n})", n=len({l.keep_id for l in twice})))
+        fit(self.twice_table)
+        self.runner.set_counts(waiting, sum(1 for line in twice if line.person_id != line.keep_id))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        busy = self.runner.busy()
+        self.sync_button.setEnabled(not busy and bool(hub.configured_url()))
+        self.export_button.setEnabled(not busy)
+        self.import_button.setEnabled(not busy)
+        # settling while a merge runs could meet its writes: wait for the end
+        chosen = self.conflict_table.currentIndex().row() >= 0 and self.conflict_model.rowCount() > 0
+        self.keep_button.setEnabled(not busy and chosen)
+        self.restore_button.setEnabled(not busy and chosen)
+        self.merge_button.setEnabled(not busy and self.twice_table.currentIndex().row() >= 0
+                                     and self.twice_model.rowCount() > 0)
+
+    def _say(self, label: QLabel, text: str, style: str = "") -> None:
+        label.setText(text)
+        label.setStyleSheet(style)
+        label.setVisible(bool(text))
+
+    # --- sync, export, import ------------------------------------------------------------
+
+    def sync_now(self) -> Job | None:
+        """Push and pull through the hub, in the background; the outcome shows here."""
+        if not hub.configured_url():
+            self._say(self.outcome, tr("No hub is set up: give its address in Settings first, or use a sync file."),
+                      ERROR_STYLE)
+            return None
+        job = self.runner.sync_hub(quiet=False)
+        if job is None:
+            self._say(self.outcome, tr("A sync is already running; wait for it to end."))
+        return job
+
+    def export_file(self) -> Job | None:
+        folder = str(self.ctx.settings.value("sync/folder", str(Path.home())))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, tr("Export sync file"), str(Path(folder) / sync_file.default_name()),
+            tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX))
+        if not path:
+            return None
+        if not path.endswith(sync_file.SUFFIX):
+            path += sync_file.SUFFIX
+        return self.export_to(path)
+
+    def export_to(self, path: str) -> Job | None:
+        self.ctx.settings.setValue("sync/folder", str(Path(path).parent))
+        job = self.runner.export_to(path)
+        if job is None:
+            self._say(self.outcome, tr("A sync is already running; wait for it to end."))
+        return job
+
+    def import_file(self) -> Job | None:
+        folder = str(self.ctx.settings.value("sync/folder", str(Path.home())))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, tr("Import sync file"), folder, tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX))
+        if not path:
+            return None
+        return self.import_from(path)
+
+    def import_from(self, path: str) -> Job | None:
+        self.ctx.settings.setValue("sync/folder", str(Path(path).parent))
+        job = self.runner.import_from(path)
+        if job is None:
+            self._say(self.outcome, tr("A sync is already running; wait for it to end."))
+        return job
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        if busy:
+            self.busy.setRange(0, 0)
+            words = {HUB: tr("Syncing with the hub…"), EXPORT: tr("Writing the sync file…"),
+                     IMPORT: tr("Reading and merging the sync file…")}
+            self._say(self.outcome, words.get(self.runner.kind, ""))
+        self._update_buttons()
+
+    def _progressed(self, kind: str, done: int, total: int) -> None:
+        if kind == HUB:
+            self._say(self.outcome, tr("{n} changes sent…", n=total) if done == PUSH else
+                      tr("{n} changes received…", n=total))
+        elif kind == IMPORT and total:
+            self.busy.setRange(0, total)
+            self.busy.setValue(done)
+
+    def _ended(self, kind: str, ok: bool, value) -> None:
+        self.refresh_hub()
+        if kind == HUB and (self.runner.quiet or (not ok and isinstance(value, hub.HubError))):
+            self._say(self.outcome, "")  # the last-sync line says how it went, error included
+            return
+        if ok:
+            text = " ".join(part for part in (outcome_text(kind, value), review_text(
+                self.runner.conflict_count, self.runner.duplicate_count) if kind != EXPORT else "") if part)
+            self._say(self.outcome, text, FINE_STYLE)
+        else:
+            self._say(self.outcome, failure_words(kind, value, self.runner.path).text(), ERROR_STYLE)
+        # the lists reload through ctx.data_changed, which the runner sends when data was merged
+
+    # --- settling ------------------------------------------------------------------------
+
+    def chosen_conflict(self) -> ConflictLine | None:
+        return self.conflict_model.row_at(self.conflict_table.currentIndex().row())
+
+    def resolve(self, restore: bool) -> bool:
+        line = self.chosen_conflict()
+        if line is None:
+            return False
+        try:
+            conflicts.resolve(line.id, restore=restore)
+        except RuleViolation as error:
+            self._say(self.conflict_message, error.text(), ERROR_STYLE)
+            return False
+        done = tr("Restored: {field} of {record} is {value} again.", field=line.field, record=line.record,
+                  value=line.lost) if restore else tr("Kept: {field} of {record} stays {value}.",
+                                                      field=line.field, record=line.record, value=line.current)
+        self.ctx.data_changed.emit()  # reloads this page too, and the others when shown
+        self.refresh_if_stale()
+        self._say(self.conflict_message, done, FINE_STYLE)
+        return True
+
+    def chosen_pair(self) -> tuple[TwiceLine, TwiceLine] | None:
+        """(kept, merged into it) for the chosen row: the row itself is merged into its group's
+        first record; the first record's row merges the group's second."""
+        line = self.twice_model.row_at(self.twice_table.currentIndex().row())
+        if line is None:
+            return None
+        other_id = line.second_id if line.person_id == line.keep_id else line.person_id
+        rows = [self.twice_model.row_at(r) for r in range(self.twice_model.rowCount())]
+        keep = next(row for row in rows if row.person_id == line.keep_id)
+        other = next(row for row in rows if row.person_id == other_id)
+        return keep, other
+
+    def merge(self) -> bool:
+        chosen = self.chosen_pair()
+        if chosen is None:
+            return False
+        keep, other = chosen
+        line = Merging(keep.nik, keep.person_id, keep.name, other.person_id, other.name)
+        answer = QMessageBox.question(
+            self, tr("Merge the two records?"),
+            tr("Merge {other} into {keep} (NIK {nik})?\n\nThe stays and activities of {other} move to {keep}, "
+               "and the record of {other} is deleted. The change can be undone from the history.",
+               other=line.other_name, keep=line.keep_name, nik=line.nik),
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            return False
+        try:
+            duplicates.merge_persons(line.keep_id, line.other_id)
+        except RuleViolation as error:
+            self._say(self.twice_message, error.text(), ERROR_STYLE)
+            return False
+        self.ctx.data_changed.emit()
+        self.refresh_if_stale()
+        self._say(self.twice_message, tr("{other} was merged into {keep}.", other=line.other_name,
+                                         keep=line.keep_name), FINE_STYLE)
+        return True
+
+    def save_state(self) -> None:
+        self.ctx.settings.setValue("sync/splitter", self.splitter.saveState())
