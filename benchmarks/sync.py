@@ -227,7 +227,7 @@ def _worker(index: int, path: str, url: str, laptops: int, commands, results, ba
                 results.put((index, command, _edits(index, laptops, argument)))
             elif command == "state":
                 results.put((index, command, _state()))
-        except BaseException:  # reported to the parent, which stops
+        except Exception:  # reported to the parent, which stops
             results.put((index, "error", traceback.format_exc()))
     db.close()
 

@@ -113,3 +113,27 @@ def test_the_hub_stores_each_report_once(db, hub_url, tmp_path):
     OutboxDelivery.update(status="pending").execute()
     assert outbox.send_now().sent == 1
     assert hub.reports_on_hub(hub_url) == [(item.id.hex, "Laporan harian 2022-11-23")]
+
+
+def test_a_laptop_restored_from_a_backup_gets_its_later_changes_back_from_the_hub(tmp_path, hub_url):
+    from shelter_app.exchange import backups
+
+    a = Laptop(tmp_path / "a.db", "Ani")
+    _site, _household, person, _rice = setup_operation(a)
+    with a.active():
+        hub.sync(hub_url)
+        saved = backups.manual(a.path, tmp_path / "before.db")
+        roster.update_person(person.id, phone="081234567890")  # made after the backup, sent to the hub
+        hub.sync(hub_url)
+    a.close()
+    backups.restore(saved, a.path)
+    a = Laptop(a.path, "Ani")
+    try:
+        with a.active():
+            assert Person.get_by_id(person.id).phone == ""
+            hub.sync(hub_url)
+            assert Person.get_by_id(person.id).phone == "081234567890"
+            roster.update_person(person.id, notes="setelah dipulihkan")
+            assert hub.sync(hub_url).pushed > 0
+    finally:
+        a.close()

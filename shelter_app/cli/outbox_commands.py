@@ -13,11 +13,11 @@ from shelter_app.i18n import _, tr
 
 def add_parsers(sub, common) -> None:
     config = sub.add_parser(
-        "config", parents=[common], help=tr("show or change the outbox settings (folder, e-mail)"),
+        "config", parents=[common], help=tr("show or change the outbox settings (folder, hub, e-mail)"),
         description=tr("Show or change where queued reports go. Keys: {keys}. The e-mail password is never "
                        "stored: put it in the environment variable SHELTER_APP_SMTP_PASSWORD or in the system "
                        "keyring. An empty VALUE removes a setting.",
-                       keys="outbox.folder, smtp.host, smtp.port, smtp.security (starttls|tls|none), smtp.user, "
+                       keys="outbox.folder, hub.url (postgresql://user@host:5432/database), smtp.host, smtp.port, smtp.security (starttls|tls|none), smtp.user, "
                             "smtp.from, smtp.to"))
     config.add_argument("action", choices=("show", "set"), help=tr("show the settings, or set one"))
     config.add_argument("key", nargs="?", metavar="KEY", help=tr("the setting to change"))
@@ -26,7 +26,7 @@ def add_parsers(sub, common) -> None:
 
     outbox = sub.add_parser(
         "outbox", parents=[common], help=tr("list the queued reports or send them now"),
-        description=tr("The outbox holds generated reports until every destination (folder, e-mail) has them. "
+        description=tr("The outbox holds generated reports until every destination (folder, hub, e-mail) has them. "
                        "'list' shows them with their last error; 'send' tries every delivery that is due."))
     outbox.add_argument("action", choices=("list", "send"), help=tr("list, or send what is due"))
     outbox.add_argument("--all", action="store_true", help=tr("list delivered reports too"))

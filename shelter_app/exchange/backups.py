@@ -397,6 +397,22 @@ def _checkpoint(path: Path) -> None:
         pass
 
 
+def _new_laptop_id(path: Path) -> None:
+    """The restored file names its next changes with a new id (``sync.clock``): changes made
+    after the backup was taken, already sent to the hub under the old id, then come back with
+    the next sync instead of being mistaken for this laptop's own."""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute("DELETE FROM setting WHERE key = 'sync.node'")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:  # a backup from before settings existed
+        pass
+    finally:
+        connection.close()
+    fsync_path(path)
+
+
 def restore(backup_file: Path | str, db_path: Path | str) -> Restored:
     """Put a verified backup in place of the database; the replaced file is kept beside the backups.
 
@@ -430,6 +446,7 @@ def restore(backup_file: Path | str, db_path: Path | str) -> Restored:
     incoming.unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     copy_to(backup_file, incoming)
+    _new_laptop_id(incoming)
     # The old write-ahead log must not be replayed onto the restored file: it is saved above.
     for sidecar in _sidecars(db_path):
         sidecar.unlink(missing_ok=True)
