@@ -17,7 +17,8 @@ Prints:
    operation; convergence is verified by comparing a hash of every laptop's synced tables,
    populations and conflicts list.
 
-With --hub, the server must let the user create databases: every part uses a new, empty one.
+With --hub, the server must let the user create databases: every part uses a new, empty one
+(the password comes from the URL, SHELTER_APP_HUB_PASSWORD or PGPASSWORD, as for a sync).
 Not a test: the numbers depend on the machine.
 """
 
@@ -67,10 +68,29 @@ def held_operations() -> int:
     return sum(1 for _ in ops.expand(Change.select().order_by(Change.seq).iterator()))
 
 
+def fresh_database(server: str) -> str:
+    """A new, empty database on the server: its URL (the password, if any, as a sync finds it)."""
+    import uuid
+
+    import psycopg2
+    from playhouse.db_url import parse
+
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    connection = psycopg2.connect(server, password=hub._password(parse(server)) or None)
+    connection.autocommit = True
+    try:
+        connection.cursor().execute(f"CREATE DATABASE {name}")
+    finally:
+        connection.close()
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
 def hub_counts(url: str) -> tuple[int, int]:
     import psycopg2
 
-    connection = psycopg2.connect(url, password=hub._password({}) or None)
+    from playhouse.db_url import parse
+
+    connection = psycopg2.connect(url, password=hub._password(parse(url)) or None)
     try:
         cursor = connection.cursor()
         cursor.execute("SELECT count(*), count(DISTINCT (node, hlc)) FROM hub_op")
@@ -219,7 +239,7 @@ def _worker(index: int, path: str, url: str, laptops: int, commands, results, ba
                 results.put((index, command, held_operations()))
             elif command == "sync":
                 if argument:  # all together
-                    barrier.wait()
+                    barrier.wait(timeout=600)
                 start = time.time()
                 result = hub.sync(url)
                 results.put((index, command, (start, time.time(), result.pushed, result.pulled, result.new)))
@@ -338,11 +358,9 @@ def main() -> None:
             if reason:
                 sys.exit(f"no PostgreSQL server: {reason}; give one with --hub")
             server = stack.enter_context(postgres_server())
-        from tests.postgres_server import new_database
-
         print(f"hub server: {hub.label(server)}; laptops in {workdir}")
-        one_laptop(new_database(server), args.changes, workdir, figures)
-        converged = many_laptops(new_database(server), args.laptops, args.households, workdir, figures)
+        one_laptop(fresh_database(server), args.changes, workdir, figures)
+        converged = many_laptops(fresh_database(server), args.laptops, args.households, workdir, figures)
     figures.table()
     print(f"  converged: {'yes' if converged else 'NO'}")
     print(f"  (whole run {time.perf_counter() - started:.0f} s)")

@@ -12,6 +12,7 @@ from typing import Iterable
 
 from peewee import SqliteDatabase
 
+from shelter_app.services.records import insert_rows
 from shelter_app.storage.models import Person, Presence, Stay
 
 FLAG_PREGNANT = 1
@@ -101,9 +102,7 @@ def refresh_persons(person_ids: Iterable[uuid.UUID]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         Presence.delete().where(Presence.person_id.in_(chunk)).execute()
-        rows = rows_for(chunk)
-        for part in range(0, len(rows), CHUNK):
-            Presence.insert_many(rows[part : part + CHUNK]).execute()
+        insert_rows(Presence, rows_for(chunk))
 
 
 def refresh_households(household_ids: Iterable[uuid.UUID]) -> None:
@@ -151,7 +150,5 @@ def rebuild() -> int:
         else:
             person_ids = [row[0] for row in Person.select(Person.id).where(Person.deleted_at.is_null()).tuples()]
             for start in range(0, len(person_ids), CHUNK * 10):
-                rows = rows_for(person_ids[start: start + CHUNK * 10])
-                for part in range(0, len(rows), CHUNK):
-                    Presence.insert_many(rows[part: part + CHUNK]).execute()
+                insert_rows(Presence, rows_for(person_ids[start: start + CHUNK * 10]))
     return Presence.select().count()

@@ -113,6 +113,32 @@ def _converter(field):
     return target.db_value if isinstance(target, UUIDField) else None
 
 
+def insert_rows(model, rows: Iterable[dict], defaults: dict | None = None, batch_size: int = 5000) -> int:
+    """Insert plain rows through the driver's executemany: no history, no stamps (the callers
+    write those). A missing field takes ``defaults`` or the field's default."""
+    fields = model._meta.sorted_fields
+    defaults = defaults or {}
+    fallback = {field.name: field.default for field in fields if not callable(field.default)}
+    converters = [(field.name, _converter(field)) for field in fields]
+    sql, _params = model.insert({field: None for field in fields}).sql()
+    batch: list[tuple] = []
+    count = 0
+    for row in rows:
+        values = []
+        for name, convert in converters:
+            value = row[name] if name in row else defaults.get(name, fallback.get(name))
+            values.append(convert(value) if convert and value is not None else value)
+        batch.append(tuple(values))
+        if len(batch) >= batch_size:
+            database.cursor().executemany(sql, batch)
+            count += len(batch)
+            batch.clear()
+    if batch:
+        database.cursor().executemany(sql, batch)
+        count += len(batch)
+    return count
+
+
 def bulk_create(model: type[R], rows: Iterable[dict], batch_size: int = 5000) -> list[uuid.UUID]:
     """Insert many new records at once (demo, import) through the driver's executemany.
 
@@ -121,36 +147,17 @@ def bulk_create(model: type[R], rows: Iterable[dict], batch_size: int = 5000) ->
     """
     now = utc_now()
     who = operator()
-    fields = model._meta.sorted_fields
-    stamps = {"created_at": now, "updated_at": now, "created_by": who, "updated_by": who}
-    defaults = {}
-    for field in fields:
-        if field.name in stamps:
-            defaults[field.name] = stamps[field.name]
-        elif not callable(field.default):
-            defaults[field.name] = field.default
-    converters = [(field.name, _converter(field)) for field in fields]
-    sql, _params = model.insert({field: None for field in fields}).sql()
     ids: list[uuid.UUID] = []
-    batch: list[tuple] = []
 
-    def flush():
-        if batch:
-            database.cursor().executemany(sql, batch)
-            batch.clear()
+    def with_ids():
+        for row in rows:
+            if "id" not in row:
+                row["id"] = uuid.uuid4()
+            ids.append(row["id"])
+            yield row
 
-    for row in rows:
-        if "id" not in row:
-            row["id"] = uuid.uuid4()
-        ids.append(row["id"])
-        values = []
-        for name, convert in converters:
-            value = row[name] if name in row else defaults.get(name)
-            values.append(convert(value) if convert and value is not None else value)
-        batch.append(tuple(values))
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+    stamps = {"created_at": now, "updated_at": now, "created_by": who, "updated_by": who}
+    insert_rows(model, with_ids(), defaults=stamps, batch_size=batch_size)
     if ids:
         _log(model._meta.table_name, ids[0], "bulk_insert", {"ids": [i.hex for i in ids]}, at=now, span=len(ids))
     return ids

@@ -20,7 +20,7 @@ from typing import Iterable
 
 from peewee import SqliteDatabase
 
-from shelter_app.services import presence
+from shelter_app.services import presence, records
 from shelter_app.storage.models import Change, Household, Person, Stay, database
 from shelter_app.sync import conflicts
 from shelter_app.sync.ops import ACTIONS, MODELS_BY_TABLE, Op, from_change, from_json, to_json, winners
@@ -126,7 +126,7 @@ def _history_row(op: Op, row: dict | None, source: str) -> dict:
     return dict(table=op.table, row_id=op.row_id, action=op.action,
                 data=json.dumps(data, ensure_ascii=False, sort_keys=True),
                 at=datetime.datetime.fromisoformat(op.at), by=op.by, hlc=op.hlc, node=op.node, span=1,
-                bases=json.dumps(op.bases, sort_keys=True) if op.bases else None, source=source, undoes=None)
+                bases=json.dumps(op.bases, sort_keys=True) if op.bases else None, source=source)
 
 
 def _merge_into(op: Op, held: list[Op], rows: dict, inserted: dict, updated: dict) -> None:
@@ -160,14 +160,11 @@ def _write(inserted: dict, updated: dict, rows: dict, history: list[dict]) -> No
     for (table, _row_id), row in inserted.items():
         by_table.setdefault(table, []).append(row)
     for table, new_rows in by_table.items():
-        model = MODELS_BY_TABLE[table]
-        for part in _chunks(new_rows, 100):
-            model.insert_many(part).execute()
+        records.insert_rows(MODELS_BY_TABLE[table], new_rows)
     for (table, row_id), changes in updated.items():
         model = MODELS_BY_TABLE[table]
         model.update(changes).where(model.id == uuid.UUID(row_id)).execute()
-    for part in _chunks(history, 100):
-        Change.insert_many(part).execute()
+    records.insert_rows(Change, history)
 
 
 def _refresh_presence(touched: dict[str, set[str]]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -54,8 +55,15 @@ class Op:
     def name(self) -> str:
         return f"{self.hlc}.{self.node}"
 
+    @functools.cached_property
+    def effects_cached(self) -> dict:
+        return self._effects()
+
     def effects(self) -> dict:
-        """Field -> JSON value, everything this operation sets."""
+        """Field -> JSON value, everything this operation sets (do not change the dict)."""
+        return self.effects_cached
+
+    def _effects(self) -> dict:
         stamps = {"updated_at": self.at, "updated_by": self.by}
         if self.action == "insert":
             return {name: value for name, value in self.data.items() if name != "id"}
