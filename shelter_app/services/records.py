@@ -7,7 +7,6 @@ Every service builds on ``create``, ``update``, ``delete`` and ``bulk_create`` h
 from __future__ import annotations
 
 import datetime
-import decimal
 import functools
 import json
 import uuid
@@ -20,7 +19,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
 from shelter_app.storage.models import SYNCED_MODELS, Change, Record, database, utc_now
 from shelter_app.sync import clock, conflicts
-from shelter_app.sync.ops import bases_for
+from shelter_app.sync.ops import bases_for, to_json
 
 R = TypeVar("R", bound=Record)
 
@@ -60,15 +59,8 @@ def atomic(func):
 
 
 def to_json_value(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, Record):
-        return value.id.hex
-    return value
+    """A value as the history stores it (JSON); a related record by its id."""
+    return value.id.hex if isinstance(value, Record) else to_json(value)
 
 
 def field_value(instance: Record, name: str):
