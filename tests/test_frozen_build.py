@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-def test_pyinstaller_build_runs_version_demo_and_a_report(tmp_path):
+def test_pyinstaller_build_runs_version_demo_a_report_and_sync(tmp_path):
     if shutil.which("pyinstaller", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("PyInstaller is not installed (pip install -e '.[test]' brings it)")
     pyinstaller = str(Path(sys.executable).parent / "pyinstaller")
@@ -34,3 +34,14 @@ def test_pyinstaller_build_runs_version_demo_and_a_report(tmp_path):
     subprocess.run([str(app), "report", "cards", "--db", db, "--site", name, "--out", str(out)], check=True,
                    capture_output=True)
     assert out.read_bytes().startswith(b"%PDF")
+    # Sync by file in the frozen app: the other laptop ends with the same figures.
+    carried, other = tmp_path / "a.posko-sync", str(tmp_path / "other.db")
+    subprocess.run([str(app), "sync", "export", "--db", db, "--out", str(carried)], check=True, capture_output=True)
+    subprocess.run([str(app), "sync", "import", str(carried), "--db", other], check=True, capture_output=True)
+    again = subprocess.run([str(app), "stats", "--db", other, "--date", "2022-11-30", "--json"], check=True,
+                           capture_output=True, text=True)
+    assert json.loads(again.stdout)["total"] == json.loads(site.stdout)["total"]
+    # The hub driver and the hub's migrations are in the bundle: an unreachable hub is said in words.
+    hub = subprocess.run([str(app), "sync", "--db", db, "--hub", "postgresql://posko@127.0.0.1:1/posko", "--lang", "en"],
+                         capture_output=True, text=True)
+    assert hub.returncode == 3 and "Cannot reach the hub" in hub.stderr
