@@ -71,11 +71,11 @@ def test_an_interrupted_pull_carries_on_without_applying_anything_twice(trio, hu
     calls = {"n": 0}
     real_apply = hub.merge.apply
 
-    def failing_apply(ops, source):
+    def failing_apply(ops, source, touched=None):
         calls["n"] += 1
         if calls["n"] == 3:
             raise hub.OperationalError("server closed the connection unexpectedly")
-        return real_apply(ops, source)
+        return real_apply(ops, source, touched)
 
     monkeypatch.setattr(hub.merge, "apply", failing_apply)
     with b.active():

@@ -211,3 +211,28 @@ def test_the_same_nik_registered_on_two_laptops_is_flagged_then_merged(pair, tmp
         kept = Person.get_by_id(group.persons[0].id)
         assert kept.phone == "081311112222"
         assert Stay.select().where(Stay.person == kept.id, Stay.deleted_at.is_null()).count() == 1
+
+
+def test_a_merge_killed_before_its_final_refresh_leaves_the_index_to_rebuild_at_next_start(pair, tmp_path):
+    from shelter_app.cli.main import main
+    from shelter_app.services import presence
+    from shelter_app.sync import merge
+
+    a, b = pair
+    site, _household, _person, _rice = setup_operation(a)
+    path = tmp_path / "a.posko-sync"
+    with a.active():
+        sync_file.export(path)
+        expected = presence_dump()
+    with b.active():
+        _header, ops = sync_file.read(path)
+        merge.apply(ops, source="file:test", touched={})  # committed; the process dies here
+        assert presence.is_stale() and presence_dump() != expected
+    b.close()
+    assert main(["info", "--db", str(b.path)]) == 0  # any start rebuilds it
+    b = Laptop(b.path, "Budi")
+    with b.active():
+        assert not presence.is_stale()
+        assert presence_dump() == expected
+        assert stats.figures(D(2022, 11, 23), site.id)["total"]["persons"] == 1
+    b.close()

@@ -12,7 +12,7 @@ from shelter_app.cli import tables
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _, tr
 from shelter_app.logs import log_path
-from shelter_app.services import records, sites, stats as stats_service
+from shelter_app.services import presence, records, sites, stats as stats_service
 from shelter_app.storage.database import resolve_target
 from shelter_app.storage.session import open_database
 
@@ -24,6 +24,7 @@ def log_file():
 def _open(args):
     target = resolve_target(args.db)
     db = open_database(target)
+    presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
     name = args.operator or os.environ.get("SHELTER_APP_OPERATOR") or _login()
     records.set_operator(name)
     return db, target

@@ -13,7 +13,7 @@ from typing import Iterable
 from peewee import SqliteDatabase
 
 from shelter_app.services.records import insert_rows
-from shelter_app.storage.models import Person, Presence, Stay
+from shelter_app.storage.models import Person, Presence, Setting, Stay
 
 FLAG_PREGNANT = 1
 FLAG_LACTATING = 2
@@ -152,3 +152,32 @@ def rebuild() -> int:
             for start in range(0, len(person_ids), CHUNK * 10):
                 insert_rows(Presence, rows_for(person_ids[start: start + CHUNK * 10]))
     return Presence.select().count()
+
+
+# A long merge (sync) refreshes the index once at its end, not after every batch; each batch
+# marks it stale in its own transaction, so a laptop killed in between rebuilds it at the next
+# start (``ensure_fresh``) and never shows figures from half a merge.
+STALE_KEY = "presence.stale"
+
+
+def mark_stale() -> None:
+    Setting.insert(key=STALE_KEY, value="true").on_conflict_replace().execute()
+
+
+def is_stale() -> bool:
+    return Setting.select().where(Setting.key == STALE_KEY).exists()
+
+
+def clear_stale() -> None:
+    Setting.delete().where(Setting.key == STALE_KEY).execute()
+
+
+def ensure_fresh() -> bool:
+    """Rebuild the index if a merge was interrupted; True when it did."""
+    if not is_stale():
+        return False
+    db = Presence._meta.database
+    with db.atomic():
+        rebuild()
+        clear_stale()
+    return True

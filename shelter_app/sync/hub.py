@@ -34,7 +34,7 @@ from playhouse.migrations import Runner
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.faults import checkpoint
 from shelter_app.i18n import Msg, _
-from shelter_app.services import settings
+from shelter_app.services import presence, settings
 from shelter_app.services.records import operator
 from shelter_app.storage.models import Change, database, utc_now
 from shelter_app.sync import clock, merge
@@ -146,7 +146,9 @@ def _explain(error: Exception, url: str) -> Msg:
         return _("Cannot reach the hub {hub}: no network, or the server is off. Your work is kept on this "
                  "laptop; Posko will sync when the hub can be reached.", hub=where)
     if any(words in text for words in ("server closed the connection", "terminating connection",
-                                       "connection already closed", "SSL connection has been closed")):
+                                       "connection already closed", "SSL connection has been closed",
+                                       "could not receive data from server", "could not send data to server",
+                                       "SSL SYSCALL error", "Connection reset by peer", "Broken pipe")):
         return _("The connection to the hub {hub} was lost during the sync. What was already sent is kept "
                  "there; the next sync carries on from where this one stopped.", hub=where)
     return _("The hub {hub} answered with an error: {reason}", hub=where, reason=text.strip().splitlines()[0])
@@ -254,6 +256,7 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
     key = f"sync.hub.{ident}.pulled"
     me = clock.node_id()
     total = merge.Applied()
+    touched: dict[str, set[str]] = {}
     after = settings.get(key, 0)
     while True:
         rows = hub.execute_sql(
@@ -265,11 +268,12 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
                   at=at, by=by) for _seq, node, hlc, table, row_id, action, data, bases, at, by in rows]
         after = rows[-1][0]
         with database.atomic():  # the merge and the cursor together, or neither
-            total.add(merge.apply(ops, source=f"hub:{ident}"))
+            total.add(merge.apply(ops, source=f"hub:{ident}", touched=touched))
             checkpoint("hub.merged")
             settings.put(key, after)
         if progress:
             progress("pull", total.received)
+    merge.refresh_presence(touched)
     return total
 
 
@@ -293,6 +297,7 @@ def sync(url: str | None = None, progress: Callable[[str, int], None] | None = N
     result = Synced(hub=label(url))
     try:
         with _talking(url) as hub:
+            presence.ensure_fresh()  # a pull killed half-way last time
             result.pushed = push(hub, progress)
             applied = pull(hub, progress)
             result.pulled, result.new, result.conflicts = applied.received, applied.new, applied.conflicts

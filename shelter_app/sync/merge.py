@@ -25,7 +25,7 @@ from shelter_app.storage.models import Change, Household, Person, Stay, database
 from shelter_app.sync import conflicts
 from shelter_app.sync.ops import ACTIONS, MODELS_BY_TABLE, Op, from_change, from_json, to_json, winners
 
-REBUILD_ABOVE = 20000  # persons touched in one batch beyond which the index is rebuilt whole
+REBUILD_ABOVE = 5000  # persons and households touched beyond which the index is rebuilt whole
 
 
 @dataclass
@@ -86,8 +86,12 @@ def _rows(keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
     return found
 
 
-def apply(ops: Iterable[Op], source: str) -> Applied:
-    """Merge a batch of operations in one transaction."""
+def apply(ops: Iterable[Op], source: str, touched: dict[str, set[str]] | None = None) -> Applied:
+    """Merge a batch of operations in one transaction.
+
+    The presence index is refreshed in the same transaction, unless ``touched`` is given: then
+    the records touched are added to it, the index is marked stale, and the caller refreshes
+    it once at the end of a long merge (``refresh_presence``)."""
     ops = list(ops)
     result = Applied(received=len(ops))
     db = database.obj
@@ -112,11 +116,23 @@ def apply(ops: Iterable[Op], source: str) -> Applied:
             result.conflicts += conflicts.recompute(op.table, op.row_id, op.effects(), stored[key])
         _write(inserted, updated, rows, history)
         result.new = len(fresh)
-        touched: dict[str, set[str]] = {}
+        now: dict[str, set[str]] = {} if touched is None else touched
         for table, row_id in keys:
-            touched.setdefault(table, set()).add(row_id)
-        _refresh_presence(touched)
+            now.setdefault(table, set()).add(row_id)
+        if touched is None:
+            _refresh_presence(now)
+        elif keys:
+            presence.mark_stale()
     return result
+
+
+def refresh_presence(touched: dict[str, set[str]]) -> None:
+    """After a long merge: the index of the persons touched, or all of it, then not stale."""
+    if not touched and not presence.is_stale():
+        return
+    with database.atomic():
+        _refresh_presence(touched)
+        presence.clear_stale()
 
 
 def _history_row(op: Op, row: dict | None, source: str) -> dict:

@@ -127,8 +127,10 @@ def import_file(source: Path | str, progress=None) -> Imported:
     is finished by importing the file again)."""
     header, ops = read(source)
     total = merge.Applied()
+    touched: dict[str, set[str]] = {}
     for start in range(0, len(ops), BATCH):
-        total.add(merge.apply(ops[start:start + BATCH], source=f"file:{header.get('node', '')}"))
+        total.add(merge.apply(ops[start:start + BATCH], source=f"file:{header.get('node', '')}", touched=touched))
         if progress:
             progress(min(start + BATCH, len(ops)), len(ops))
+    merge.refresh_presence(touched)
     return Imported(len(ops), total.new, total.conflicts, str(header.get("node", "")))

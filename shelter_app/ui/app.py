@@ -27,6 +27,7 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
 
     A missing, damaged, locked or foreign file is explained first, with the backups to
     restore; None when the user chose not to go on."""
+    from shelter_app.services import presence
     from shelter_app.storage.session import open_database
     from shelter_app.ui.context import AppContext, app_settings
     from shelter_app.ui.main_window import MainWindow
@@ -40,6 +41,7 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
         return None
     upgrade_with_progress(target)
     open_database(target)
+    presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
     window = MainWindow(AppContext(target, settings))
     window.start_daily_backup()
     return window

@@ -11,7 +11,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups
 from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, AgeBand
 from shelter_app.i18n import N_, _, tr
-from shelter_app.services import outbox
+from shelter_app.services import outbox, presence
 from shelter_app.services import settings as operation_settings
 from shelter_app.services.records import transaction
 from shelter_app.storage.session import open_database
@@ -244,6 +244,7 @@ class SettingsPage(Page):
         self.errors.clear()
         try:
             open_database(path)
+            presence.ensure_fresh()
         except RuleViolation as error:
             self.errors.show(error)
             open_database(self.ctx.database_target)
