@@ -109,16 +109,16 @@ def insert_rows(model, rows: Iterable[dict], defaults: dict | None = None, batch
     """Insert plain rows through the driver's executemany: no history, no stamps (the callers
     write those). A missing field takes ``defaults`` or the field's default."""
     fields = model._meta.sorted_fields
-    defaults = defaults or {}
-    fallback = {field.name: field.default for field in fields if not callable(field.default)}
-    converters = [(field.name, _converter(field)) for field in fields]
+    given = defaults or {}
+    plan = [(field.name, _converter(field),
+             given.get(field.name, None if callable(field.default) else field.default)) for field in fields]
     sql, _params = model.insert({field: None for field in fields}).sql()
     batch: list[tuple] = []
     count = 0
     for row in rows:
         values = []
-        for name, convert in converters:
-            value = row[name] if name in row else defaults.get(name, fallback.get(name))
+        for name, convert, default in plan:
+            value = row.get(name, default)
             values.append(convert(value) if convert and value is not None else value)
         batch.append(tuple(values))
         if len(batch) >= batch_size:
@@ -139,17 +139,13 @@ def bulk_create(model: type[R], rows: Iterable[dict], batch_size: int = 5000) ->
     """
     now = utc_now()
     who = operator()
-    ids: list[uuid.UUID] = []
-
-    def with_ids():
-        for row in rows:
-            if "id" not in row:
-                row["id"] = uuid.uuid4()
-            ids.append(row["id"])
-            yield row
-
+    rows = list(rows)
+    for row in rows:
+        if "id" not in row:
+            row["id"] = uuid.uuid4()
+    ids: list[uuid.UUID] = [row["id"] for row in rows]
     stamps = {"created_at": now, "updated_at": now, "created_by": who, "updated_by": who}
-    insert_rows(model, with_ids(), defaults=stamps, batch_size=batch_size)
+    insert_rows(model, rows, defaults=stamps, batch_size=batch_size)
     if ids:
         _log(model._meta.table_name, ids[0], "bulk_insert", {"ids": [i.hex for i in ids]}, at=now, span=len(ids))
     return ids
