@@ -18,6 +18,7 @@ import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from shelter_app import __version__
 from shelter_app.domain.errors import RuleViolation
@@ -75,28 +76,42 @@ def export(target: Path | str) -> Exported:
     return Exported(target, count)
 
 
-def read(source: Path | str) -> tuple[dict, list[Op]]:
-    """The header and operations of a sync file, all checked; a RuleViolation says what is wrong."""
-    source = Path(source)
+def _refusals(source: Path) -> tuple[RuleViolation, RuleViolation]:
     damaged = RuleViolation("file", _(
         "The file {name} is damaged or incomplete (perhaps the USB stick was pulled out while it was "
         "written). Nothing was imported; export it again on the other laptop.", name=source.name))
     foreign = RuleViolation("file", _(
         "The file {name} is not a Posko sync file. Nothing was imported; choose the file that ends in "
         "{suffix}.", name=source.name, suffix=SUFFIX))
+    return damaged, foreign
+
+
+def _lines(source: Path) -> Iterator[bytes]:
+    """The file's lines, read piece by piece (a sync file can be larger than the memory)."""
+    damaged, foreign = _refusals(source)
     try:
         with open(source, "rb") as raw:
             if raw.read(2) != b"\x1f\x8b":
                 raise foreign
             raw.seek(0)
-            lines = gzip.GzipFile(fileobj=raw).read().split(b"\n")
+            with gzip.GzipFile(fileobj=raw) as unpacked:
+                for line in unpacked:
+                    if line.strip():
+                        yield line if line.endswith(b"\n") else line + b"\n"
     except FileNotFoundError:
         raise RuleViolation("file", _("There is no file {path}.", path=str(source))) from None
     except (EOFError, OSError, zlib.error):
         raise damaged from None
+
+
+def _parts(source: Path, check: bool) -> Iterator[tuple[str, object]]:
+    """("header", dict), then ("op", Op) for each operation, then ("end", count). With ``check``
+    the trailer's count and SHA-256 are verified; a RuleViolation says what is wrong."""
+    damaged, foreign = _refusals(source)
+    lines = _lines(source)
     try:
-        header = json.loads(lines[0])
-    except ValueError:
+        header = json.loads(next(lines))
+    except (StopIteration, ValueError):
         raise foreign from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise foreign
@@ -104,33 +119,65 @@ def read(source: Path | str) -> tuple[dict, list[Op]]:
         raise RuleViolation("file", _(
             "The file {name} was written by a newer version of Posko. Nothing was imported; install the "
             "newer version on this laptop.", name=source.name))
-    body = [line for line in lines[1:] if line]
-    if not body:
-        raise damaged
+    yield "header", header
+    digest, count, pending = hashlib.sha256(), 0, None
+    for line in lines:
+        if pending is not None:
+            digest.update(pending)
+            count += 1
+            try:
+                yield "op", Op.from_wire(json.loads(pending))
+            except ValueError:
+                raise damaged from None
+        pending = line
     try:
-        trailer = json.loads(body[-1])
+        trailer = json.loads(pending) if pending is not None else None
     except ValueError:
         raise damaged from None
-    op_lines = body[:-1]
-    digest = hashlib.sha256(b"".join(line + b"\n" for line in op_lines)).hexdigest()
-    if not isinstance(trailer, dict) or trailer.get("ops") != len(op_lines) or trailer.get("sha256") != digest:
+    if check and (not isinstance(trailer, dict) or trailer.get("ops") != count
+                  or trailer.get("sha256") != digest.hexdigest()):
         raise damaged
-    try:
-        ops = [Op.from_wire(json.loads(line)) for line in op_lines]
-    except ValueError:
-        raise damaged from None
-    return header, ops
+    yield "end", count
+
+
+def check(source: Path | str) -> tuple[dict, int]:
+    """The header and number of operations of a sync file, all of it checked first."""
+    parts = _parts(Path(source), check=True)
+    header = next(parts)[1]
+    count = 0
+    for kind, value in parts:
+        if kind == "end":
+            count = value
+    return header, count
+
+
+def read(source: Path | str) -> tuple[dict, list[Op]]:
+    """The header and operations of a sync file, all checked; a RuleViolation says what is wrong."""
+    header, _count = check(source)
+    return header, [value for kind, value in _parts(Path(source), check=False) if kind == "op"]
 
 
 def import_file(source: Path | str, progress=None) -> Imported:
-    """Merge a sync file. Checked whole first; then applied in batches (an interrupted import
-    is finished by importing the file again)."""
-    header, ops = read(source)
+    """Merge a sync file. Checked whole first; then read again and applied in batches (an
+    interrupted import is finished by importing the file again)."""
+    header, count = check(source)
+    origin = f"file:{header.get('node', '')}"
     total = merge.Applied()
     touched: dict[str, set[str]] = {}
-    for start in range(0, len(ops), BATCH):
-        total.add(merge.apply(ops[start:start + BATCH], source=f"file:{header.get('node', '')}", touched=touched))
+    batch: list[Op] = []
+
+    def flush() -> None:
+        total.add(merge.apply(batch, source=origin, touched=touched))
+        batch.clear()
         if progress:
-            progress(min(start + BATCH, len(ops)), len(ops))
+            progress(total.received, count)
+
+    for kind, value in _parts(Path(source), check=False):
+        if kind == "op":
+            batch.append(value)
+            if len(batch) >= BATCH:
+                flush()
+    if batch:
+        flush()
     merge.refresh_presence(touched)
-    return Imported(len(ops), total.new, total.conflicts, str(header.get("node", "")))
+    return Imported(count, total.new, total.conflicts, str(header.get("node", "")))
