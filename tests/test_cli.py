@@ -50,3 +50,42 @@ def test_broken_rule_exits_2_with_a_message_in_the_language(capsys, tmp_path):
 def test_module_entry_point_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "shelter_app", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == f"shelter-app {__version__}"
+
+
+def test_sync_duplicates_lists_persons_at_two_places_at_once_after_the_niks(capsys, tmp_path):
+    import datetime
+
+    from shelter_app.services import roster, sites, stays
+    from tests.laptops import Laptop, exchange, setup_operation
+
+    day = datetime.date
+    a, b = Laptop(tmp_path / "a.db", "Ani"), Laptop(tmp_path / "b.db", "Budi")
+    try:
+        site, household, _person, _rice = setup_operation(a)
+        with a.active():
+            mosque = sites.create_site(site.event_id, "Masjid Al-Ikhlas", "mosque", day(2022, 11, 21))
+            child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
+                                      birth_date=day(2018, 3, 1), relationship="child").person
+        exchange(a, b, tmp_path)
+        with a.active():
+            stays.check_in([child.id], site.id, day(2022, 11, 23))
+        with b.active():
+            stays.check_in([child.id], mosque.id, day(2022, 11, 24))
+        path = tmp_path / "dari-ani.posko-sync"
+        code, _out, _err = run(capsys, "sync", "export", "--db", str(a.path), "--out", str(path))
+        assert code == 0
+    finally:
+        a.close()
+        b.close()
+    code, out, _err = run(capsys, "sync", "import", str(path), "--db", str(b.path), "--lang", "en")
+    assert code == 0
+    assert "1 persons are at two places at once (stays that overlap): 'shelter-app sync duplicates'." in out
+    code, out, _err = run(capsys, "sync", "duplicates", "--db", str(b.path), "--lang", "en")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "0 NIKs registered more than once."  # the NIK list first, as before
+    assert lines[1].startswith(f"Rina ({child.id.hex[:8]})  SDN Cugenang 1 from 2022-11-23, still there (Ani, ")
+    assert "; Masjid Al-Ikhlas from 2022-11-24, still there (Budi, " in lines[1]
+    assert lines[2] == "1 persons at two places at once (keep the right stay in the window)."
+    code, out, _err = run(capsys, "sync", "duplicates", "--db", str(b.path))
+    assert "Rina" in out and "masih di sana" in out and "1 orang berada di dua tempat sekaligus" in out

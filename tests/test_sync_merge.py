@@ -236,3 +236,77 @@ def test_a_merge_killed_before_its_final_refresh_leaves_the_index_to_rebuild_at_
         assert presence_dump() == expected
         assert stats.figures(D(2022, 11, 23), site.id)["total"]["persons"] == 1
     b.close()
+
+
+def test_a_person_checked_in_at_two_sites_on_two_laptops_is_flagged_then_one_stay_kept(pair, tmp_path):
+    from shelter_app.services import sites
+    from shelter_app.sync import duplicates
+
+    a, b = pair
+    site, household, _person, _rice = setup_operation(a)
+    with a.active():
+        mosque = sites.create_site(site.event_id, "Masjid Al-Ikhlas", "mosque", D(2022, 11, 21))
+        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
+                                  birth_date=D(2018, 3, 1), relationship="child").person
+    exchange(a, b, tmp_path)
+    with a.active():  # each laptop keeps the rule "one site per person at a time"...
+        stays.check_in([child.id], site.id, D(2022, 11, 23))
+        assert duplicates.two_places() == []
+    with b.active():
+        stays.check_in([child.id], mosque.id, D(2022, 11, 24))
+    exchange(a, b, tmp_path)  # ...but after the merge Rina is at two places at once
+    assert state(a) == state(b)
+    listed = {}
+    for laptop in (a, b):
+        with laptop.active():
+            [pair_found] = duplicates.two_places()
+            assert pair_found.person.id == child.id
+            listed[laptop.operator] = [(s.id, s.site.name, s.arrived_on, s.created_by) for s in pair_found.stays]
+            assert duplicates.two_places_count() == 1
+            assert duplicates.count() == 0  # not a NIK registered twice
+            day = D(2022, 11, 25)
+            assert stats.figures(day, None)["total"]["persons"] == 3  # counted twice until settled
+    assert listed["Ani"] == listed["Budi"]  # the same pair, the oldest arrival first
+    (school_stay, _s, _d, by_ani), (mosque_stay, _m, _e, by_budi) = listed["Ani"]
+    assert (by_ani, by_budi) == ("Ani", "Budi")
+
+    with b.active():
+        with pytest.raises(RuleViolation):  # a stay against itself
+            duplicates.keep_stay(mosque_stay, mosque_stay)
+        duplicates.keep_stay(mosque_stay, school_stay)  # she is at the mosque
+        assert duplicates.two_places() == []
+        assert Stay.get_by_id(school_stay).deleted_at is not None
+        assert str(mosque_stay.hex) in records.history(school_stay)[-1].data  # the note names the kept stay
+        assert stats.figures(D(2022, 11, 25), None)["total"]["persons"] == 2
+        assert stats.figures(D(2022, 11, 25), mosque.id)["total"]["persons"] == 1
+        with pytest.raises(RuleViolation) as settled:  # settled already: nothing more to do
+            duplicates.keep_stay(mosque_stay, school_stay)
+        assert "dihapus" in settled.value.message.text("id")
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with a.active():
+        assert duplicates.two_places() == [] and duplicates.two_places_count() == 0
+        assert stats.figures(D(2022, 11, 25), None)["total"]["persons"] == 2
+        assert stats.figures(D(2022, 11, 25), site.id)["total"]["persons"] == 1  # only Siti at the school
+        assert stays.stay_on(child.id, D(2022, 11, 25)).site_id == mosque.id
+
+
+def test_keep_stay_refuses_stays_that_do_not_overlap_or_belong_to_two_persons(pair):
+    from shelter_app.sync import duplicates
+
+    a, _b = pair
+    site, household, person, _rice = setup_operation(a)
+    with a.active():
+        first = Stay.get(Stay.person == person.id)
+        stays.check_out([person.id], D(2022, 11, 24), "returned_home")
+        later = stays.check_in([person.id], site.id, D(2022, 11, 26)).stays[0]
+        with pytest.raises(RuleViolation) as apart:
+            duplicates.keep_stay(later.id, first.id)
+        assert "tidak bertumpang tindih" in apart.value.message.text("id")
+        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
+                                  birth_date=D(2018, 3, 1), relationship="child").person
+        hers = stays.check_in([child.id], site.id, D(2022, 11, 26)).stays[0]
+        with pytest.raises(RuleViolation) as others:
+            duplicates.keep_stay(later.id, hers.id)
+        assert "different persons" in others.value.message.text("en")
+        assert Stay.select().where(Stay.deleted_at.is_null()).count() == 3  # nothing deleted

@@ -1,5 +1,5 @@
-"""The Sync page and the window's sync: two laptops' data merged, their conflicts and persons
-registered twice settled by a coordinator, sync files carried between them, the hub synced
+"""The Sync page and the window's sync: two laptops' data merged, their conflicts, persons
+registered twice and persons at two places at once settled by a coordinator, sync files carried between them, the hub synced
 in the background with its outcome in the status bar."""
 
 import datetime
@@ -17,7 +17,7 @@ from shelter_app.sync import conflicts, duplicates, hub
 from shelter_app.ui.context import AppContext
 from shelter_app.ui.main_window import MainWindow
 from shelter_app.ui.pages.settings import SettingsPage
-from shelter_app.ui.pages.sync import CONFLICT_COLUMNS, TWICE_COLUMNS
+from shelter_app.ui.pages.sync import CONFLICT_COLUMNS, PLACE_COLUMNS, TWICE_COLUMNS
 from tests.laptops import Laptop
 from tests.laptops import exchange, setup_operation
 
@@ -178,6 +178,69 @@ def test_persons_registered_twice_show_a_masked_nik_and_are_merged_after_confirm
     assert Person.get_by_id(first.id).deleted_at is None
     assert "Ujang S." in page.twice_message.text()
     assert page.twice_box.title().endswith("(0)")
+
+
+def make_two_places(a, b, folder):
+    """Two laptops check the same child in, one at the school, the other at the mosque, before
+    they sync."""
+    site, household, _person, _rice = setup_operation(a)
+    with a.active():
+        mosque = sites.create_site(site.event_id, "Masjid Al-Ikhlas", "mosque", D(2022, 11, 21))
+        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P", birth_date=D(2018, 3, 1),
+                                  relationship="child").person
+    exchange(a, b, folder)
+    with a.active():
+        stays.check_in([child.id], site.id, D(2022, 11, 23))
+    with b.active():
+        stays.check_in([child.id], mosque.id, D(2022, 11, 24))
+    exchange(a, b, folder)
+    return site, mosque, child
+
+
+def test_a_person_at_two_places_at_once_is_listed_and_one_stay_kept_after_confirmation(
+        pair, tmp_path, qtbot, monkeypatch, screenshot):
+    a, b = pair
+    _site, mosque, child = make_two_places(a, b, tmp_path)
+    window = open_window(qtbot, context_of(a, tmp_path))
+    page = window.pages["sync"]
+    model = page.place_model
+    assert [column.key for column in PLACE_COLUMNS] == ["name", "site", "arrived", "left", "recorded", "role"]
+    assert model.rowCount() == 2  # the pair of stays, the older arrival first
+    school, at_mosque = cells(model, 0), cells(model, 1)
+    assert (school["name"], school["site"], school["arrived"], school["left"]) == (
+        "Rina", "SDN Cugenang 1", "23/11/2022", "masih di sana")
+    assert (at_mosque["name"], at_mosque["site"], at_mosque["arrived"]) == ("Rina", "Masjid Al-Ikhlas", "24/11/2022")
+    assert school["recorded"].startswith("Ani, ") and at_mosque["recorded"].startswith("Budi, ")
+    assert school["role"] == "masa tinggal di Masjid Al-Ikhlas sejak 24/11/2022 dihapus"
+    assert at_mosque["role"] == "masa tinggal di SDN Cugenang 1 sejak 23/11/2022 dihapus"
+    assert page.places_box.title() == "Berada di dua tempat sekaligus (1)"
+    assert page.twice_model.rowCount() == 0 and page.conflict_model.rowCount() == 0
+    qtbot.waitUntil(lambda: "1 di dua tempat" in window.sync_button.text())  # the status bar says so too
+    assert not page.keep_stay_button.isEnabled()  # nothing chosen yet
+    screenshot(window, "sync_two_places_id")
+
+    page.place_table.setCurrentIndex(model.index(1, 0))  # she is at the mosque
+    assert page.keep_stay_button.isEnabled()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: asked.append(args[2]) or QMessageBox.No)
+    assert not page.keep_stay()  # "No": nothing happens
+    assert "Rina" in asked[0] and "Masjid Al-Ikhlas (sejak 24/11/2022)" in asked[0]
+    assert "SDN Cugenang 1 (sejak 23/11/2022) dihapus" in asked[0]
+    assert len(duplicates.two_places()) == 1
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.Yes)
+    assert page.keep_stay()
+    assert duplicates.two_places() == [] and model.rowCount() == 0
+    assert stays.stay_on(child.id, D(2022, 11, 25)).site_id == mosque.id
+    assert "Masjid Al-Ikhlas" in page.places_message.text() and "SDN Cugenang 1" in page.places_message.text()
+    assert page.places_box.title().endswith("(0)")
+    assert not page.keep_stay_button.isEnabled()
+    qtbot.waitUntil(lambda: "di dua tempat" not in window.sync_button.text())
+
+    workers_done(window)
+    exchange(a, b, tmp_path)  # the choice travels: the other laptop lists nothing either
+    with b.active():
+        assert duplicates.two_places() == []
+        assert stays.stay_on(child.id, D(2022, 11, 25)).site_id == mosque.id
 
 
 def test_export_then_import_through_the_page_brings_the_data_to_every_page(pair, tmp_path, qtbot, monkeypatch,

@@ -43,7 +43,10 @@ def add_parsers(sub, common) -> None:
 
     same = actions.add_parser("duplicates", parents=[common], help=tr("list persons registered twice (same NIK)"),
                               description=tr("List persons registered on two laptops with the same NIK; merge "
-                                             "them in the window."))
+                                             "them in the window."),
+                              epilog=tr("Persons at two places at once (checked in on two laptops before they "
+                                        "synced, so their stays overlap) are listed after them; keep the right "
+                                        "stay in the window."))
     same.set_defaults(run=duplicates_command)
 
 
@@ -74,12 +77,15 @@ def hub_command(args) -> int:
 def _report_review() -> None:
     from shelter_app.sync import conflicts, duplicates
 
-    waiting, twice = conflicts.count(), duplicates.count()
+    waiting, twice, places = conflicts.count(), duplicates.count(), duplicates.two_places_count()
     if waiting:
         print(tr("{n} conflicts wait for review: 'shelter-app sync conflicts', or Data > Sync in the window.",
                  n=waiting))
     if twice:
         print(tr("{n} persons are registered twice with the same NIK: 'shelter-app sync duplicates'.", n=twice))
+    if places:
+        print(tr("{n} persons are at two places at once (stays that overlap): 'shelter-app sync duplicates'.",
+                 n=places))
 
 
 def export_command(args) -> int:
@@ -143,6 +149,22 @@ def duplicates_command(args) -> int:
             names = "; ".join(f"{p.name} ({p.id.hex[:8]})" for p in group.persons)
             print(f"{mask(group.nik, full=False)}  {names}")
         print(tr("{n} NIKs registered more than once.", n=len(groups)))
+        pairs = duplicates.two_places()
+        for pair in pairs:
+            where = "; ".join(_stay_text(stay) for stay in pair.stays)
+            print(f"{pair.person.name} ({pair.person.id.hex[:8]})  {where}")
+        print(tr("{n} persons at two places at once (keep the right stay in the window).",
+                 n=len({pair.person.id for pair in pairs})))
     finally:
         db.close()
     return 0
+
+
+def _stay_text(stay) -> str:
+    """SDN Cugenang 1 from 2022-11-23, still there (Ani, 2022-11-23 10:31)."""
+    recorded = f"{stay.created_by or '?'}, {stay.created_at:%Y-%m-%d %H:%M}"
+    if stay.left_on:
+        return tr("{site} from {arrived} to {left} ({recorded})", site=stay.site.name,
+                  arrived=stay.arrived_on.isoformat(), left=stay.left_on.isoformat(), recorded=recorded)
+    return tr("{site} from {arrived}, still there ({recorded})", site=stay.site.name,
+              arrived=stay.arrived_on.isoformat(), recorded=recorded)

@@ -6,5 +6,5 @@
 - ``conflicts``: edits that lost to a concurrent edit, for a coordinator to review;
 - ``hub``: the PostgreSQL hub (its schema, push and pull, reports);
 - ``sync_file``: the file carried on a USB stick;
-- ``duplicates``: the same person (NIK) registered on two laptops.
+- ``duplicates``: the same person (NIK) registered on two laptops, or at two places at once.
 """

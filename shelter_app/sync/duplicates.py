@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
@@ -70,11 +70,13 @@ def two_places() -> list[TwoPlaces]:
                                                              & (Stay.id < Other.id))
     overlapping = ((Other.left_on.is_null() | (Stay.arrived_on < Other.left_on))
                    & (Stay.left_on.is_null() | (Other.arrived_on < Stay.left_on)))
+    # Person and sites always exist (required foreign keys): outer joins only so that SQLite
+    # looks them up for the few pairs found, not for every stay (twice as fast on 100,000).
     query = (Stay.select(Stay, Other, Person, Site, OtherSite)
              .join(Other, on=((Other.person == Stay.person) & first_is_older & overlapping), attr="other")
-             .switch(Stay).join(Person)
-             .switch(Stay).join(Site)
-             .join_from(Other, OtherSite, on=(Other.site == OtherSite.id), attr="site")
+             .switch(Stay).join(Person, JOIN.LEFT_OUTER)
+             .switch(Stay).join(Site, JOIN.LEFT_OUTER)
+             .join_from(Other, OtherSite, JOIN.LEFT_OUTER, on=(Other.site == OtherSite.id), attr="site")
              .where(records.live(Stay), Other.deleted_at.is_null(), records.live(Person))
              .order_by(Person.name, Person.id, Stay.arrived_on, Stay.id, Other.arrived_on, Other.id))
     found = []
@@ -119,8 +121,7 @@ def keep_stay(stay_id, drop_stay_id) -> Stay:
 
 
 def _overlaps(stay: Stay, others: list[Stay]) -> bool:
-    end = stay.left_on or datetime.date.max
-    return any(stay.arrived_on < (other.left_on or datetime.date.max) and other.arrived_on < end for other in others)
+    return any(_overlap(stay, other) for other in others)
 
 
 @records.atomic

@@ -272,6 +272,8 @@ class MainWindow(QMainWindow):
             parts.append(tr("{n} conflicts", n=waiting))
         if self.sync_runner.duplicate_count:
             parts.append(tr("{n} registered twice", n=self.sync_runner.duplicate_count))
+        if self.sync_runner.place_count:
+            parts.append(tr("{n} at two places", n=self.sync_runner.place_count))
         if parts:
             tip.append(tr("Click to open the Sync page."))
         return " · ".join(parts), "\n".join(tip), failed

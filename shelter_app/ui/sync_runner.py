@@ -46,6 +46,12 @@ def failure_words(kind: str, error: BaseException, path: str = "") -> Msg:
     return UNEXPECTED
 
 
+def _counts() -> tuple[int, int, int]:
+    """What waits for a coordinator after a merge: conflicts, persons registered twice, persons
+    at two places at once."""
+    return conflicts.count(), duplicates.count(), duplicates.two_places_count()
+
+
 class SyncRunner(QObject):
     busy_changed = Signal(bool)
     progressed = Signal(str, int, int)  # kind; hub: stage (PUSH/PULL) and count; import: done and total
@@ -63,6 +69,7 @@ class SyncRunner(QObject):
         self.failure: Msg | None = None  # why the latest hub sync of this session failed
         self.conflict_count: int | None = None
         self.duplicate_count: int | None = None
+        self.place_count: int | None = None  # persons at two places at once (overlapping stays)
         self._jobs: list[Job] = []
         self._merged_some = False  # set by the worker once part of the received data is merged
 
@@ -71,12 +78,16 @@ class SyncRunner(QObject):
     def busy(self) -> bool:
         return self.job is not None and not self.job.wait(0)
 
-    def set_counts(self, conflict_count: int | None, duplicate_count: int | None) -> None:
-        """How many conflicts and twice-registered persons wait (the status bar shows them)."""
+    def set_counts(self, conflict_count: int | None, duplicate_count: int | None,
+                   place_count: int | None = None) -> None:
+        """How many conflicts, twice-registered persons and persons at two places at once wait
+        (the status bar shows them)."""
         if conflict_count is not None:
             self.conflict_count = conflict_count
         if duplicate_count is not None:
             self.duplicate_count = duplicate_count
+        if place_count is not None:
+            self.place_count = place_count
         self.counts_changed.emit()
 
     def wait(self, ms: int = 60000) -> None:
@@ -101,7 +112,7 @@ class SyncRunner(QObject):
 
         def work(progress, _cancelled):
             result = hub.sync(url, progress=lambda stage, n: step(progress, stage, n))
-            return result, conflicts.count(), duplicates.count()
+            return result, *_counts()
 
         self.quiet = quiet
         return self._start(HUB, work)
@@ -123,7 +134,7 @@ class SyncRunner(QObject):
 
         def work(progress, _cancelled):
             imported = sync_file.import_file(path, progress=lambda done, total: step(progress, done, total))
-            return imported, conflicts.count(), duplicates.count()
+            return imported, *_counts()
 
         return self._start(IMPORT, work)
 
@@ -143,8 +154,7 @@ class SyncRunner(QObject):
         self.job = None
         received = 0
         if kind in (HUB, IMPORT):
-            value, conflict_count, duplicate_count = value
-            self.conflict_count, self.duplicate_count = conflict_count, duplicate_count
+            value, self.conflict_count, self.duplicate_count, self.place_count = value
             received = value.new
         if kind == HUB:
             self.failure = None

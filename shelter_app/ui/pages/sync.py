@@ -1,6 +1,7 @@
 """Sync: this laptop's data merged with the others' — through the hub, or a file carried on a
 USB stick — and what a coordinator settles afterwards: edits that lost to another edit of the
-same field (conflicts), and persons registered twice with the same NIK.
+same field (conflicts), persons registered twice with the same NIK, and persons at two places
+at once (checked in on two laptops before they synced: two stays that overlap).
 
 The work itself runs in the window's one sync runner (``ui.sync_runner``), which the Data
 menu and the window's background sync share.
@@ -69,6 +70,23 @@ class TwiceLine:
     role: str
 
 
+@dataclass(frozen=True)
+class PlaceLine:
+    """One stay of a pair of overlapping stays of one person; "keep" deletes the other."""
+
+    stay_id: object
+    other_id: object  # the other stay of the pair: deleted when this one is kept
+    person_id: object
+    name: str
+    site: str
+    arrived: str
+    left: str
+    recorded: str
+    role: str
+    other_site: str
+    other_arrived: str
+
+
 CONFLICT_COLUMNS = [
     Column("record", N_("Record")),
     Column("field", N_("Field")),
@@ -85,6 +103,15 @@ TWICE_COLUMNS = [
     Column("site", N_("Site")),
     Column("registered", N_("Registered by, when")),
     Column("role", N_("When merged")),
+]
+
+PLACE_COLUMNS = [
+    Column("name", N_("Name")),
+    Column("site", N_("Site")),
+    Column("arrived", N_("Arrived")),
+    Column("left", N_("Left")),
+    Column("recorded", N_("Recorded by, when")),
+    Column("role", N_("When kept")),
 ]
 
 
@@ -138,6 +165,21 @@ def twice_lines() -> list[TwiceLine]:
     return lines
 
 
+def place_lines() -> list[PlaceLine]:
+    """Each pair of overlapping stays as two rows, the older arrival first."""
+    lines = []
+    for pair in duplicates.two_places():
+        for stay, other in (pair.stays, pair.stays[::-1]):
+            lines.append(PlaceLine(
+                stay.id, other.id, pair.person.id, pair.person.name, stay.site.name, fmt_date(stay.arrived_on),
+                fmt_date(stay.left_on) if stay.left_on else tr("still there"),
+                who_when(stay.created_by, stay.created_at),
+                tr("the stay at {site} from {date} is deleted", site=other.site.name,
+                   date=fmt_date(other.arrived_on)),
+                other.site.name, fmt_date(other.arrived_on)))
+    return lines
+
+
 def outcome_text(kind: str, value) -> str:
     """What a finished sync, export or import did, in one or two sentences."""
     if kind == HUB:
@@ -149,12 +191,14 @@ def outcome_text(kind: str, value) -> str:
     return tr("Sync file imported: {n} changes, {new} new.", n=value.operations, new=value.new)
 
 
-def review_text(conflict_count: int | None, duplicate_count: int | None) -> str:
+def review_text(conflict_count: int | None, duplicate_count: int | None, place_count: int | None = None) -> str:
     parts = []
     if conflict_count:
         parts.append(tr("{n} conflicts to review below.", n=conflict_count))
     if duplicate_count:
         parts.append(tr("{n} persons registered twice below.", n=duplicate_count))
+    if place_count:
+        parts.append(tr("{n} persons at two places at once below.", n=place_count))
     return " ".join(parts)
 
 
@@ -264,11 +308,34 @@ class SyncPage(Page):
         row.addWidget(self.twice_message, 1)
         column.addLayout(row)
         splitter.addWidget(self.twice_box)
+
+        # --- persons at two places at once ------------------------------------------------
+        self.places_box = QGroupBox()
+        column = QVBoxLayout(self.places_box)
+        hint = QLabel(tr("The same person was checked in on two laptops before they synced, so two of their stays "
+                         "overlap and the figures count them twice. Check where the person really is, then keep "
+                         "that stay: the other one is deleted."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        column.addWidget(hint)
+        self.place_model = ListModel(PLACE_COLUMNS, [])
+        self.place_table = table_view(self.place_model, "places_table", sortable=False)
+        self.place_table.selectionModel().currentRowChanged.connect(lambda _new, _old: self._update_buttons())
+        column.addWidget(self.place_table, 1)
+        row = QHBoxLayout()
+        self.keep_stay_button = add_button(row, tr("Keep &this stay…"), self.keep_stay, "keep_stay")
+        self.places_message = QLabel(objectName="places_message")
+        self.places_message.setWordWrap(True)
+        row.addWidget(self.places_message, 1)
+        column.addLayout(row)
+        splitter.addWidget(self.places_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        state = ctx.settings.value("sync/splitter")
-        if state is not None:
-            splitter.restoreState(state)
+        splitter.setStretchFactor(2, 2)
+        state = ctx.settings.value("sync/sections")  # "sync/splitter" held two sections
+        # until the user drags a divider, the space goes where the rows are (``_share_space``)
+        self._sized_by_hand = state is not None and splitter.restoreState(state)
+        splitter.splitterMoved.connect(self._moved_by_hand)
 
         self.runner.busy_changed.connect(self._busy_changed)
         self.runner.progressed.connect(self._progressed)
@@ -309,8 +376,38 @@ class SyncPage(Page):
         self.twice_model.set_rows(twice)
         self.twice_box.setTitle(tr("Registered twice with the same NIK ({n})", n=len({l.keep_id for l in twice})))
         fit(self.twice_table)
-        self.runner.set_counts(waiting, sum(1 for line in twice if line.person_id != line.keep_id))
+        places = place_lines()
+        self.place_model.set_rows(places)
+        persons = len({line.person_id for line in places})
+        self.places_box.setTitle(tr("At two places at once ({n})", n=persons))
+        fit(self.place_table)
+        self.runner.set_counts(waiting, sum(1 for line in twice if line.person_id != line.keep_id), persons)
+        self._share_space()
         self._update_buttons()
+
+    def _moved_by_hand(self, _pos: int, _index: int) -> None:
+        self._sized_by_hand = True
+
+    def _share_space(self) -> None:
+        """Until the user drags a divider: an empty section as small as it can be, the others
+        sharing the rest by how many rows they hold."""
+        if self._sized_by_hand:
+            return
+        sections = [(self.conflicts_box, self.conflict_model), (self.twice_box, self.twice_model),
+                    (self.places_box, self.place_model)]
+        available = self.splitter.height() - self.splitter.handleWidth() * (len(sections) - 1)
+        smallest = [box.minimumSizeHint().height() for box, _model in sections]
+        wants = [min(model.rowCount(), 10) for _box, model in sections]
+        if not any(wants):
+            wants = [1] * len(sections)
+        spare = available - sum(smallest)
+        if spare <= 0:
+            return
+        self.splitter.setSizes([low + spare * want // sum(wants) for low, want in zip(smallest, wants)])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._share_space()
 
     def _update_buttons(self) -> None:
         busy = self.runner.busy()
@@ -323,6 +420,8 @@ class SyncPage(Page):
         self.restore_button.setEnabled(not busy and chosen)
         self.merge_button.setEnabled(not busy and self.twice_table.currentIndex().row() >= 0
                                      and self.twice_model.rowCount() > 0)
+        self.keep_stay_button.setEnabled(not busy and self.place_table.currentIndex().row() >= 0
+                                         and self.place_model.rowCount() > 0)
 
     def _say(self, label: QLabel, text: str, style: str = "") -> None:
         label.setText(text)
@@ -399,7 +498,8 @@ class SyncPage(Page):
             return
         if ok:
             text = " ".join(part for part in (outcome_text(kind, value), review_text(
-                self.runner.conflict_count, self.runner.duplicate_count) if kind != EXPORT else "") if part)
+                self.runner.conflict_count, self.runner.duplicate_count, self.runner.place_count)
+                if kind != EXPORT else "") if part)
             self._say(self.outcome, text, FINE_STYLE)
         else:
             self._say(self.outcome, failure_words(kind, value, self.runner.path).text(), ERROR_STYLE)
@@ -464,5 +564,37 @@ class SyncPage(Page):
                                          keep=line.keep_name), FINE_STYLE)
         return True
 
+    def chosen_stay(self) -> PlaceLine | None:
+        return self.place_model.row_at(self.place_table.currentIndex().row())
+
+    def keep_stay(self) -> bool:
+        """Keep the chosen stay, after confirmation; the other stay of its pair is deleted."""
+        line = self.chosen_stay()
+        if line is None:
+            return False
+        answer = QMessageBox.question(
+            self, tr("Keep this stay?"),
+            tr("Keep the stay of {name} at {site} (from {arrived})?\n\nThe stay at {other_site} (from "
+               "{other_arrived}) is deleted, and the figures count {name} once. The change can be undone from "
+               "the history.", name=line.name, site=line.site, arrived=line.arrived, other_site=line.other_site,
+               other_arrived=line.other_arrived),
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            return False
+        try:
+            duplicates.keep_stay(line.stay_id, line.other_id)
+        except RuleViolation as error:
+            self._say(self.places_message, error.text(), ERROR_STYLE)
+            self.refresh_lists()  # the list may be out of date (a sync, another window)
+            return False
+        self.ctx.data_changed.emit()
+        self.refresh_if_stale()
+        self._say(self.places_message, tr("Kept: {name} at {site}; the stay at {other_site} was deleted.",
+                                          name=line.name, site=line.site, other_site=line.other_site), FINE_STYLE)
+        return True
+
     def save_state(self) -> None:
-        self.ctx.settings.setValue("sync/splitter", self.splitter.saveState())
+        if self._sized_by_hand:
+            self.ctx.settings.setValue("sync/sections", self.splitter.saveState())
+        else:
+            self.ctx.settings.remove("sync/sections")
