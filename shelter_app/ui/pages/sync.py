@@ -267,68 +267,28 @@ class SyncPage(Page):
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
 
-        # --- conflicts ---------------------------------------------------------------
-        self.conflicts_box = QGroupBox()
-        column = QVBoxLayout(self.conflicts_box)
-        hint = QLabel(tr("The same field was changed on two laptops before they synced. The latest edit is in "
-                         "use; the other one is kept here. Keep the current value, or restore the lost one."))
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
-        column.addWidget(hint)
-        self.conflict_model = ListModel(CONFLICT_COLUMNS, [])
-        self.conflict_table = table_view(self.conflict_model, "conflicts_table", sortable=False)
-        self.conflict_table.selectionModel().currentRowChanged.connect(lambda _new, _old: self._update_buttons())
-        column.addWidget(self.conflict_table, 1)
-        row = QHBoxLayout()
-        self.keep_button = add_button(row, tr("&Keep current value"), lambda: self.resolve(False), "keep_current")
-        self.restore_button = add_button(row, tr("&Restore lost value"), lambda: self.resolve(True), "restore_lost")
-        self.conflict_message = QLabel(objectName="conflict_message")
-        self.conflict_message.setWordWrap(True)
-        row.addWidget(self.conflict_message, 1)
-        column.addLayout(row)
-        splitter.addWidget(self.conflicts_box)
-
-        # --- persons registered twice -------------------------------------------------
-        self.twice_box = QGroupBox()
-        column = QVBoxLayout(self.twice_box)
-        hint = QLabel(tr("The same NIK was registered on two laptops. Check that it is the same person, then merge "
-                         "the second record into the first: its stays and activities move to the first, which keeps "
-                         "its own details and takes the missing ones."))
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
-        column.addWidget(hint)
-        self.twice_model = ListModel(TWICE_COLUMNS, [])
-        self.twice_table = table_view(self.twice_model, "twice_table", sortable=False)
-        self.twice_table.selectionModel().currentRowChanged.connect(lambda _new, _old: self._update_buttons())
-        column.addWidget(self.twice_table, 1)
-        row = QHBoxLayout()
-        self.merge_button = add_button(row, tr("&Merge…"), self.merge, "merge_persons")
-        self.twice_message = QLabel(objectName="twice_message")
-        self.twice_message.setWordWrap(True)
-        row.addWidget(self.twice_message, 1)
-        column.addLayout(row)
-        splitter.addWidget(self.twice_box)
-
-        # --- persons at two places at once ------------------------------------------------
-        self.places_box = QGroupBox()
-        column = QVBoxLayout(self.places_box)
-        hint = QLabel(tr("The same person was checked in on two laptops before they synced, so two of their stays "
-                         "overlap and the figures count them twice. Check where the person really is, then keep "
-                         "that stay: the other one is deleted."))
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
-        column.addWidget(hint)
-        self.place_model = ListModel(PLACE_COLUMNS, [])
-        self.place_table = table_view(self.place_model, "places_table", sortable=False)
-        self.place_table.selectionModel().currentRowChanged.connect(lambda _new, _old: self._update_buttons())
-        column.addWidget(self.place_table, 1)
-        row = QHBoxLayout()
-        self.keep_stay_button = add_button(row, tr("Keep &this stay…"), self.keep_stay, "keep_stay")
-        self.places_message = QLabel(objectName="places_message")
-        self.places_message.setWordWrap(True)
-        row.addWidget(self.places_message, 1)
-        column.addLayout(row)
-        splitter.addWidget(self.places_box)
+        # --- conflicts, persons registered twice, persons at two places at once ----------
+        self.conflicts_box, self.conflict_model, self.conflict_table, buttons, self.conflict_message = self._section(
+            tr("The same field was changed on two laptops before they synced. The latest edit is in "
+               "use; the other one is kept here. Keep the current value, or restore the lost one."),
+            CONFLICT_COLUMNS, "conflicts_table", "conflict_message",
+            [(tr("&Keep current value"), lambda: self.resolve(False), "keep_current"),
+             (tr("&Restore lost value"), lambda: self.resolve(True), "restore_lost")])
+        self.keep_button, self.restore_button = buttons
+        self.twice_box, self.twice_model, self.twice_table, buttons, self.twice_message = self._section(
+            tr("The same NIK was registered on two laptops. Check that it is the same person, then merge "
+               "the second record into the first: its stays and activities move to the first, which keeps "
+               "its own details and takes the missing ones."),
+            TWICE_COLUMNS, "twice_table", "twice_message", [(tr("&Merge…"), self.merge, "merge_persons")])
+        [self.merge_button] = buttons
+        self.places_box, self.place_model, self.place_table, buttons, self.places_message = self._section(
+            tr("The same person was checked in on two laptops before they synced, so two of their stays "
+               "overlap and the figures count them twice. Check where the person really is, then keep "
+               "that stay: the other one is deleted."),
+            PLACE_COLUMNS, "places_table", "places_message", [(tr("Keep &this stay…"), self.keep_stay, "keep_stay")])
+        [self.keep_stay_button] = buttons
+        for section in (self.conflicts_box, self.twice_box, self.places_box):
+            splitter.addWidget(section)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 2)
@@ -344,6 +304,27 @@ class SyncPage(Page):
         self._busy_changed(self.runner.busy())
 
     # --- showing -------------------------------------------------------------------------
+
+    def _section(self, hint_text: str, columns, table_name: str, message_name: str, actions):
+        """One review list: a hint, a table, its buttons (label, action, object name) and a
+        line that says what the last action did."""
+        box = QGroupBox()
+        column = QVBoxLayout(box)
+        hint = QLabel(hint_text)
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        column.addWidget(hint)
+        model = ListModel(columns, [])
+        table = table_view(model, table_name, sortable=False)
+        table.selectionModel().currentRowChanged.connect(lambda _new, _old: self._update_buttons())
+        column.addWidget(table, 1)
+        row = QHBoxLayout()
+        buttons = [add_button(row, label, action, name) for label, action, name in actions]
+        message = QLabel(objectName=message_name)
+        message.setWordWrap(True)
+        row.addWidget(message, 1)
+        column.addLayout(row)
+        return box, model, table, buttons, message
 
     def refresh(self) -> None:
         self.refresh_hub()
