@@ -310,3 +310,23 @@ def test_keep_stay_refuses_stays_that_do_not_overlap_or_belong_to_two_persons(pa
             duplicates.keep_stay(later.id, hers.id)
         assert "different persons" in others.value.message.text("en")
         assert Stay.select().where(Stay.deleted_at.is_null()).count() == 3  # nothing deleted
+
+
+def test_the_same_value_typed_on_both_laptops_is_no_conflict_even_once_changed(pair, tmp_path):
+    a, b = pair
+    _site, _household, person, _rice = setup_operation(a)
+    exchange(a, b, tmp_path)
+    with a.active():
+        roster.update_person(person.id, name="Siti Aminah Ahmad")
+    with b.active():
+        roster.update_person(person.id, name="Siti Aminah Ahmad")
+    exchange(a, b, tmp_path)
+    with a.active():
+        assert conflicts.count() == 0
+        # The user saw that value, whoever typed it: replacing it loses nobody's edit.
+        roster.update_person(person.id, name="Siti A.")
+        assert conflicts.count() == 0
+    exchange(a, b, tmp_path)
+    assert state(a) == state(b)
+    with b.active():
+        assert conflicts.count() == 0 and Person.get_by_id(person.id).name == "Siti A."

@@ -19,7 +19,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
 from shelter_app.storage.models import SYNCED_MODELS, Change, Record, database, utc_now
 from shelter_app.sync import clock, conflicts
-from shelter_app.sync.ops import bases_for, to_json
+from shelter_app.sync.ops import bases_for, stored_ops, to_json
 
 R = TypeVar("R", bound=Record)
 
@@ -171,14 +171,15 @@ def update(instance: R, resolves: dict | None = None, **fields) -> R:
     if not changes:
         return instance
     table = instance._meta.table_name
-    bases = bases_for(table, instance.id.hex, changes)
+    held = stored_ops(table, instance.id.hex)
+    bases = bases_for(held, changes, type(instance))
     for name, names in (resolves or {}).items():
         bases[name] = sorted(set(bases.get(name, [])) | set(names))
     instance.updated_at = now = utc_now()
     instance.updated_by = operator()
     instance.save(only=[instance._meta.fields[n] for n in [*changes, "updated_at", "updated_by"]])
-    _log(table, instance.id, "update", changes, at=now, bases=bases)
-    conflicts.refresh_if_listed(table, instance.id.hex, changes)
+    change = _log(table, instance.id, "update", changes, at=now, bases=bases)
+    conflicts.after_local_edit(table, instance.id.hex, changes, held, change)
     return instance
 
 
@@ -197,15 +198,16 @@ def set_deleted(instance: R, deleted: bool, resolves: dict | None = None) -> R:
 
 def _tombstone(instance: Record, deleted_at, action: str, data: dict, resolves: dict | None = None) -> None:
     table = instance._meta.table_name
-    bases = bases_for(table, instance.id.hex, ["deleted_at"])
+    held = stored_ops(table, instance.id.hex)
+    bases = bases_for(held, ["deleted_at"], type(instance))
     for name, names in (resolves or {}).items():
         bases[name] = sorted(set(bases.get(name, [])) | set(names))
     instance.deleted_at = deleted_at
     instance.updated_at = now = deleted_at or utc_now()
     instance.updated_by = operator()
     instance.save(only=[type(instance).deleted_at, type(instance).updated_at, type(instance).updated_by])
-    _log(table, instance.id, action, data, at=now, bases=bases)
-    conflicts.refresh_if_listed(table, instance.id.hex, ["deleted_at"])
+    change = _log(table, instance.id, action, data, at=now, bases=bases)
+    conflicts.after_local_edit(table, instance.id.hex, ["deleted_at"], held, change)
 
 
 def restore(instance: R) -> R:

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from shelter_app.storage.models import SyncConflict
-from shelter_app.sync.ops import MODELS_BY_TABLE, STAMPS, Op, from_json, same, stored_ops
+from shelter_app.sync.ops import MODELS_BY_TABLE, STAMPS, Op, from_change, from_json, same, stored_ops
 
 
 def losers(model, name: str, ops: list[Op]) -> list[Op]:
@@ -50,12 +50,10 @@ def recompute(table: str, row_id: str, fields, ops: list[Op]) -> int:
     return count
 
 
-def refresh_if_listed(table: str, row_id: str, fields) -> None:
-    """After a local edit: a listed conflict may have ended (the new value equals the lost one)."""
-    listed = SyncConflict.select().where(SyncConflict.table == table, SyncConflict.row_id == row_id,
-                                         SyncConflict.field.in_(list(fields)))
-    if listed.exists():
-        recompute(table, row_id, fields, stored_ops(table, row_id))
+def after_local_edit(table: str, row_id: str, fields, held: list[Op], change) -> None:
+    """A local edit can start a conflict as well as end one: an edit that lost with the same
+    value as the winner becomes one when the winner is edited to something else."""
+    recompute(table, row_id, fields, held + [from_change(change)])
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,21 @@ def winners(ops: Iterable[Op]) -> dict[str, Op]:
     return best
 
 
-def bases_for(table: str, row_id: str, fields: Iterable[str]) -> dict:
-    """For a local edit: per field, the operation whose value it replaces (if any)."""
-    best = winners(stored_ops(table, row_id))
-    return {name: [best[name].name] for name in fields if name in best}
+def bases_for(held: list[Op], fields: Iterable[str], model=None) -> dict:
+    """For a local edit: per field, the operations whose value it replaces: the one in use,
+    and any other not yet replaced that set the same value (the user saw that value too, so
+    replacing it is no conflict)."""
+    best = winners(held)
+    bases = {}
+    for name in fields:
+        if name not in best:
+            continue
+        touching = [op for op in held if name in op.effects()]
+        replaced = {base for op in touching for base in op.bases.get(name, [])}
+        value = best[name].effects()[name]
+        seen = {best[name].name} | {
+            op.name for op in touching
+            if op.action != "insert" and op.name not in replaced
+            and (model is None or same(model, name, op.effects()[name], value))}
+        bases[name] = sorted(seen)
+    return bases
