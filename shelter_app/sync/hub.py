@@ -224,16 +224,17 @@ def _batches(source: str, after: int) -> Iterator[tuple[list[Op], int]]:
         yield batch, done
 
 
-def _send(hub: Database, ops: list[Op]) -> None:
+def _send(hub: Database, ops: list[Op]) -> int:
+    """Store operations on the hub; returns how many it did not hold yet."""
     from psycopg2.extras import Json, execute_values
 
     with hub.atomic():
         hub.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PUSH_LOCK,))
-        execute_values(hub.cursor(), (
+        return len(execute_values(hub.cursor(), (
             "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, bases, at, by) VALUES %s "
-            "ON CONFLICT (node, hlc) DO NOTHING"), [
+            "ON CONFLICT (node, hlc) DO NOTHING RETURNING 1"), [
             (op.node, op.hlc, op.table, op.row_id, op.action, Json(op.data), Json(op.bases) if op.bases else None,
-             op.at, op.by) for op in ops], page_size=1000)
+             op.at, op.by) for op in ops], page_size=1000, fetch=True))
 
 
 def push(hub: Database, progress: Callable[[str, int], None] | None = None) -> int:
@@ -242,8 +243,7 @@ def push(hub: Database, progress: Callable[[str, int], None] | None = None) -> i
     sent = 0
     for ops, done in _batches(f"hub:{ident}", settings.get(key, 0)):
         if ops:
-            _send(hub, ops)
-            sent += len(ops)
+            sent += _send(hub, ops)  # what the hub already held (re-sent after a crash) is not counted
             checkpoint("hub.sent")
         settings.put(key, done)  # after the hub committed: a crash in between re-sends, which is harmless
         if progress:
