@@ -77,19 +77,11 @@ def held_operations() -> int:
 
 def fresh_database(server: str) -> str:
     """A new, empty database on the server: its URL (the password, if any, as a sync finds it)."""
-    import uuid
-
-    import psycopg2
     from playhouse.db_url import parse
 
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    connection = psycopg2.connect(server, password=hub._password(parse(server)) or None)
-    connection.autocommit = True
-    try:
-        connection.cursor().execute(f"CREATE DATABASE {name}")
-    finally:
-        connection.close()
-    return server.rsplit("/", 1)[0] + f"/{name}"
+    from tests.postgres_server import new_database
+
+    return new_database(server, password=hub._password(parse(server)), prefix="bench")
 
 
 def hub_counts(url: str) -> tuple[int, int]:

@@ -132,18 +132,19 @@ def postgres_server(password: str | None = None):
         server.remove()
 
 
-def new_database(server_url: str) -> str:
-    """A new empty database on the server, for one test; its postgresql:// URL."""
+def new_database(server_url: str, password: str | None = None, prefix: str = "hub") -> str:
+    """A new empty database on the server, for one test; its postgresql:// URL. ``password``
+    is for a server given from outside (a benchmark's --hub)."""
     import uuid
 
     import psycopg2
 
-    name = f"hub_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     server = getattr(server_url, "server", None)
     if server is not None and server.password is not None:
         server.createdb(name)  # the trusted Unix socket: no password needed
     else:
-        connection = psycopg2.connect(server_url)
+        connection = psycopg2.connect(server_url, password=password)
         connection.autocommit = True
         try:
             connection.cursor().execute(f"CREATE DATABASE {name}")

@@ -17,15 +17,14 @@ from peewee import ForeignKeyField, UUIDField
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
-from shelter_app.storage.models import SYNCED_MODELS, Change, Record, database, utc_now
+from shelter_app.storage.models import Change, Record, database, utc_now
 from shelter_app.sync import clock, conflicts
-from shelter_app.sync.ops import bases_for, stored_ops, to_json
+from shelter_app.sync.ops import MODELS_BY_TABLE, bases_for, from_json, stored_ops, to_json
 
 R = TypeVar("R", bound=Record)
 
 # One operator for the whole process, so changes made in worker threads are stamped too.
 _operator = ""
-MODELS_BY_TABLE = {model._meta.table_name: model for model in SYNCED_MODELS}
 # Fields the machinery owns; a user's update never sets them directly.
 STAMP_FIELDS = {"id", "created_at", "created_by", "updated_at", "updated_by", "deleted_at"}
 
@@ -234,14 +233,6 @@ def history(row_id) -> list[Change]:
     return list(Change.select().where(Change.row_id == key).order_by(Change.seq))
 
 
-def _python_value(model: type[Record], name: str, value):
-    if value is None:
-        return None
-    return model._meta.fields[name].python_value(value) if not isinstance(
-        model._meta.fields[name], ForeignKeyField
-    ) else uuid.UUID(value)
-
-
 @atomic
 def undo(seq: int) -> Change:
     """Undo one change by writing its opposite; the history keeps both."""
@@ -268,7 +259,7 @@ def undo(seq: int) -> Change:
                         name,
                         _("This field was changed again since; correct it instead of undoing."),
                     )
-            update(instance, **{name: _python_value(model, name, old) for name, (old, _new) in data.items()})
+            update(instance, **{name: from_json(model, name, old) for name, (old, _new) in data.items()})
     last = Change.select().order_by(Change.seq.desc()).get()
     last.undoes = seq
     last.save(only=[Change.undoes])

@@ -30,7 +30,18 @@ def _where() -> str:
 
 
 def node_id() -> str:
-    """This laptop's id (32 hex digits), made on first use."""
+    """This laptop's id (32 hex digits), made on first use; kept on the open database object
+    afterwards, since every change asks for it. (An id made in a transaction that is rolled
+    back is stored afresh at the next start: harmless, the operations keep their own.)"""
+    db = database.obj
+    cached = getattr(db, "_posko_node", None)
+    if cached:
+        return cached
+    db._posko_node = _load_node_id()
+    return db._posko_node
+
+
+def _load_node_id() -> str:
     row = Setting.get_or_none(Setting.key == NODE_KEY)
     stored = json.loads(row.value) if row else {}
     where = _where()
@@ -48,11 +59,6 @@ def _store(value: dict) -> None:
         conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()
 
 
-def forget_node() -> None:
-    """After a restore: the next change starts a new id (see the module's note)."""
-    Setting.delete().where(Setting.key == NODE_KEY).execute()
-
-
 def wall() -> int:
     return int(time.time() * 1000) << SHIFT
 
@@ -65,20 +71,7 @@ def last_stamp(node: str) -> int:
     return max(top, own)
 
 
-def tick(node: str, span: int = 1) -> int:
-    """The first of ``span`` new stamps; call inside the transaction that stores them."""
+def tick(node: str) -> int:
+    """A new stamp (a bulk insert then owns the ``span`` stamps from it); call inside the
+    transaction that stores it."""
     return max(wall(), last_stamp(node) + 1)
-
-
-def op_name(hlc: int, node: str) -> str:
-    return f"{hlc}.{node}"
-
-
-def parse_name(name: str) -> tuple[int, str]:
-    hlc, node = name.split(".", 1)
-    return int(hlc), node
-
-
-def physical(hlc: int) -> float:
-    """Seconds since the epoch that a stamp stands for."""
-    return (hlc >> SHIFT) / 1000

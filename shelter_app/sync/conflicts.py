@@ -32,11 +32,10 @@ def losers(model, name: str, ops: list[Op]) -> list[Op]:
             and not same(model, name, op.effects()[name], value)]
 
 
-def recompute(table: str, row_id: str, fields, ops: list[Op]) -> int:
-    """Rewrite the conflicts of these fields of one record; returns how many there are now.
-    A field set by one operation only has none, and nothing to rewrite: skipped cheaply."""
+def recompute(table: str, row_id: str, fields, ops: list[Op]) -> None:
+    """Rewrite the conflicts of these fields of one record. A field set by one operation only
+    has none, and nothing to rewrite: skipped cheaply."""
     model = MODELS_BY_TABLE[table]
-    count = 0
     for name in fields:
         if name in STAMPS or sum(1 for op in ops if name in op.effects()) < 2:
             continue
@@ -46,8 +45,6 @@ def recompute(table: str, row_id: str, fields, ops: list[Op]) -> int:
             SyncConflict.create(table=table, row_id=row_id, field=name, op_node=op.node, op_hlc=op.hlc,
                                 value=json.dumps(op.effects()[name], ensure_ascii=False), by=op.by,
                                 at=datetime.datetime.fromisoformat(op.at))
-            count += 1
-    return count
 
 
 def after_local_edit(table: str, row_id: str, fields, held: list[Op], change) -> None:

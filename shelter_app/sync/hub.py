@@ -67,7 +67,6 @@ class Synced:
     pushed: int = 0  # operations sent
     pulled: int = 0  # operations received
     new: int = 0  # received operations this laptop did not hold
-    conflicts: int = 0  # conflicts listed afterwards for the fields touched
     hub: str = ""  # where, for people (no password)
 
 
@@ -300,7 +299,7 @@ def sync(url: str | None = None, progress: Callable[[str, int], None] | None = N
             presence.ensure_fresh()  # a pull killed half-way last time
             result.pushed = push(hub, progress)
             applied = pull(hub, progress)
-            result.pulled, result.new, result.conflicts = applied.received, applied.new, applied.conflicts
+            result.pulled, result.new = applied.received, applied.new
             _seen(hub, True, True)
     except HubError as error:
         _remember(False, error.message, result)

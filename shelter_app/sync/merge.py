@@ -32,12 +32,10 @@ REBUILD_ABOVE = 5000  # persons and households touched beyond which the index is
 class Applied:
     received: int = 0  # operations looked at
     new: int = 0  # stored now (the others were already held)
-    conflicts: int = 0  # conflicts listed for the fields touched
 
     def add(self, other: "Applied") -> None:
         self.received += other.received
         self.new += other.new
-        self.conflicts += other.conflicts
 
 
 CHUNK = 500  # ids per IN (...) query
@@ -113,7 +111,7 @@ def apply(ops: Iterable[Op], source: str, touched: dict[str, set[str]] | None = 
             history.append(_history_row(op, rows.get(key), source))
             stored[key].append(op)
             _merge_into(op, stored[key], rows, inserted, updated)
-            result.conflicts += conflicts.recompute(op.table, op.row_id, op.effects(), stored[key])
+            conflicts.recompute(op.table, op.row_id, op.effects(), stored[key])
         _write(inserted, updated, rows, history)
         result.new = len(fresh)
         now: dict[str, set[str]] = {} if touched is None else touched

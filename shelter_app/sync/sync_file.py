@@ -44,7 +44,6 @@ class Exported:
 class Imported:
     operations: int  # in the file
     new: int  # applied now (the rest were held already)
-    conflicts: int
     node: str  # the laptop that wrote the file
 
 
@@ -180,4 +179,4 @@ def import_file(source: Path | str, progress=None) -> Imported:
     if batch:
         flush()
     merge.refresh_presence(touched)
-    return Imported(count, total.new, total.conflicts, str(header.get("node", "")))
+    return Imported(count, total.new, str(header.get("node", "")))
