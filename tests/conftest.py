@@ -3,6 +3,7 @@ import os
 import tempfile
 
 import pytest
+from hypothesis import settings
 
 # Qt never needs a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,6 +19,17 @@ from shelter_app.services import records  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
 
 D = datetime.date
+
+# CI runs every property test derandomized (the same examples on every run, so a red CI is
+# reproducible) and with more examples; a developer's loop keeps the faster, random default.
+IN_CI = bool(os.environ.get("CI"))
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if IN_CI else "default")
+
+
+def examples(fast: int, ci: int) -> int:
+    """How many examples a slow property test tries: few on a developer's machine, more in CI."""
+    return ci if IN_CI else fast
 
 
 @pytest.fixture
