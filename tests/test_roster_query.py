@@ -138,6 +138,7 @@ FILTERS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(FILTERS)))
 def test_each_filter_keeps_what_a_recount_keeps_in_name_order(plan, index):
     f = FILTERS[index]
@@ -147,6 +148,7 @@ def test_each_filter_keeps_what_a_recount_keeps_in_name_order(plan, index):
     assert count_persons(f) == len(want)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", ["present", "left", "all"])
 def test_site_filters_on_a_day(plan, status):
     for site in Site.select():
@@ -173,6 +175,7 @@ def test_present_count_equals_the_figures(demo):
 # --- orders -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("f", [RosterFilter(day=DAY), RosterFilter(day=DAY, status="present", sex="P")])
 def test_orders_match_a_recount(plan, f, descending):
@@ -280,6 +283,7 @@ def test_listing_sees_changes_when_asked_again_from_the_start(db, operation):
     assert [r.name for r in list_persons(RosterFilter(), 0, 50)] == ["Ani", "Budi"]
 
 
+@pytest.mark.slow
 def test_sort_parts_are_consistent_with_count(plan):
     f = RosterFilter(day=DAY, status="present")
     for key, descending in itertools.product(roster_query.SORT_KEYS, (False, True)):

@@ -2,6 +2,8 @@
 
 import datetime
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from shelter_app.domain.errors import RuleViolation
@@ -55,6 +57,7 @@ def recount(day: datetime.date, site_ids):
     return counts
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(people=st.lists(person_st, min_size=1, max_size=12), actions=st.lists(action_st, max_size=30),
        day_offset=st.integers(0, DAYS))

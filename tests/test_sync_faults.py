@@ -190,6 +190,7 @@ PASSWORD_REFUSED = (("kata sandi", "sandi"), ("refused the password", hub.PASSWO
 # --- 1. the hub stops in the middle of a sync ------------------------------------------
 
 
+@pytest.mark.slow
 def test_hub_stopped_during_the_push_then_the_next_sync_carries_on(laptops, stoppable_hub, monkeypatch):
     server, url = stoppable_hub
     a, b = laptops("Ani"), laptops("Budi")
@@ -227,6 +228,7 @@ def test_hub_stopped_during_the_push_then_the_next_sync_carries_on(laptops, stop
     message_in_words(unreachable.value.message, *UNREACHABLE, hub.label(url))
 
 
+@pytest.mark.slow
 def test_hub_stopped_during_the_pull_then_the_next_sync_carries_on(laptops, stoppable_hub, monkeypatch):
     server, url = stoppable_hub
     a, b = laptops("Ani"), laptops("Budi")
@@ -267,6 +269,7 @@ def test_hub_stopped_during_the_pull_then_the_next_sync_carries_on(laptops, stop
 # --- 2. the laptop killed during a sync ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_killed_after_a_push_batch_reached_the_hub(laptops, hub_url):
     a = laptops("Ani")
     total = demo(a)
@@ -292,6 +295,7 @@ def test_killed_after_a_push_batch_reached_the_hub(laptops, hub_url):
     assert state(a) == state(b)
 
 
+@pytest.mark.slow
 def test_killed_inside_the_pull_transaction(laptops, hub_url):
     a, b = laptops("Ani"), laptops("Budi")
     total = demo(a)
@@ -325,6 +329,7 @@ def test_killed_inside_the_pull_transaction(laptops, hub_url):
 # --- 3. the laptop killed during a delivery --------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("destination", ["folder", "hub"])
 def test_killed_after_a_delivery_before_it_was_recorded(laptops, tmp_path, request, destination):
     usb = tmp_path / "usb"

@@ -182,6 +182,7 @@ def check_no_edit_lost(rows: list[dict], listed: set) -> None:
                 assert won or replaced or kept, f"edit {op_name} of {table}.{name} was lost"
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(fast=12, ci=40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(plan=steps)

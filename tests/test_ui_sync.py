@@ -393,18 +393,18 @@ def test_the_hub_address_in_settings_refuses_a_password_and_saves_a_good_one(ctx
     page.show()
     page.refresh_if_stale()
     field = page.outbox_fields["hub.url"]
-    field.setText("postgresql://posko:rahasia@10.0.0.5:5432/posko")
+    field.setText("postgresql://posko:rahasia@127.0.0.1:9/posko")
     assert not page.save_outbox()
     assert "SHELTER_APP_HUB_PASSWORD" in page.errors.text("hub.url")
     assert outbox.config()["hub.url"] is None
-    field.setText("posko@10.0.0.5")
+    field.setText("posko@127.0.0.1")
     assert not page.save_outbox()
     assert "postgresql://" in page.errors.text("hub.url")
-    field.setText("postgresql://posko@10.0.0.5:5432/posko")
+    field.setText("postgresql://posko@127.0.0.1:9/posko")
     assert page.save_outbox()
     assert page.errors.text("hub.url") == ""
-    assert outbox.config()["hub.url"] == "postgresql://posko@10.0.0.5:5432/posko"
-    assert hub.configured_url() == "postgresql://posko@10.0.0.5:5432/posko"
+    assert outbox.config()["hub.url"] == "postgresql://posko@127.0.0.1:9/posko"
+    assert hub.configured_url() == "postgresql://posko@127.0.0.1:9/posko"
     field.clear()
     page.refresh()
-    assert field.text() == "postgresql://posko@10.0.0.5:5432/posko"
+    assert field.text() == "postgresql://posko@127.0.0.1:9/posko"
