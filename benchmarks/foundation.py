@@ -25,7 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from shelter_app.demo.generator import build_demo  # noqa: E402
-from shelter_app.services import records, roster, stats  # noqa: E402
+from shelter_app.history import records  # noqa: E402
+from shelter_app.services import roster, stats  # noqa: E402
 from shelter_app.storage.models import Household, Person, Site, database  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
 

@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from shelter_app.domain import identity  # noqa: E402
 from shelter_app.exchange import roster_import  # noqa: E402
-from shelter_app.services import records, sites  # noqa: E402
+from shelter_app.history import records  # noqa: E402
+from shelter_app.services import sites  # noqa: E402
 from shelter_app.storage.models import Person, database  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
 

@@ -28,12 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from shelter_app.demo.generator import build_demo  # noqa: E402
+from shelter_app.history import records  # noqa: E402
 from shelter_app.i18n import set_language  # noqa: E402
 from shelter_app.reports import daily_report, fonts, operation_summary  # noqa: E402
 from shelter_app.reports import roster as roster_report  # noqa: E402
 from shelter_app.reports.fmt import Formatter  # noqa: E402
 from shelter_app.reports.style import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_X, PAGE_SIZE  # noqa: E402
-from shelter_app.services import records, roster, sites, stats, stays  # noqa: E402
+from shelter_app.services import roster, sites, stats, stays  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
 
 DAY = datetime.date(2022, 11, 30)

@@ -53,10 +53,10 @@ for _name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_H
     os.environ[_name] = os.path.join(os.environ["POSKO_BENCH_HOME"], _name.lower())
 
 from shelter_app.demo.generator import build_demo  # noqa: E402
-from shelter_app.services import records  # noqa: E402
+from shelter_app.history import operations, records  # noqa: E402
 from shelter_app.storage.models import Change  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
-from shelter_app.sync import hub, ops  # noqa: E402
+from shelter_app.sync import hub  # noqa: E402
 
 OPS_PER_PERSON = 3.585  # the demo's operations per person around 100,000 operations (seed 7)
 TARGET_PUSH = 30.0
@@ -72,7 +72,7 @@ def timed(func):
 
 
 def held_operations() -> int:
-    return sum(1 for _ in ops.expand(Change.select().order_by(Change.seq).iterator()))
+    return sum(1 for _ in operations.expand(Change.select().order_by(Change.seq).iterator()))
 
 
 def fresh_database(server: str) -> str:

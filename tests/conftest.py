@@ -15,7 +15,7 @@ for _name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_H
 os.environ.pop("SHELTER_APP_DB", None)
 
 from shelter_app.i18n import set_language  # noqa: E402
-from shelter_app.services import records  # noqa: E402
+from shelter_app.history import records  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
 
 D = datetime.date

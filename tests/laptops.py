@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from shelter_app.services import records, roster, sites, stays, stock
+from shelter_app.history import records
+from shelter_app.history.operations import to_json
+from shelter_app.services import roster, sites, stays, stock
 from shelter_app.storage.database import bind
 from shelter_app.storage.models import SYNCED_MODELS, Presence, SyncConflict
 from shelter_app.storage.session import open_database
 from shelter_app.sync import sync_file
-from shelter_app.sync.ops import to_json
 
 
 class Laptop:

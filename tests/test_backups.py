@@ -12,7 +12,9 @@ import pytest
 from shelter_app.cli.main import main
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups, startup
-from shelter_app.services import records, settings, sites
+from shelter_app.history import records
+from shelter_app.services import settings, sites
+from shelter_app.storage import backup_files
 from shelter_app.storage.models import Event, database
 from shelter_app.storage.session import open_database
 
@@ -42,9 +44,9 @@ def damage(path):
 
 def test_a_backup_of_an_open_database_is_whole_and_verified(tmp_path):
     db = make_database(tmp_path / "posko.db")
-    made = backups.create(db, "manual")
+    made = backup_files.create(db, "manual")
     assert made.parent == tmp_path / "backups" and made.name.startswith("posko.manual-")
-    checked = backups.verify(made)
+    checked = backup_files.verify(made)
     assert checked.ok and checked.migrations[0] == "0001_initial"
     assert event_names(made) == ["Gempa Cianjur"]
     assert not list(made.parent.glob("*.partial"))
@@ -60,13 +62,13 @@ def test_rotation_keeps_the_last_7_days_and_4_weeks(tmp_path):
     for day in range(40):
         for hour in (8, 14):  # two backups a day: the day's newest is kept
             when = start + datetime.timedelta(days=day, hours=hour - 8)
-            (folder / backups.backup_name(db_path, "daily" if hour == 8 else "import", when)).write_bytes(b"x")
-    keep_me = folder / backups.backup_name(db_path, "manual", start)
+            (folder / backup_files.backup_name(db_path, "daily" if hour == 8 else "import", when)).write_bytes(b"x")
+    keep_me = folder / backup_files.backup_name(db_path, "manual", start)
     keep_me.write_bytes(b"x")
-    other_db = folder / backups.backup_name(tmp_path / "other.db", "daily", start)
+    other_db = folder / backup_files.backup_name(tmp_path / "other.db", "daily", start)
     other_db.write_bytes(b"x")
-    deleted = backups.rotate(db_path, folder)
-    left = backups.list_backups(db_path, folder)
+    deleted = backup_files.rotate(db_path, folder)
+    left = backup_files.list_backups(db_path, folder)
     automatic = [b for b in left if b.rotated]
     days = sorted({b.taken_at.date() for b in automatic})
     # 7 days (4-10 December) and 4 ISO weeks (newest of each: 10 Dec and 4 Dec are daily ones too).
@@ -90,26 +92,26 @@ def test_the_backup_folder_can_be_changed_and_falls_back_when_missing(tmp_path):
     db = make_database(tmp_path / "posko.db")
     usb = tmp_path / "usb" / "posko"
     assert backups.set_folder(usb) == usb.resolve()
-    assert backups.folder(tmp_path / "posko.db") == usb.resolve()
-    made = backups.create(db, "import")
+    assert backup_files.folder(tmp_path / "posko.db") == usb.resolve()
+    made = backup_files.create(db, "import")
     assert made.parent == usb.resolve()
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     with pytest.raises(RuleViolation) as caught:
         backups.set_folder(blocker / "sub")
     assert caught.value.field == "backup_folder"
-    settings.put(backups.SETTING_KEY, str(blocker / "sub"))  # the stick was pulled out
-    made = backups.create(db, "import")
+    settings.put(backup_files.SETTING_KEY, str(blocker / "sub"))  # the stick was pulled out
+    made = backup_files.create(db, "import")
     assert made.parent == tmp_path / "backups"
     backups.set_folder("")
-    assert backups.folder(tmp_path / "posko.db") == tmp_path / "backups"
+    assert backup_files.folder(tmp_path / "posko.db") == tmp_path / "backups"
     db.close()
 
 
 def test_restore_of_a_damaged_database_keeps_the_damaged_file(tmp_path):
     path = tmp_path / "posko.db"
     db = make_database(path)
-    backup = backups.create(db, "daily")
+    backup = backup_files.create(db, "daily")
     sites.create_event("Banjir Garut", "flood", D(2022, 11, 22))  # after the backup
     db.close()
     damage(path)
@@ -144,7 +146,7 @@ def test_restore_refuses_a_damaged_or_foreign_backup_and_changes_nothing(tmp_pat
             backups.restore(candidate, path)
         assert word in caught.value.text("en")
     assert path.read_bytes() == before
-    assert not [b for b in backups.list_backups(path) if b.reason == "replaced"]
+    assert not [b for b in backup_files.list_backups(path) if b.reason == "replaced"]
 
 
 def test_diagnosis_of_missing_foreign_newer_locked_and_healthy_files(tmp_path):
@@ -193,7 +195,7 @@ def test_backup_and_restore_commands(tmp_path, capsys):
     make_database(path, events=("Gempa Cianjur", "Banjir Garut")).close()
     out = tmp_path / "usb" / "copy.db"
     assert main(["backup", "--db", str(path), "--out", str(out), "--lang", "en"]) == 0
-    assert "checked" in capsys.readouterr().out and backups.verify(out).ok
+    assert "checked" in capsys.readouterr().out and backup_files.verify(out).ok
     assert main(["backup", "--db", str(path), "--lang", "id"]) == 0
     assert "diperiksa" in capsys.readouterr().out
     damage(path)
@@ -253,8 +255,8 @@ def test_a_backup_killed_in_the_middle_leaves_the_database_whole_and_no_false_ba
     process.wait(timeout=60)
     process.stdout.close()
     assert process.returncode == -signal.SIGKILL
-    assert backups.verify(path).ok
+    assert backup_files.verify(path).ok
     assert event_names(path) == ["Gempa Cianjur"]
     assert not out.exists()  # only a .partial file, never half a backup under the real name
-    assert not backups.list_backups(path, out.parent)
-    assert backups.manual(path, out) == out and backups.verify(out).ok  # and the next one works
+    assert not backup_files.list_backups(path, out.parent)
+    assert backups.manual(path, out) == out and backup_files.verify(out).ok  # and the next one works

@@ -10,7 +10,8 @@ import pytest
 from shelter_app.cli.main import main
 from shelter_app.demo.generator import build_demo
 from shelter_app.exchange import roster_export, roster_import, sites_export
-from shelter_app.services import records, sites, stats
+from shelter_app.history import records
+from shelter_app.services import sites, stats
 from shelter_app.storage.models import Change, Household, Person, Site, Stay, database
 from shelter_app.storage.session import open_database
 

@@ -498,7 +498,7 @@ def test_new_commands_have_help_in_both_languages(capsys):
 KILL_DRIVER = """
 import datetime, sys
 from shelter_app.exchange import roster_import
-from shelter_app.services import records
+from shelter_app.history import records
 from shelter_app.storage.session import open_database
 open_database(sys.argv[1])
 records.set_operator("kill test")

@@ -11,7 +11,8 @@ import pytest
 from shelter_app.cli.main import main
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
-from shelter_app.services import delivery, outbox, settings
+from shelter_app.outbox import delivery, queue
+from shelter_app.services import settings
 from shelter_app.storage.models import OutboxDelivery, OutboxItem, utc_now
 from shelter_app.storage.session import open_database
 
@@ -38,26 +39,26 @@ def free_port():
 
 
 def test_the_queue_survives_closing_and_reopening_the_database(db, tmp_path):
-    outbox.set_config("outbox.folder", str(tmp_path / "usb"))
-    item = outbox.queue(PDF, "Laporan harian - GOR", "daily")
+    queue.set_config("outbox.folder", str(tmp_path / "usb"))
+    item = queue.add(PDF, "Laporan harian - GOR", "daily")
     db.close()
     reopened = open_database(str(tmp_path / "posko.db"))
     try:
-        waiting = outbox.pending()
+        waiting = queue.pending()
         assert [p.item.id for p in waiting] == [item.id]
         assert bytes(waiting[0].item.pdf) == PDF and waiting[0].waiting_for == ["folder"]
-        state = outbox.status()
+        state = queue.status()
         assert state.waiting == 1 and state.since is not None
     finally:
         reopened.close()
 
 
 def test_a_report_queued_without_destinations_waits_and_goes_when_one_is_set(db, tmp_path):
-    outbox.queue(PDF, "Ringkasan", "summary")
-    assert outbox.send_due().sent == 0 and outbox.status().waiting == 1
+    queue.add(PDF, "Ringkasan", "summary")
+    assert queue.send_due().sent == 0 and queue.status().waiting == 1
     (tmp_path / "usb").mkdir()
-    outbox.set_config("outbox.folder", str(tmp_path / "usb"))
-    summary = outbox.send_due()
+    queue.set_config("outbox.folder", str(tmp_path / "usb"))
+    summary = queue.send_due()
     assert summary.sent == 1 and summary.waiting == 0
     assert len(list((tmp_path / "usb").glob("*.pdf"))) == 1
 
@@ -68,41 +69,41 @@ def test_a_report_queued_without_destinations_waits_and_goes_when_one_is_set(db,
 def test_folder_delivery_writes_the_pdf_once(db, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
-    outbox.set_config("outbox.folder", str(usb))
-    item = outbox.queue(PDF, "Laporan harian", "daily")
-    summary = outbox.send_due()
+    queue.set_config("outbox.folder", str(usb))
+    item = queue.add(PDF, "Laporan harian", "daily")
+    summary = queue.send_due()
     assert (summary.sent, summary.failed, summary.waiting) == (1, 0, 0)
     files = list(usb.iterdir())
-    assert [f.name for f in files] == [outbox.file_name(item)] and item.id.hex in files[0].name
+    assert [f.name for f in files] == [queue.file_name(item)] and item.id.hex in files[0].name
     assert files[0].read_bytes() == PDF
     # A second send does nothing: the delivery is done.
-    assert outbox.send_due(now=later(600)).sent == 0
+    assert queue.send_due(now=later(600)).sent == 0
     # Even if the database lost the fact (a crash after the rename), the file counts as delivered.
     OutboxDelivery.update(status="pending", delivered_at=None).execute()
     os.utime(files[0], (0, 0))
-    assert outbox.send_due(now=later(600)).sent == 1
+    assert queue.send_due(now=later(600)).sent == 1
     assert list(usb.iterdir()) == files and files[0].stat().st_mtime == 0  # not written again
 
 
 def test_missing_folder_gives_a_translated_error_backs_off_and_succeeds_once_plugged_in(db, tmp_path):
     usb = tmp_path / "usb"
-    outbox.set_config("outbox.folder", str(usb))
-    outbox.queue(PDF, "Laporan harian", "daily")
+    queue.set_config("outbox.folder", str(usb))
+    queue.add(PDF, "Laporan harian", "daily")
     start = utc_now()
-    first = outbox.send_due(now=start)
+    first = queue.send_due(now=start)
     assert (first.sent, first.failed) == (0, 1)
     row = OutboxDelivery.get()
-    error = outbox.last_error(row)
+    error = queue.last_error(row)
     assert "flashdisk" in error.text("id") and "USB stick" in error.text("en") and str(usb) in error.text("en")
-    assert row.attempts == 1 and row.next_attempt_at == start + outbox.BACKOFF_FIRST
+    assert row.attempts == 1 and row.next_attempt_at == start + queue.BACKOFF_FIRST
     # Not due yet: nothing is tried.
-    assert outbox.send_due(now=start + datetime.timedelta(seconds=10)).failed == 0
-    second_at = start + outbox.BACKOFF_FIRST
-    assert outbox.send_due(now=second_at).failed == 1
+    assert queue.send_due(now=start + datetime.timedelta(seconds=10)).failed == 0
+    second_at = start + queue.BACKOFF_FIRST
+    assert queue.send_due(now=second_at).failed == 1
     row = OutboxDelivery.get()
-    assert row.attempts == 2 and row.next_attempt_at == second_at + 2 * outbox.BACKOFF_FIRST
+    assert row.attempts == 2 and row.next_attempt_at == second_at + 2 * queue.BACKOFF_FIRST
     usb.mkdir()
-    done = outbox.send_due(now=row.next_attempt_at)
+    done = queue.send_due(now=row.next_attempt_at)
     assert (done.sent, done.waiting) == (1, 0)
     row = OutboxDelivery.get()
     assert row.status == "done" and row.last_error == "" and row.attempts == 3
@@ -110,8 +111,8 @@ def test_missing_folder_gives_a_translated_error_backs_off_and_succeeds_once_plu
 
 
 def test_backoff_doubles_and_stops_at_an_hour():
-    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
-    assert outbox.backoff(12) == outbox.backoff(500) == datetime.timedelta(hours=1)
+    assert [queue.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert queue.backoff(12) == queue.backoff(500) == datetime.timedelta(hours=1)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
@@ -120,10 +121,10 @@ def test_read_only_folder_by_permissions(db, tmp_path):
     usb.mkdir()
     usb.chmod(0o500)
     try:
-        outbox.set_config("outbox.folder", str(usb))
-        outbox.queue(PDF, "Laporan", "daily")
-        assert outbox.send_due().failed == 1
-        assert "read-only" in outbox.last_error(OutboxDelivery.get()).text("en")
+        queue.set_config("outbox.folder", str(usb))
+        queue.add(PDF, "Laporan", "daily")
+        assert queue.send_due().failed == 1
+        assert "read-only" in queue.last_error(OutboxDelivery.get()).text("en")
     finally:
         usb.chmod(0o700)
 
@@ -132,8 +133,8 @@ def test_read_only_folder_by_permissions(db, tmp_path):
 def test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried(db, tmp_path, monkeypatch, code, words):
     usb = tmp_path / "usb"
     usb.mkdir()
-    outbox.set_config("outbox.folder", str(usb))
-    outbox.queue(PDF, "Laporan", "daily")
+    queue.set_config("outbox.folder", str(usb))
+    queue.add(PDF, "Laporan", "daily")
     real_fsync = os.fsync
 
     def broken_fsync(fd):
@@ -141,32 +142,32 @@ def test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried(db, tmp_
 
     monkeypatch.setattr(delivery.os, "fsync", broken_fsync)
     start = utc_now()
-    assert outbox.send_due(now=start).failed == 1
-    error = outbox.last_error(OutboxDelivery.get())
+    assert queue.send_due(now=start).failed == 1
+    error = queue.last_error(OutboxDelivery.get())
     assert words[0] in error.text("en") and words[1] in error.text("id")
     assert list(usb.iterdir()) == []  # no half-written report, no leftover temporary file
     monkeypatch.setattr(delivery.os, "fsync", real_fsync)
-    assert outbox.send_due(now=start + datetime.timedelta(seconds=29)).sent == 0
-    assert outbox.send_due(now=start + datetime.timedelta(seconds=30)).sent == 1
+    assert queue.send_due(now=start + datetime.timedelta(seconds=29)).sent == 0
+    assert queue.send_due(now=start + datetime.timedelta(seconds=30)).sent == 1
     assert len(list(usb.iterdir())) == 1
 
 
 def test_a_report_goes_to_every_destination_and_one_failing_does_not_hold_the_other(db, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
-    outbox.set_config("outbox.folder", str(usb))
-    outbox.set_config("smtp.host", "mail.example")
-    outbox.set_config("smtp.to", "pusdalops@example.org")
+    queue.set_config("outbox.folder", str(usb))
+    queue.set_config("smtp.host", "mail.example")
+    queue.set_config("smtp.to", "pusdalops@example.org")
     sent = []
 
     def down(parcel, config):
         raise delivery.DeliveryError(_("Cannot reach the e-mail server {server} (no internet connection?). "
                                                 "Posko will try again.", server="mail.example:587"))
 
-    outbox.queue(PDF, "Laporan", "daily")
-    summary = outbox.send_due(transports={"email": down})
+    queue.add(PDF, "Laporan", "daily")
+    summary = queue.send_due(transports={"email": down})
     assert (summary.sent, summary.failed, summary.waiting) == (1, 1, 1)
-    summary = outbox.send_due(now=later(5), transports={"email": lambda parcel, config: sent.append(parcel)})
+    summary = queue.send_due(now=later(5), transports={"email": lambda parcel, config: sent.append(parcel)})
     assert (summary.sent, summary.waiting) == (1, 0)
     assert len(sent) == 1 and sent[0].pdf == PDF and len(list(usb.iterdir())) == 1
 
@@ -204,12 +205,12 @@ def smtp_server():
 
 
 def _email_settings(port):
-    outbox.set_config("smtp.host", "127.0.0.1")
-    outbox.set_config("smtp.port", str(port))
-    outbox.set_config("smtp.security", "none")
-    outbox.set_config("smtp.user", "posko")
-    outbox.set_config("smtp.from", "posko@cianjur.example")
-    outbox.set_config("smtp.to", "pusdalops@bpbd.example, dinsos@cianjur.example")
+    queue.set_config("smtp.host", "127.0.0.1")
+    queue.set_config("smtp.port", str(port))
+    queue.set_config("smtp.security", "none")
+    queue.set_config("smtp.user", "posko")
+    queue.set_config("smtp.from", "posko@cianjur.example")
+    queue.set_config("smtp.to", "pusdalops@bpbd.example, dinsos@cianjur.example")
 
 
 def test_email_delivery_sends_the_pdf_with_the_report_id_as_message_id(db, smtp_server, monkeypatch):
@@ -217,8 +218,8 @@ def test_email_delivery_sends_the_pdf_with_the_report_id_as_message_id(db, smtp_
     monkeypatch.setenv("SHELTER_APP_SMTP_PASSWORD", "rahasia")
     _email_settings(port)
     assert settings.get("smtp.password") is None
-    item = outbox.queue(PDF, "Laporan harian - GOR Pamoyanan", "daily")
-    summary = outbox.send_due()
+    item = queue.add(PDF, "Laporan harian - GOR Pamoyanan", "daily")
+    summary = queue.send_due()
     assert (summary.sent, summary.failed, summary.waiting) == (1, 0, 0), [e.text("en") for e in summary.errors]
     assert len(inbox.messages) == 1
     sender, recipients, content = inbox.messages[0]
@@ -229,23 +230,23 @@ def test_email_delivery_sends_the_pdf_with_the_report_id_as_message_id(db, smtp_
     assert "GOR Pamoyanan" in message["Subject"]
     attachments = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
     assert len(attachments) == 1 and attachments[0].get_payload(decode=True) == PDF
-    assert attachments[0].get_filename() == outbox.file_name(item)
-    assert outbox.send_due(now=later(600)).sent == 0 and len(inbox.messages) == 1  # never twice
+    assert attachments[0].get_filename() == queue.file_name(item)
+    assert queue.send_due(now=later(600)).sent == 0 and len(inbox.messages) == 1  # never twice
 
 
 def test_wrong_email_password_gives_a_clear_error_and_works_once_fixed(db, smtp_server, monkeypatch, caplog):
     inbox, port = smtp_server
     monkeypatch.setenv("SHELTER_APP_SMTP_PASSWORD", "salah-sandi")
     _email_settings(port)
-    outbox.queue(PDF, "Laporan", "daily")
+    queue.add(PDF, "Laporan", "daily")
     start = utc_now()
-    assert outbox.send_due(now=start).failed == 1
-    error = outbox.last_error(OutboxDelivery.get())
+    assert queue.send_due(now=start).failed == 1
+    error = queue.last_error(OutboxDelivery.get())
     assert "password" in error.text("en") and "kata sandi" in error.text("id")
     assert "salah-sandi" not in caplog.text and "salah-sandi" not in OutboxDelivery.get().last_error
     assert inbox.messages == []
     monkeypatch.setenv("SHELTER_APP_SMTP_PASSWORD", "rahasia")
-    assert outbox.send_due(now=start + outbox.backoff(1)).sent == 1
+    assert queue.send_due(now=start + queue.backoff(1)).sent == 1
     assert len(inbox.messages) == 1
 
 
@@ -253,13 +254,13 @@ def test_missing_password_and_unreachable_server_are_explained(db, monkeypatch):
     monkeypatch.delenv("SHELTER_APP_SMTP_PASSWORD", raising=False)
     monkeypatch.setattr(delivery, "smtp_password", lambda user: None)  # no keyring on the test machine either
     _email_settings(free_port())
-    outbox.queue(PDF, "Laporan", "daily")
+    queue.add(PDF, "Laporan", "daily")
     start = utc_now()
-    outbox.send_due(now=start)
-    assert "SHELTER_APP_SMTP_PASSWORD" in outbox.last_error(OutboxDelivery.get()).text("en")
-    outbox.set_config("smtp.user", "")
-    outbox.send_due(now=later(10))
-    assert "Cannot reach" in outbox.last_error(OutboxDelivery.get()).text("en")
+    queue.send_due(now=start)
+    assert "SHELTER_APP_SMTP_PASSWORD" in queue.last_error(OutboxDelivery.get()).text("en")
+    queue.set_config("smtp.user", "")
+    queue.send_due(now=later(10))
+    assert "Cannot reach" in queue.last_error(OutboxDelivery.get()).text("en")
 
 
 # --- settings and the command line -----------------------------------------------------
@@ -267,14 +268,14 @@ def test_missing_password_and_unreachable_server_are_explained(db, monkeypatch):
 
 def test_settings_are_checked_and_the_password_is_refused(db):
     with pytest.raises(RuleViolation) as refused:
-        outbox.set_config("smtp.password", "rahasia")
+        queue.set_config("smtp.password", "rahasia")
     assert "SHELTER_APP_SMTP_PASSWORD" in refused.value.text("en")
     for key, value in (("smtp.nope", "x"), ("smtp.port", "abc"), ("smtp.security", "ssl"), ("smtp.to", "nobody")):
         with pytest.raises(RuleViolation):
-            outbox.set_config(key, value)
-    outbox.set_config("smtp.host", "mail.example")
-    outbox.set_config("smtp.to", "a@example.org")
-    [email_destination] = outbox.destinations()
+            queue.set_config(key, value)
+    queue.set_config("smtp.host", "mail.example")
+    queue.set_config("smtp.to", "a@example.org")
+    [email_destination] = queue.destinations()
     assert email_destination.config["port"] == 587 and email_destination.config["security"] == "starttls"
 
 

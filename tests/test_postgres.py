@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from shelter_app.services import records, roster, sites, stats, stays, stock
+from shelter_app.history import records
+from shelter_app.services import roster, sites, stats, stays, stock
 from shelter_app.storage.session import open_database
 from tests.postgres_server import postgres_server, unavailable_reason
 

@@ -17,12 +17,13 @@ from shelter_app.cli.main import main
 from shelter_app.demo.generator import build_demo
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import AGE_BAND_LABELS
+from shelter_app.history import records
 from shelter_app.i18n import set_language, translate
 from shelter_app.reports import REPORTS, daily_report, household_cards, operation_summary, site_roster, stock_card_report
 from shelter_app.reports.parts import NEED_LABELS, VULNERABLE_LABELS
 from shelter_app.services.residents import residents_by_household
 from shelter_app.reports.style import MARGIN_X
-from shelter_app.services import records, settings, sites, stats, stock
+from shelter_app.services import settings, sites, stats, stock
 from shelter_app.storage.models import Person
 from shelter_app.storage.session import open_database
 

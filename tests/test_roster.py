@@ -6,7 +6,8 @@ import pytest
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.identity import make_kk, make_nik
-from shelter_app.services import records, roster
+from shelter_app.history import records
+from shelter_app.services import roster
 from shelter_app.storage.models import Change, Person
 
 D = datetime.date

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.services import records, roster, sites, stats, stays
+from shelter_app.history import records
+from shelter_app.services import roster, sites, stats, stays
 from shelter_app.services.stats import age_band_of
 from shelter_app.storage.models import Household, Person, Stay
 from shelter_app.storage.session import open_database

@@ -4,7 +4,8 @@ import sqlite3
 
 import pytest
 
-from shelter_app.services import records, sites
+from shelter_app.history import records
+from shelter_app.services import sites
 from shelter_app.storage import schema
 from shelter_app.storage.database import ENV_DB, resolve_target
 from shelter_app.storage.models import Event

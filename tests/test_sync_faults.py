@@ -25,9 +25,11 @@ from shelter_app import files
 from shelter_app.cli.main import main
 from shelter_app.demo.generator import build_demo
 from shelter_app.faults import ENV as FAULT_ENV
-from shelter_app.services import outbox, roster
+from shelter_app.history import operations
+from shelter_app.outbox import queue
+from shelter_app.services import roster
 from shelter_app.storage.models import Change, OutboxDelivery, OutboxItem, Setting
-from shelter_app.sync import hub, ops, sync_file
+from shelter_app.sync import hub, sync_file
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
 from tests.postgres_server import new_database, postgres_server, unavailable_reason
 
@@ -91,7 +93,7 @@ def demo(laptop: Laptop, persons: int = 60) -> int:
 def held(laptop: Laptop) -> int:
     """Operations this laptop holds, each once."""
     with laptop.active():
-        names = [op.key for op in ops.expand(Change.select().order_by(Change.seq).iterator())]
+        names = [op.key for op in operations.expand(Change.select().order_by(Change.seq).iterator())]
     assert len(names) == len(set(names)), "an operation is held twice"
     return len(names)
 
@@ -344,8 +346,8 @@ def test_killed_after_a_delivery_before_it_was_recorded(laptops, tmp_path, reque
     assert setting.returncode == 0, setting.stderr
     laptop = laptops("Ani")
     with laptop.active():
-        item = outbox.queue(PDF, "Laporan harian - SDN Cugenang 1", "daily")
-        name = outbox.file_name(item)
+        item = queue.add(PDF, "Laporan harian - SDN Cugenang 1", "daily")
+        name = queue.file_name(item)
     laptop.close()
 
     dying = cli("outbox", "--db", str(laptop.path), "send", fault="outbox.delivered")

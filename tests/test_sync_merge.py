@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.services import records, roster, stats, stays, stock
+from shelter_app.history import conflicts, records
+from shelter_app.services import roster, stats, stays, stock
 from shelter_app.storage.models import Person, Stay
-from shelter_app.sync import conflicts, sync_file
+from shelter_app.sync import settling, sync_file
 from tests.laptops import Laptop, conflicts_dump, dump, exchange, presence_dump, setup_operation
 
 D = datetime.date
@@ -59,7 +60,7 @@ def test_same_field_edited_on_both_keeps_the_loser_in_the_conflicts_list(pair, t
         [conflict] = conflicts.listed()
         assert (conflict.field, conflict.lost_value, conflict.lost_by) == ("name", "Siti Aminah Binti Ahmad", "Ani")
         assert conflict.current_value == "Siti Aminah Ahmad"
-        conflicts.resolve(conflict.id, restore=True)
+        settling.resolve(conflict.id, restore=True)
         assert Person.get_by_id(person.id).name == "Siti Aminah Binti Ahmad"
         assert conflicts.count() == 0
     exchange(a, b, tmp_path)

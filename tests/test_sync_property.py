@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.services import records, roster, stays, stock
+from shelter_app.history import records
+from shelter_app.services import roster, stays, stock
 from shelter_app.storage.models import Person, Site, StockItem
 from shelter_app.sync import hub, sync_file
-from shelter_app.sync.ops import MODELS_BY_TABLE, from_json
+from shelter_app.history.operations import MODELS_BY_TABLE, from_json
 from tests.conftest import examples
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
 from tests.postgres_server import new_database

@@ -9,8 +9,10 @@ from PySide6.QtCore import Qt
 
 from shelter_app.domain import identity
 from shelter_app.exchange import backups, startup
+from shelter_app.history import records
 from shelter_app.i18n import set_language
-from shelter_app.services import records, sites
+from shelter_app.services import sites
+from shelter_app.storage import backup_files
 from shelter_app.storage.models import Household, Person, Stay
 from shelter_app.storage.session import open_database
 from shelter_app.ui.export_dialog import ExportDialog
@@ -147,7 +149,7 @@ def damaged_database(tmp_path):
     db = open_database(str(path))
     records.set_operator("Relawan Uji")
     sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21))
-    backups.create(db, "daily")
+    backup_files.create(db, "daily")
     db.close()
     backups.manual(path)
     with path.open("r+b") as handle:

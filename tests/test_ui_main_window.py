@@ -64,14 +64,14 @@ def test_navigation_opens_a_site_from_the_dashboard(ctx, qtbot):
 
 
 def test_back_up_now_from_the_data_menu(ctx, qtbot):
-    from shelter_app.exchange import backups
+    from shelter_app.storage import backup_files
 
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     job = window.back_up_now()
     with qtbot.waitSignal(job.finished, timeout=30000):
         pass
-    assert [b.path.name for b in backups.list_backups(ctx.database_target)]
+    assert [b.path.name for b in backup_files.list_backups(ctx.database_target)]
     assert window.menuBar().actions()[0].text() == "&Data"  # the tests run in Indonesian: "&Data" is the same word
 
 

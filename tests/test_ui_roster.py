@@ -433,7 +433,7 @@ def test_household_view_lists_distributions_adds_and_corrects_members(ctx, opera
     assert dialog.accept_clicked()
     rina = next(p for p in roster.members(household.id) if p.relationship == "child")
     assert rina.name == "Rina Marlina" and rina.birth_date_estimated
-    from shelter_app.services import records
+    from shelter_app.history import records
 
     assert [c.action for c in records.history(rina.id)] == ["insert", "update"]
 
@@ -497,7 +497,7 @@ def test_screenshots(ctx, qtbot, shot, lang):
 
 
 def test_household_details_are_corrected_with_the_old_values_kept(ctx, operation, qtbot, shot):
-    from shelter_app.services import records
+    from shelter_app.history import records
     from shelter_app.storage.models import Household
 
     household = roster.register_household(kk=KK, address="Kp. Lama")

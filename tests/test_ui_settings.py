@@ -1,7 +1,8 @@
 """The Settings page: language, operator, standards profile, age bands, database file."""
 
+from shelter_app.history import records
 from shelter_app.i18n import current_language
-from shelter_app.services import records, settings
+from shelter_app.services import settings
 from shelter_app.ui.pages.settings import SettingsPage
 
 
@@ -40,7 +41,7 @@ def test_operator_language_profile_and_age_bands(ctx, qtbot, screenshot, tmp_pat
 
 
 def test_backup_folder_can_be_a_usb_stick_and_a_bad_one_is_explained(ctx, qtbot, tmp_path):
-    from shelter_app.exchange import backups
+    from shelter_app.storage import backup_files
 
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
@@ -49,7 +50,7 @@ def test_backup_folder_can_be_a_usb_stick_and_a_bad_one_is_explained(ctx, qtbot,
     stick = tmp_path / "usb" / "posko-backups"
     page.set_backup_folder(str(stick))
     assert page.backup_folder.text() == str(stick.resolve())
-    assert backups.folder(ctx.database_target) == stick.resolve()
+    assert backup_files.folder(ctx.database_target) == stick.resolve()
     blocker = tmp_path / "file"
     blocker.write_text("x")
     page.set_backup_folder(str(blocker / "sub"))

@@ -10,9 +10,10 @@ import sys
 
 from shelter_app.cli import tables
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import _, tr
 from shelter_app.logs import log_path
-from shelter_app.services import presence, records, sites, stats as stats_service
+from shelter_app.services import presence, sites, stats as stats_service
 from shelter_app.storage.database import resolve_target
 from shelter_app.storage.session import open_database
 

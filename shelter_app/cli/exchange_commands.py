@@ -203,13 +203,14 @@ def export_sites(args) -> int:
 
 def backup_command(args) -> int:
     from shelter_app.exchange import backups
+    from shelter_app.storage import backup_files
 
     target = _file_target(args)
     try:
         made = backups.manual(target, args.out, progress=_progress_printer(tr("Backing up")))
     finally:
         _end_progress()
-    checked = backups.verify(made)
+    checked = backup_files.verify(made)
     print(tr("Backup written to {path} and checked (integrity ok, schema {version}).", path=str(made),
              version=checked.version))
     return 0

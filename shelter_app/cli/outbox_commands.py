@@ -35,20 +35,20 @@ def add_parsers(sub, common) -> None:
 
 
 def config_command(args) -> int:
-    from shelter_app.services import outbox
+    from shelter_app.outbox import queue
 
     db, _target = _open(args)
     try:
         if args.action == "set":
             if args.key is None or args.value is None:
                 raise RuleViolation("config", _("Write: shelter-app config set KEY VALUE."))
-            outbox.set_config(args.key, args.value)
+            queue.set_config(args.key, args.value)
             print(tr("Setting {key} saved.", key=args.key))
         else:
-            for key, value in outbox.config().items():
+            for key, value in queue.config().items():
                 shown = ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
                 print(f"{key} = {shown}")
-            kinds = [d.kind for d in outbox.destinations()]
+            kinds = [d.kind for d in queue.destinations()]
             print(tr("Destinations: {list}", list=", ".join(kinds) if kinds else tr("none")))
     finally:
         db.close()
@@ -56,13 +56,13 @@ def config_command(args) -> int:
 
 
 def outbox_command(args) -> int:
-    from shelter_app.services import outbox
+    from shelter_app.outbox import queue
     from shelter_app.storage.models import utc_now
 
     db, _target = _open(args)
     try:
         if args.action == "send":
-            if not outbox.destinations():
+            if not queue.destinations():
                 print(tr("No destination is set up: use 'shelter-app config set outbox.folder FOLDER' or the "
                          "smtp.* settings."))
             now = None
@@ -70,19 +70,19 @@ def outbox_command(args) -> int:
                 import datetime
 
                 now = utc_now() + datetime.timedelta(days=3650)
-            summary = outbox.send_due(now=now)
+            summary = queue.send_due(now=now)
             print(tr("Sent: {sent}, failed: {failed}, reports still waiting: {waiting}.",
                      sent=summary.sent, failed=summary.failed, waiting=summary.waiting))
             for error in summary.errors:
                 print(f"  {error.text()}")
             return 0 if not summary.failed else 3
-        state = outbox.status()
+        state = queue.status()
         if state.waiting:
             since = state.since.strftime("%Y-%m-%d %H:%M")
             print(tr("{count} report(s) waiting since {since} (UTC).", count=state.waiting, since=since))
         else:
             print(tr("Nothing waiting in the outbox."))
-        reports = outbox.recent(200) if args.all else outbox.pending()
+        reports = queue.recent(200) if args.all else queue.pending()
         for report in reports:
             print(f"{report.item.created_at:%Y-%m-%d %H:%M}  {report.item.id.hex[:8]}  {report.item.title}")
             if not report.deliveries:
@@ -94,7 +94,7 @@ def outbox_command(args) -> int:
                     state_text = tr("waiting, attempts: {n}, next attempt {at} (UTC)", n=row.attempts,
                                     at=row.next_attempt_at.strftime("%Y-%m-%d %H:%M"))
                 print(f"    {row.destination:<7} {state_text}")
-                error = outbox.last_error(row)
+                error = queue.last_error(row)
                 if error is not None and row.status != "done":
                     print("      " + error.text())
     finally:
@@ -104,9 +104,9 @@ def outbox_command(args) -> int:
 
 def queue_report(rendered, kind: str, title: str) -> None:
     """``report ... --queue``: the PDF also goes into the outbox."""
-    from shelter_app.services import outbox
+    from shelter_app.outbox import queue
 
-    item = outbox.queue(rendered.pdf, title, kind)
-    kinds = [d.kind for d in outbox.destinations()]
+    item = queue.add(rendered.pdf, title, kind)
+    kinds = [d.kind for d in queue.destinations()]
     print(tr("Report queued in the outbox (id {id}) for: {list}.", id=item.id.hex[:8],
              list=", ".join(kinds) if kinds else tr("no destination set up yet")))

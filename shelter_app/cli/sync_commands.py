@@ -75,7 +75,8 @@ def hub_command(args) -> int:
 
 
 def _report_review() -> None:
-    from shelter_app.sync import conflicts, duplicates
+    from shelter_app.history import conflicts
+    from shelter_app.sync import duplicates
 
     waiting, twice, places = conflicts.count(), duplicates.count(), duplicates.two_places_count()
     if waiting:
@@ -122,7 +123,7 @@ def import_command(args) -> int:
 
 
 def conflicts_command(args) -> int:
-    from shelter_app.sync import conflicts
+    from shelter_app.history import conflicts
 
     db, _target = _open(args)
     try:

@@ -28,8 +28,9 @@ from typing import Callable
 
 from shelter_app.domain import identity, regions
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import _
-from shelter_app.services import presence, records
+from shelter_app.services import presence
 from shelter_app.storage.models import (
     Activity,
     ActivityParticipant,

@@ -18,7 +18,7 @@ from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange.tables import write_rows
 from shelter_app.i18n import _, current_language, translate
-from shelter_app.services import records
+from shelter_app.history import records
 from shelter_app.storage.models import Household, Person, Site, Stay
 
 FORMATS = ("csv", "xlsx", "hxl")

@@ -27,9 +27,10 @@ from typing import Callable
 
 from shelter_app.domain import choices, identity, regions
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import LANGUAGES, Msg, N_, _, translate
 from shelter_app.exchange.tables import Table, cell_text, read_table, write_rows
-from shelter_app.services import checks, presence, records, roster
+from shelter_app.services import checks, presence, roster
 from shelter_app.storage.models import Household, Person, Site, Stay, database
 
 MAPPING_SETTING = "import_column_mapping"
@@ -368,10 +369,6 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
     backup: Path | None = None
-
-    @property
-    def rejected_rows(self) -> list[int]:
-        return sorted({p.row for p in self.problems})
 
     def problems_by_row(self) -> dict[int, list[Problem]]:
         grouped: dict[int, list[Problem]] = {}
@@ -942,38 +939,19 @@ def _write(planner: _Planner, accepted: list[_Row], progress_base: int) -> None:
             {"id": r.stay_id, "person": r.person_id, "site": r.site.id, "arrived_on": r.arrival} for r in checked_in))
     planner.tick(progress_base + span)
     # The presence index. New households hold only rows of this file: their presence rows are
-    # computed here with presence.person_flags (one executemany). Persons added to households
-    # already on the roster, and the members of a household that gained a head, are refreshed
-    # by the presence service. tests/test_import.py checks the result against a full rebuild.
+    # made from the rows read (presence.row) and added in one executemany. Persons added to
+    # households already on the roster, and the members of a household that gained a head, are
+    # refreshed from the database. tests/test_import.py checks the result against a full rebuild.
     fresh = [r for r in checked_in if groups[r.group].created]
-    _insert_presence(fresh, household_id, {g.key for g in new_households if g.head_sex == "P"})
+    female_headed = {g.key for g in new_households if g.head_sex == "P"}
+    presence.add_rows(presence.row(r.stay_id, r.person_id, r.site.id, household_id[r.group], r.arrival, None, None,
+                                   None, r.person, r.group in female_headed) for r in fresh)
     others = [r.person_id for r in checked_in if not groups[r.group].created]
     if others:
         presence.refresh_persons(others)
     headed = {household_id[r.group] for r in created if r.person["relationship"] == "head" and groups[r.group].existing}
     if headed:
         presence.refresh_households(headed)
-
-
-def _insert_presence(rows: list[_Row], household_id: dict, female_headed: set) -> None:
-    from shelter_app.storage.models import Presence
-
-    if not rows:
-        return
-    fields = Presence._meta.sorted_fields
-    sql, _params = Presence.insert({f: None for f in fields}).sql()
-    names = [f.name for f in fields]
-    batch = []
-    for r in rows:
-        p = r.person
-        values = {
-            "stay_id": r.stay_id.hex, "person_id": r.person_id.hex, "site_id": r.site.id.hex,
-            "household_id": household_id[r.group].hex, "arrived": r.arrival.toordinal(), "left": None,
-            "leave_reason": None, "came_from": None, "female": 1 if p["sex"] == "P" else 0,
-            "birth": p["birth_date"].toordinal(), "flags": presence.person_flags(p, r.group in female_headed),
-        }
-        batch.append(tuple(values[n] for n in names))
-    database.cursor().executemany(sql, batch)
 
 
 PERSON_COLUMNS = ("nik", "name", "name_key", "sex", "birth_date", "birth_date_estimated", "relationship",

@@ -17,8 +17,9 @@ from pathlib import Path
 from shelter_app.domain import regions
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange.tables import write_rows
+from shelter_app.history import records
 from shelter_app.i18n import _
-from shelter_app.services import records, settings, stats
+from shelter_app.services import settings, stats
 from shelter_app.storage.models import Site
 
 FORMATS = ("csv", "xlsx", "hxl", "geojson")

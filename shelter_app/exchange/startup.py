@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.exchange import backups
 from shelter_app.i18n import Msg, _
+from shelter_app.storage import backup_files
 from shelter_app.storage.database import is_url
+from shelter_app.storage.schema import HISTORY_TABLE, known_migrations
 
 OK, MISSING, LOCKED, READONLY, CORRUPT, FOREIGN, NEWER = "ok", "missing", "locked", "readonly", "corrupt", "foreign", "newer"
 
@@ -26,7 +27,7 @@ class Diagnosis:
     path: Path
     kind: str
     message: Msg | None = None
-    backups: list[backups.Backup] = field(default_factory=list)
+    backups: list[backup_files.Backup] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -78,12 +79,12 @@ def diagnose(target: str | Path, thorough: bool = True) -> Diagnosis:
     if isinstance(target, str) and is_url(target):
         return Diagnosis(Path(target), OK)  # a PostgreSQL hub checks itself
     path = Path(target).expanduser()
-    found = backups.list_backups(path) if path.parent.exists() else []
+    found = backup_files.list_backups(path) if path.parent.exists() else []
     if not path.exists():
         return Diagnosis(path, MISSING, _("There is no database at {path}.", path=str(path)), found)
     if path.is_dir():
         return Diagnosis(path, FOREIGN, _("{path} is a folder, not a database file.", path=str(path)), found)
-    checked = backups.verify(path, quick=True) if thorough else _light_check(path)
+    checked = backup_files.verify(path, quick=True) if thorough else _light_check(path)
     if checked.kind == "corrupt":
         return Diagnosis(path, CORRUPT, _("{problem} Nothing was changed.", problem=checked.problem), found)
     if checked.kind in ("foreign", "newer"):
@@ -101,28 +102,26 @@ def diagnose(target: str | Path, thorough: bool = True) -> Diagnosis:
     return Diagnosis(path, OK, None, found)
 
 
-def _light_check(path: Path) -> backups.Verified:
+def _light_check(path: Path) -> backup_files.Verified:
     """Header, tables and version, without reading every page."""
-    from shelter_app.storage.schema import HISTORY_TABLE, known_migrations
-
     with path.open("rb") as handle:
         header = handle.read(100)
-    if not header.startswith(backups.SQLITE_MAGIC):
-        return backups.verify(path)  # says empty / not SQLite
+    if not header.startswith(backup_files.SQLITE_MAGIC):
+        return backup_files.verify(path)  # says empty / not SQLite
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
         try:
             tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not backups.CORE_TABLES <= tables:
-                return backups.verify(path)
+            if not backup_files.CORE_TABLES <= tables:
+                return backup_files.verify(path)
             applied = [r[0] for r in connection.execute(f"SELECT name FROM {HISTORY_TABLE}")]
         finally:
             connection.close()
     except sqlite3.DatabaseError:
-        return backups.verify(path)
+        return backup_files.verify(path)
     if any(name not in known_migrations() for name in applied):
-        return backups.verify(path)
-    return backups.Verified(path, True, None, "ok", sorted(applied))
+        return backup_files.verify(path)
+    return backup_files.Verified(path, True, None, "ok", sorted(applied))
 
 
 def require_usable(target: str, allow_missing: bool = False) -> Diagnosis:

@@ -11,10 +11,11 @@ from reportlab.platypus.flowables import KeepTogether
 
 from shelter_app.domain import regions
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import LANGUAGES, _, current_language, set_language
 from shelter_app.reports.fmt import Formatter
 from shelter_app.reports.style import STYLES
-from shelter_app.services import records, sites
+from shelter_app.services import sites
 from shelter_app.storage.models import Site
 
 

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import _, tr
 from shelter_app.reports.common import event_name, language, paragraph, resolve_day, resolve_site
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.fmt import mask_number
 from shelter_app.reports.tables import Col, DataTable, Row, key_values
-from shelter_app.services import records, roster, stock
+from shelter_app.services import roster, stock
 from shelter_app.storage.models import Household, Site, StockItem, StockLot
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import _
-from shelter_app.services import checks, records
-from shelter_app.services.records import atomic
+from shelter_app.services import checks
+from shelter_app.history.records import atomic
 from shelter_app.storage.models import Activity, ActivityParticipant, Person, Site
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import N_, _
-from shelter_app.services import checks, records
-from shelter_app.services.records import atomic
+from shelter_app.services import checks
+from shelter_app.history.records import atomic
 from shelter_app.storage.models import Installation, InstallationState, Site
 
 NUMBERS = {

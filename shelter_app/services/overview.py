@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.services import records, settings, sites, stats
+from shelter_app.history import records
+from shelter_app.services import settings, sites, stats
 from shelter_app.storage.models import Event, Presence, Site, database
 
 

@@ -1,8 +1,9 @@
 """The presence index: who was at which site on which days, with what the figures count.
 
 It is derived from stays, persons and households and rebuilt from them at will; services
-refresh the rows of the persons they touch in the same transaction. Reading figures from it
-is one index scan instead of a join per evacuee.
+refresh the rows of the persons they touch in the same transaction, an import adds the rows of
+the stays it checks in, a merge refreshes the records it touched. This module is the only one
+that writes the index. Reading figures from it is one index scan instead of a join per evacuee.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Iterable
 
 from peewee import SqliteDatabase
 
-from shelter_app.services.records import insert_rows
-from shelter_app.storage.models import Person, Presence, Setting, Stay
+from shelter_app.history.records import insert_rows
+from shelter_app.storage.models import Household, Person, Presence, Setting, Stay
 
 FLAG_PREGNANT = 1
 FLAG_LACTATING = 2
@@ -31,6 +32,7 @@ PERSON_FLAGS = (
     ("unaccompanied_child", FLAG_UNACCOMPANIED),
 )
 CHUNK = 500
+REBUILD_ABOVE = 5000  # persons and households touched beyond which the index is rebuilt whole
 
 
 def person_flags(person: dict, female_headed: bool) -> int:
@@ -60,6 +62,30 @@ def _female_headed(household_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     return found
 
 
+def row(stay_id, person_id, site_id, household_id, arrived_on, left_on, leave_reason, came_from,
+        person: dict, female_headed: bool) -> dict:
+    """One row of the index: a stay with its person's facts (``person``: sex, birth_date,
+    relationship and the facts of ``PERSON_FLAGS``)."""
+    return {
+        "stay_id": stay_id,
+        "person_id": person_id,
+        "site_id": site_id,
+        "household_id": household_id,
+        "arrived": arrived_on.toordinal(),
+        "left": left_on.toordinal() if left_on else None,
+        "leave_reason": leave_reason,
+        "came_from": came_from,
+        "female": 1 if person["sex"] == "P" else 0,
+        "birth": person["birth_date"].toordinal(),
+        "flags": person_flags(person, female_headed),
+    }
+
+
+def add_rows(rows: Iterable[dict]) -> int:
+    """Write index rows (from ``row``) for stays that have none yet."""
+    return insert_rows(Presence, rows)
+
+
 def rows_for(person_ids: list[uuid.UUID] | None) -> list[dict]:
     """Presence rows computed from the records, for some persons or for everyone."""
     query = (
@@ -79,20 +105,10 @@ def rows_for(person_ids: list[uuid.UUID] | None) -> list[dict]:
     rows = []
     for (stay_id, site_id, arrived_on, left_on, reason, came_from, person_id, household_id,
          sex, birth_date, relationship, *facts) in fetched:
-        person = dict(zip([name for name, _bit in PERSON_FLAGS], facts), relationship=relationship)
-        rows.append({
-            "stay_id": stay_id,
-            "person_id": person_id,
-            "site_id": site_id,
-            "household_id": household_id,
-            "arrived": arrived_on.toordinal(),
-            "left": left_on.toordinal() if left_on else None,
-            "leave_reason": reason,
-            "came_from": came_from,
-            "female": 1 if sex == "P" else 0,
-            "birth": birth_date.toordinal(),
-            "flags": person_flags(person, household_id in female_headed),
-        })
+        person = dict(zip([name for name, _bit in PERSON_FLAGS], facts), relationship=relationship, sex=sex,
+                      birth_date=birth_date)
+        rows.append(row(stay_id, person_id, site_id, household_id, arrived_on, left_on, reason, came_from,
+                        person, household_id in female_headed))
     return rows
 
 
@@ -102,7 +118,7 @@ def refresh_persons(person_ids: Iterable[uuid.UUID]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         Presence.delete().where(Presence.person_id.in_(chunk)).execute()
-        insert_rows(Presence, rows_for(chunk))
+        add_rows(rows_for(chunk))
 
 
 def refresh_households(household_ids: Iterable[uuid.UUID]) -> None:
@@ -116,6 +132,27 @@ def refresh_households(household_ids: Iterable[uuid.UUID]) -> None:
             .tuples()
         ]
     refresh_persons(members)
+
+
+def refresh_records(touched: dict[str, set[str]]) -> None:
+    """After changes to these records (table name -> ids in hex, as a merge collects them):
+    the rows of every household a touched person, stay or household belongs to, or the whole
+    index when more than ``REBUILD_ABOVE`` persons and households were touched."""
+    persons = {uuid.UUID(i) for i in touched.get(Person._meta.table_name, ())}
+    stays = [uuid.UUID(i) for i in touched.get(Stay._meta.table_name, ())]
+    for start in range(0, len(stays), CHUNK):
+        persons.update(found[0] for found in Stay.select(Stay.person).where(
+            Stay.id.in_(stays[start:start + CHUNK])).tuples())
+    households = {uuid.UUID(i) for i in touched.get(Household._meta.table_name, ())}
+    if len(persons) + len(households) > REBUILD_ABOVE:
+        rebuild()
+        return
+    # A changed head of household changes the figures of every member: refresh whole households.
+    ids = list(persons)
+    for start in range(0, len(ids), CHUNK):
+        households.update(found[0] for found in Person.select(Person.household).where(
+            Person.id.in_(ids[start:start + CHUNK])).tuples())
+    refresh_households(households)
 
 
 # The same rows as ``rows_for(None)`` in one statement, for SQLite: julianday(d) - 1721424.5
@@ -150,7 +187,7 @@ def rebuild() -> int:
         else:
             person_ids = [row[0] for row in Person.select(Person.id).where(Person.deleted_at.is_null()).tuples()]
             for start in range(0, len(person_ids), CHUNK * 10):
-                insert_rows(Presence, rows_for(person_ids[start: start + CHUNK * 10]))
+                add_rows(rows_for(person_ids[start: start + CHUNK * 10]))
     return Presence.select().count()
 
 

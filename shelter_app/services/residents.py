@@ -11,7 +11,8 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from shelter_app.services import presence, records
+from shelter_app.history import records
+from shelter_app.services import presence
 from shelter_app.storage.models import Household, Person, Presence
 
 RELATIONSHIP_ORDER = ("head", "husband", "wife", "child", "child_in_law", "grandchild", "parent", "parent_in_law",

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from shelter_app.domain import choices, identity, regions
 from shelter_app.domain.errors import Notice, RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import N_, _
-from shelter_app.services import checks, presence, records
-from shelter_app.services.records import atomic
+from shelter_app.services import checks, presence
+from shelter_app.history.records import atomic
 from shelter_app.storage.models import Household, Person
 
 BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")

@@ -26,8 +26,9 @@ from dataclasses import dataclass, replace
 from peewee import SQL, NodeList, SqliteDatabase, fn
 
 from shelter_app.domain import choices, identity
+from shelter_app.history import records
 from shelter_app.i18n import N_
-from shelter_app.services import presence, records, roster, settings
+from shelter_app.services import presence, roster, settings
 from shelter_app.services.roster import age_on, name_key
 from shelter_app.services.stats import years_before
 from shelter_app.storage.models import Household, Person, Presence, Site, StockItem, StockMovement, database

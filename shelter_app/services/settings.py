@@ -7,7 +7,7 @@ import json
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import DEFAULT_AGE_BANDS, DEFAULT_PROFILE, PROFILES, AgeBand, Profile
 from shelter_app.i18n import _
-from shelter_app.services.records import atomic
+from shelter_app.history.records import atomic
 from shelter_app.storage.models import Setting
 
 

@@ -17,7 +17,8 @@ from decimal import Decimal
 from peewee import SQL, Case, fn
 
 from shelter_app.domain import choices, regions
-from shelter_app.services import activities, installations, records, stock
+from shelter_app.history import records
+from shelter_app.services import activities, installations, stock
 from shelter_app.services.roster import age_on
 from shelter_app.services.sites import is_open_on
 from shelter_app.storage.models import ActivityParticipant, Household, Person, Presence, Site
@@ -222,13 +223,6 @@ def resident_rows(site_id, day: datetime.date, person_ids: list) -> list[Residen
             nik or "", kk or "", head or (kk or ""), datetime.date.fromordinal(arrived),
         )
     return [found[pid] for pid in person_ids if pid in found]
-
-
-def residents_page(site_id, day: datetime.date, offset: int = 0, limit: int = 200,
-                   sort_key: str | None = "household", descending: bool = False) -> list[ResidentRow]:
-    """A page of the persons at a site on a day, sorted over all of them."""
-    ids = resident_ids(site_id, day, sort_key, descending)
-    return resident_rows(site_id, day, ids[offset: offset + limit])
 
 
 # --- stock ----------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ import datetime
 
 from shelter_app.domain import choices, regions
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import N_, _
-from shelter_app.services import checks, records
-from shelter_app.services.records import atomic
+from shelter_app.services import checks
+from shelter_app.history.records import atomic
 from shelter_app.storage.models import Event, Site
 
 def _region_code(field: str, code: str) -> str:

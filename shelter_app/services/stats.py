@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from peewee import SQL, Case, SqliteDatabase, fn
 
 from shelter_app.domain.standards import AgeBand, Profile, status_of, supply_status
-from shelter_app.services import installations, presence, records, settings, stock
+from shelter_app.history import records
+from shelter_app.services import installations, presence, settings, stock
 from shelter_app.services.sites import is_open_on
 from shelter_app.storage.models import Presence, Site, StockItem
 

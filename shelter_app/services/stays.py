@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import Notice, RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import _
-from shelter_app.services import checks, presence, records
-from shelter_app.services.records import atomic
+from shelter_app.services import checks, presence
+from shelter_app.history.records import atomic
 from shelter_app.storage.models import Person, Presence, Site, Stay
 
 
@@ -191,14 +192,6 @@ def correct_stay(stay_id, arrived_on=None, left_on=None, leave_reason=None) -> S
     elif leave_reason:
         changes["leave_reason"] = checks.choice("leave_reason", leave_reason, choices.LEAVE_REASONS, "Reason for leaving")
     records.update(stay, **changes)
-    presence.refresh_persons([stay.person_id])
-    return stay
-
-
-@atomic
-def delete_stay(stay_id, note: str = "") -> Stay:
-    stay = records.get(Stay, stay_id, "stay")
-    records.delete(stay, note)
     presence.refresh_persons([stay.person_id])
     return stay
 

@@ -15,9 +15,10 @@ from peewee import Case, fn
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import _
-from shelter_app.services import records, roster, stays, stock
-from shelter_app.services.records import atomic
+from shelter_app.services import roster, stays, stock
+from shelter_app.history.records import atomic
 from shelter_app.storage.models import Household, Person, Presence, Site, StockItem, StockLot, StockMovement
 
 ZERO = Decimal(0)

@@ -256,7 +256,7 @@ class Change(BaseModel):
 
 class SyncConflict(BaseModel):
     """An edit that lost to a concurrent edit of the same field (derived from the operations
-    by ``sync.conflicts``; the same on every laptop that holds the same operations)."""
+    by ``history.conflicts``; the same on every laptop that holds the same operations)."""
 
     id = AutoField()
     table = CharField(max_length=60)
@@ -322,7 +322,7 @@ SYNCED_MODELS = [
 ]
 
 
-# --- the report outbox (local, not synced; services.outbox) -------------------------------
+# --- the report outbox (local, not synced; outbox.queue) ----------------------------------
 
 
 class OutboxItem(BaseModel):

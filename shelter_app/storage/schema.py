@@ -1,12 +1,14 @@
 """Creating and upgrading the schema with peewee's migration runner.
 
-Before any migration touches an existing database it is backed up; a database written
-by a newer version of the app (it has migrations this version does not know) is refused.
+Before any migration touches an existing database it is backed up (``upgrade`` is given how;
+opening a database gives it ``backup_files.before_migration``); a database written by a newer
+version of the app (it has migrations this version does not know) is refused.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from peewee import Database, SqliteDatabase
 from playhouse.migrations import Runner
@@ -40,8 +42,9 @@ def known_migrations() -> list[str]:
     return sorted(path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py"))
 
 
-def upgrade(db: Database) -> list[str]:
-    """Apply pending migrations; returns their names. Copies the file first when it holds data."""
+def upgrade(db: Database, backup: Callable[[Database, str], object] | None) -> list[str]:
+    """Apply pending migrations; returns their names. When the file holds data, ``backup(db, name
+    of the first pending migration)`` copies it first."""
     run = runner(db)
     status = run.status()
     unknown = [m.name for m in status if m.path is None]
@@ -50,9 +53,6 @@ def upgrade(db: Database) -> list[str]:
     pending = [m.name for m in status if m.applied is None]
     if not pending:
         return []
-    if isinstance(db, SqliteDatabase) and db.database != ":memory:" and db.get_tables():
-        # A verified copy in the backup folder (exchange.backups), kept in its rotation.
-        from shelter_app.exchange import backups
-
-        backups.before_migration(db, pending[0])
+    if backup and isinstance(db, SqliteDatabase) and db.database != ":memory:" and db.get_tables():
+        backup(db, pending[0])
     return run.up()

@@ -1,9 +1,11 @@
-"""Open an operation's database ready for use: connected, bound, schema up to date."""
+"""Open an operation's database ready for use: connected, bound, schema up to date (after a
+backup of a file that holds data, when a migration is pending)."""
 
 from __future__ import annotations
 
 from peewee import Database
 
+from shelter_app.storage.backup_files import before_migration
 from shelter_app.storage.database import bind, make_database, resolve_target
 from shelter_app.storage.schema import upgrade
 
@@ -13,5 +15,5 @@ def open_database(target: str | None = None) -> Database:
     db = make_database(resolve_target(target))
     db.connect(reuse_if_open=True)
     bind(db)
-    upgrade(db)
+    upgrade(db, backup=before_migration)
     return db

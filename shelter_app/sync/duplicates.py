@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import records
 from shelter_app.i18n import _
-from shelter_app.services import presence, records
+from shelter_app.services import presence
 from shelter_app.storage.models import ActivityParticipant, Person, Site, Stay
 
 FILLABLE = ("phone", "notes", "disability_note")  # taken from the second when the first has none

@@ -8,8 +8,8 @@ work it covers is committed: interrupted at any point, the next sync carries on 
 and since the hub ignores an operation it already holds (``UNIQUE (node, hlc)``) and the
 merge skips one the laptop holds, nothing is ever applied twice.
 
-The hub is also an outbox destination: ``deliver_report`` stores a report under its id, and
-the hub refuses a second copy of the same report.
+The hub is also an outbox destination: ``store_report`` stores a report under its id, and
+the hub refuses a second copy of the same report (the outbox calls it, ``outbox.delivery``).
 
 The password is never stored: it comes from the URL given on the command line, from
 ``SHELTER_APP_HUB_PASSWORD`` or ``PGPASSWORD``, or from the OS keyring (service
@@ -34,11 +34,12 @@ from playhouse.migrations import Runner
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.faults import checkpoint
 from shelter_app.i18n import Msg, _
+from shelter_app.history import clock
+from shelter_app.history.operations import Op, expand
+from shelter_app.history.records import operator
 from shelter_app.services import presence, settings
-from shelter_app.services.records import operator
 from shelter_app.storage.models import Change, database, utc_now
-from shelter_app.sync import clock, merge
-from shelter_app.sync.ops import Op, expand
+from shelter_app.sync import merge
 
 log = logging.getLogger(__name__)
 
@@ -330,19 +331,15 @@ def last() -> LastSync | None:
 # --- reports ---------------------------------------------------------------------------
 
 
-def deliver_report(parcel, config: dict) -> None:
-    """Outbox transport: store the report on the hub; a copy already there counts as delivered."""
-    from shelter_app.services.delivery import DeliveryError
-
-    try:
-        with _talking(config["url"]) as hub:
-            with hub.atomic():
-                hub.execute_sql(
-                    "INSERT INTO hub_report (id, filename, title, pdf, node) VALUES (%s, %s, %s, %s, %s) "
-                    "ON CONFLICT (id) DO NOTHING",
-                    (parcel.report_id, parcel.filename, parcel.title, parcel.pdf, clock.node_id()))
-    except HubError as error:
-        raise DeliveryError(error.message) from None
+def store_report(url: str, report_id: str, filename: str, title: str, pdf: bytes) -> None:
+    """Store a report on the hub under its id; a copy already there is kept as it is. A
+    HubError in words when the hub cannot be reached or refuses."""
+    with _talking(url) as hub:
+        with hub.atomic():
+            hub.execute_sql(
+                "INSERT INTO hub_report (id, filename, title, pdf, node) VALUES (%s, %s, %s, %s, %s) "
+                "ON CONFLICT (id) DO NOTHING",
+                (report_id, filename, title, pdf, clock.node_id()))
 
 
 def reports_on_hub(url: str) -> list[tuple[str, str]]:

@@ -6,8 +6,9 @@ depends only on which operations are held, never on their order. An operation al
 is skipped: receiving the same one twice changes nothing. An operation for a record whose
 insert has not arrived yet is kept, and counted in when the insert comes.
 
-After a batch the presence index is refreshed for the persons touched, so populations are
-recomputed from the merged stays; stock on hand is always summed from the movements.
+After a batch the presence index is refreshed for the persons touched
+(``presence.refresh_records``), so populations are recomputed from the merged stays; stock
+on hand is always summed from the movements.
 """
 
 from __future__ import annotations
@@ -20,12 +21,10 @@ from typing import Iterable
 
 from peewee import SqliteDatabase
 
-from shelter_app.services import presence, records
-from shelter_app.storage.models import Change, Household, Person, Stay, database
-from shelter_app.sync import conflicts
-from shelter_app.sync.ops import ACTIONS, MODELS_BY_TABLE, Op, from_change, from_json, to_json, winners
-
-REBUILD_ABOVE = 5000  # persons and households touched beyond which the index is rebuilt whole
+from shelter_app.history import conflicts, records
+from shelter_app.history.operations import ACTIONS, MODELS_BY_TABLE, Op, from_change, from_json, to_json, winners
+from shelter_app.services import presence
+from shelter_app.storage.models import Change, database
 
 
 @dataclass
@@ -118,7 +117,7 @@ def apply(ops: Iterable[Op], source: str, touched: dict[str, set[str]] | None = 
         for table, row_id in keys:
             now.setdefault(table, set()).add(row_id)
         if touched is None:
-            _refresh_presence(now)
+            presence.refresh_records(now)
         elif keys:
             presence.mark_stale()
     return result
@@ -129,7 +128,7 @@ def refresh_presence(touched: dict[str, set[str]]) -> None:
     if not touched and not presence.is_stale():
         return
     with database.atomic():
-        _refresh_presence(touched)
+        presence.refresh_records(touched)
         presence.clear_stale()
 
 
@@ -179,21 +178,3 @@ def _write(inserted: dict, updated: dict, rows: dict, history: list[dict]) -> No
         model = MODELS_BY_TABLE[table]
         model.update(changes).where(model.id == uuid.UUID(row_id)).execute()
     records.insert_rows(Change, history)
-
-
-def _refresh_presence(touched: dict[str, set[str]]) -> None:
-    persons = {uuid.UUID(i) for i in touched.get(Person._meta.table_name, ())}
-    stays = [uuid.UUID(i) for i in touched.get(Stay._meta.table_name, ())]
-    for start in range(0, len(stays), 500):
-        persons.update(row[0] for row in Stay.select(Stay.person).where(
-            Stay.id.in_(stays[start:start + 500])).tuples())
-    households = {uuid.UUID(i) for i in touched.get(Household._meta.table_name, ())}
-    if len(persons) + len(households) > REBUILD_ABOVE:
-        presence.rebuild()
-        return
-    # A changed head of household changes the figures of every member: refresh whole households.
-    ids = list(persons)
-    for start in range(0, len(ids), 500):
-        households.update(row[0] for row in Person.select(Person.household).where(
-            Person.id.in_(ids[start:start + 500])).tuples())
-    presence.refresh_households(households)

@@ -1,7 +1,7 @@
 """The sync file carried on a USB stick: every operation this laptop holds, in one file.
 
 Format (gzip-compressed JSON lines): a header ``{"format": "posko-sync", "version": 1, ...}``,
-one operation per line (``ops.Op.to_wire``), and a trailer with the number of operations
+one operation per line (``operations.Op.to_wire``), and a trailer with the number of operations
 and the SHA-256 of their lines. The file is written to a temporary name and renamed, so a
 full or pulled-out stick never leaves half a file under the real name. On import the whole
 file is read and checked before anything is applied: a truncated, damaged or foreign file is
@@ -25,8 +25,9 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import stream_atomically
 from shelter_app.i18n import _
 from shelter_app.storage.models import Change, utc_now
-from shelter_app.sync import clock, merge
-from shelter_app.sync.ops import Op, expand
+from shelter_app.history import clock
+from shelter_app.history.operations import Op, expand
+from shelter_app.sync import merge
 
 FORMAT = "posko-sync"
 VERSION = 1

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from shelter_app import APP_ID, APP_NAME
 from shelter_app.i18n import LANGUAGES, set_language
-from shelter_app.services import records
+from shelter_app.history import records
 
 
 def app_settings() -> QSettings:

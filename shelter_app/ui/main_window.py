@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
 
 from shelter_app import APP_NAME, __version__
 from shelter_app.exchange import backups
+from shelter_app.history import conflicts
 from shelter_app.i18n import tr
-from shelter_app.services import outbox
-from shelter_app.sync import conflicts, hub
+from shelter_app.outbox import queue
+from shelter_app.storage import backup_files
 from shelter_app.storage.models import database, utc_now
+from shelter_app.sync import hub
 from shelter_app.ui.context import AppContext
 from shelter_app.ui.sync_runner import HUB, runner
 from shelter_app.ui.widgets.worker import Job
@@ -152,7 +154,7 @@ class MainWindow(QMainWindow):
         return self._backup_job(lambda: backups.daily(database.obj), quiet=True)
 
     def back_up_now(self) -> Job | None:
-        return self._backup_job(lambda: backups.create(database.obj, "manual"), quiet=False)
+        return self._backup_job(lambda: backup_files.create(database.obj, "manual"), quiet=False)
 
     def _backup_job(self, make, quiet: bool) -> Job | None:
         if not self.ctx.database_target or "://" in self.ctx.database_target:
@@ -179,7 +181,7 @@ class MainWindow(QMainWindow):
     # --- the report outbox ---------------------------------------------------------------
 
     def outbox_text(self) -> str:
-        state = outbox.status()
+        state = queue.status()
         if not state.waiting:
             return ""
         since = state.since.strftime("%Y-%m-%d %H:%M") if state.since else ""
@@ -195,11 +197,11 @@ class MainWindow(QMainWindow):
         minute by itself, so reports leave when a connection or the USB stick appears."""
         if self._outbox_job is not None and not self._outbox_job.wait(0):
             return None
-        state = outbox.status()
+        state = queue.status()
         if not state.waiting or (not force and state.next_attempt and state.next_attempt > utc_now()):
             self.update_outbox()
             return None
-        job = Job(lambda _progress, _cancelled: outbox.send_now() if force else outbox.send_due())
+        job = Job(lambda _progress, _cancelled: queue.send_now() if force else queue.send_due())
         job.finished.connect(lambda _summary: self.update_outbox())
         job.failed.connect(lambda _error: self.update_outbox())
         self._outbox_job = job
@@ -242,7 +244,7 @@ class MainWindow(QMainWindow):
 
     def _sync_ended(self, kind: str, ok: bool, _value) -> None:
         self.update_sync_status()
-        if kind == HUB and ok and outbox.status().waiting:
+        if kind == HUB and ok and queue.status().waiting:
             self.send_outbox(force=True)  # the hub answers: reports waiting for it can leave now
 
     def sync_text(self) -> tuple[str, str, bool]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from shelter_app.i18n import N_, tr
-from shelter_app.services import outbox
+from shelter_app.outbox import queue
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
 
@@ -31,13 +31,13 @@ def _time(value) -> str:
 
 def delivery_lines() -> list[DeliveryLine]:
     lines = []
-    for report in outbox.recent(50):
+    for report in queue.recent(50):
         for row in report.deliveries or [None]:
             if row is None:
                 lines.append(DeliveryLine(report.item.title, _time(report.item.created_at), tr("(none set up)"),
                                           tr("waiting"), 0, "", tr("Set up a folder or e-mail in Settings.")))
                 continue
-            error = outbox.last_error(row)
+            error = queue.last_error(row)
             lines.append(DeliveryLine(
                 report.item.title, _time(report.item.created_at), tr(DESTINATIONS.get(row.destination, row.destination)),
                 tr("sent") if row.status == "done" else tr("waiting"), row.attempts,

@@ -15,8 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import conflicts
 from shelter_app.i18n import Msg, _
-from shelter_app.sync import conflicts, duplicates, hub, sync_file
+from shelter_app.sync import duplicates, hub, sync_file
 from shelter_app.ui.widgets.worker import Job
 
 log = logging.getLogger(__name__)

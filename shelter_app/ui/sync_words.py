@@ -18,7 +18,7 @@ from shelter_app.i18n import N_, current_language, tr, translate
 from shelter_app.storage.models import (
     Activity, Event, Household, Installation, Person, Site, Stay, StockItem,
 )
-from shelter_app.sync.ops import MODELS_BY_TABLE
+from shelter_app.history.operations import MODELS_BY_TABLE
 from shelter_app.ui.dialogs.common import fmt_date, masked
 
 TABLE_LABELS = {

@@ -17,7 +17,8 @@ from shelter_app import reports
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import write_atomically
 from shelter_app.i18n import LANGUAGES, N_, _, current_language, tr
-from shelter_app.services import outbox, sites, stock
+from shelter_app.outbox import queue
+from shelter_app.services import sites, stock
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.widgets.fields import DateField
@@ -263,7 +264,7 @@ class ReportsPage(Page):
             return
         title = " - ".join(part for part in (self.kind.currentText(), self.site.currentText()
                                               if "site" in self._spec()[3] else "", self.day.date_value().isoformat()) if part)
-        outbox.queue(self.pdf, title, self._spec()[0])
+        queue.add(self.pdf, title, self._spec()[0])
         self.status.setText(tr("In the outbox: it is sent as soon as a destination can be reached."))
         window = self.window()
         if hasattr(window, "send_outbox"):

@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups
 from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, AgeBand
+from shelter_app.history.records import transaction
 from shelter_app.i18n import N_, _, tr
-from shelter_app.services import outbox, presence
+from shelter_app.outbox import queue
+from shelter_app.services import presence
 from shelter_app.services import settings as operation_settings
-from shelter_app.services.records import transaction
+from shelter_app.storage import backup_files
 from shelter_app.storage.session import open_database
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets.errors import FieldErrors
@@ -150,8 +152,8 @@ class SettingsPage(Page):
         for band in operation_settings.age_bands():
             self._add_band_row(band.name, band.min_years, band.max_years)
         self.database.setText(self.ctx.database_target)
-        self.backup_folder.setText(str(backups.folder(self.ctx.database_target)))
-        for key, value in outbox.config().items():
+        self.backup_folder.setText(str(backup_files.folder(self.ctx.database_target)))
+        for key, value in queue.config().items():
             if key in self.outbox_fields:
                 text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
                 self.outbox_fields[key].setText(text)
@@ -207,7 +209,7 @@ class SettingsPage(Page):
         try:
             with transaction():
                 for key, field in self.outbox_fields.items():
-                    outbox.set_config(key, field.text().strip())
+                    queue.set_config(key, field.text().strip())
         except RuleViolation as error:
             self.errors.show(error)
             return False
@@ -230,7 +232,7 @@ class SettingsPage(Page):
         except RuleViolation as error:
             self.errors.show(error)
             return
-        self.backup_folder.setText(str(backups.folder(self.ctx.database_target)))
+        self.backup_folder.setText(str(backup_files.folder(self.ctx.database_target)))
 
     def _choose_database(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

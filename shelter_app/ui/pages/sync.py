@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import conflicts, records
 from shelter_app.i18n import N_, tr
-from shelter_app.services import records
 from shelter_app.storage.models import Site, Stay
-from shelter_app.sync import conflicts, duplicates, hub, sync_file
+from shelter_app.sync import duplicates, hub, settling, sync_file
 from shelter_app.ui.dialogs.common import FINE_STYLE, HINT_STYLE, fmt_date, masked
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.sync_runner import EXPORT, HUB, IMPORT, PUSH, failure_words, runner
@@ -496,7 +496,7 @@ class SyncPage(Page):
         if line is None:
             return False
         try:
-            conflicts.resolve(line.id, restore=restore)
+            settling.resolve(line.id, restore=restore)
         except RuleViolation as error:
             self._say(self.conflict_message, error.text(), ERROR_STYLE)
             return False

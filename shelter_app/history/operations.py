@@ -9,7 +9,7 @@ An operation is named by (hlc, node) and says what it set, field by field:
 Deletion is therefore an edit of one field like any other: it propagates, it can be undone,
 and an edit made elsewhere to another field of a deleted record is kept underneath.
 The history table (``Change``) is the log of operations: local ones written by
-``services.records``, received ones by ``sync.merge``. A bulk insert is one history row
+``history.records``, received ones by ``sync.merge``. A bulk insert is one history row
 holding the ids; it is expanded here into one insert per record, read from the table.
 """
 

@@ -1,6 +1,6 @@
 """The report outbox: generated reports wait in the database until every destination has them.
 
-``queue(pdf, title, kind)`` stores the PDF itself in the database, with one delivery row per
+``add(pdf, title, kind)`` stores the PDF itself in the database, with one delivery row per
 configured destination, in one transaction: once it returns, the report survives restarts,
 crashes and power cuts. ``send_due()`` tries every delivery whose time has come, with short
 timeouts, outside any transaction; a failure records the attempt, the reason in words a
@@ -46,9 +46,10 @@ from dataclasses import dataclass, field
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.faults import checkpoint
+from shelter_app.history.records import atomic, operator as current_operator
 from shelter_app.i18n import Msg, _
-from shelter_app.services import delivery, settings
-from shelter_app.services.records import atomic, operator as current_operator
+from shelter_app.outbox import delivery
+from shelter_app.services import settings
 from shelter_app.storage.models import OutboxDelivery, OutboxItem, database, utc_now
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def destinations() -> list[Destination]:
 
 
 @atomic
-def queue(pdf_bytes: bytes, title: str, kind: str) -> OutboxItem:
+def add(pdf_bytes: bytes, title: str, kind: str) -> OutboxItem:
     """Put a report in the outbox, with a delivery for every destination configured now."""
     if not pdf_bytes.startswith(b"%PDF"):
         raise RuleViolation("pdf", _("Only a finished PDF report can be queued."))
@@ -248,13 +249,7 @@ def file_name(item: OutboxItem) -> str:
     return f"posko-{slug}-{item.created_at:%Y%m%d}-{item.id.hex}.pdf"
 
 
-def _deliver_to_hub(parcel: delivery.Parcel, config: dict) -> None:
-    from shelter_app.sync.hub import deliver_report
-
-    deliver_report(parcel, config)
-
-
-TRANSPORTS = {FOLDER: delivery.deliver_to_folder, EMAIL: delivery.deliver_by_email, HUB: _deliver_to_hub}
+TRANSPORTS = {FOLDER: delivery.deliver_to_folder, EMAIL: delivery.deliver_by_email, HUB: delivery.deliver_to_hub}
 
 
 def send_now(transports: dict | None = None) -> Summary:

@@ -1,7 +1,10 @@
 """The one way a record changes: stamped with who and when, written to the history, undoable.
 
 Every service builds on ``create``, ``update``, ``delete`` and ``bulk_create`` here, inside
-``transaction()``, so a broken rule leaves the database exactly as it was.
+``transaction()``, so a broken rule leaves the database exactly as it was. Each history row
+is also the operation that sync carries (``history.operations``), stamped by this laptop's
+clock (``history.clock``); an edit keeps the conflicts of the fields it sets up to date
+(``history.conflicts``).
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from peewee import ForeignKeyField, UUIDField
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
 from shelter_app.storage.models import Change, Record, database, utc_now
-from shelter_app.sync import clock, conflicts
-from shelter_app.sync.ops import MODELS_BY_TABLE, bases_for, from_json, stored_ops, to_json
+from shelter_app.history import clock, conflicts
+from shelter_app.history.operations import MODELS_BY_TABLE, bases_for, from_json, stored_ops, to_json
 
 R = TypeVar("R", bound=Record)
 
@@ -72,7 +75,7 @@ def field_value(instance: Record, name: str):
 
 def _log(table: str, row_id, action: str, data: dict, at: datetime.datetime, span: int = 1,
          bases: dict | None = None) -> Change:
-    """Write the history row, which is also the operation that sync carries (``sync.ops``)."""
+    """Write the history row, which is also the operation that sync carries (``history.operations``)."""
     node = clock.node_id()
     return Change.create(
         table=table,
@@ -153,7 +156,7 @@ def bulk_create(model: type[R], rows: Iterable[dict], batch_size: int = 5000) ->
 def update(instance: R, resolves: dict | None = None, **fields) -> R:
     """Change fields of a record; logs old and new values of the fields that really changed.
 
-    ``resolves`` ({field: ["hlc.node", ...]}, from ``sync.conflicts``) names conflicting
+    ``resolves`` ({field: ["hlc.node", ...]}, from ``sync.settling``) names conflicting
     edits this one settles: the field is written even when its value stays the same."""
     unknown = set(fields) - set(instance._meta.fields) | (set(fields) & STAMP_FIELDS)
     if unknown:
@@ -269,7 +272,3 @@ def undo(seq: int) -> Change:
 def live(query_model: type[Record]):
     """Condition for records that are not deleted."""
     return query_model.deleted_at.is_null()
-
-
-def ids_of(records: Iterable[Record]) -> list[uuid.UUID]:
-    return [record.id for record in records]

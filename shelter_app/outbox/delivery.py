@@ -1,8 +1,9 @@
-"""How a queued report leaves the laptop: written into a folder, or sent by e-mail (SMTP).
+"""How a queued report leaves the laptop: written into a folder, sent by e-mail (SMTP), or
+stored on the sync hub.
 
 Each transport takes the report (its id, file name, title and PDF bytes) and the destination's
 settings, and either returns or raises ``DeliveryError`` with a message a volunteer
-understands. ``services.outbox`` decides when to try and records the outcome.
+understands. ``outbox.queue`` decides when to try and records the outcome.
 
 - Folder: the PDF is written under a temporary name in the target folder, flushed to the disk
   (fsync), then renamed to its final name, which holds the report's id; the folder is synced
@@ -12,6 +13,9 @@ understands. ``services.outbox`` decides when to try and records the outcome.
   seconds. The password never comes from the database: it is read from the environment variable
   ``SHELTER_APP_SMTP_PASSWORD`` or, when the ``keyring`` package is installed, from the OS
   keyring (service ``shelter-app``, user name = ``smtp.user``). It is never logged.
+- Hub: the report is stored on the PostgreSQL hub under its id (``sync.hub.store_report``);
+  the hub keeps the first copy of a report and ignores another. A hub that cannot be reached
+  or refuses is a failed delivery, in the hub's words.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 
 from shelter_app.files import write_atomically
 from shelter_app.i18n import Msg, _
+from shelter_app.sync import hub
 
 SMTP_TIMEOUT = 10  # seconds, for every step of an SMTP conversation
 PASSWORD_ENV = "SHELTER_APP_SMTP_PASSWORD"
@@ -173,3 +178,14 @@ def deliver_by_email(parcel: Parcel, config: dict) -> None:
 def _reply_text(error: smtplib.SMTPResponseException) -> str:
     text = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
     return f"{error.smtp_code} {text}".strip()
+
+
+# --- the hub ---------------------------------------------------------------------------
+
+
+def deliver_to_hub(parcel: Parcel, config: dict) -> None:
+    """Store the report on the hub of ``config["url"]``; a copy already there counts as delivered."""
+    try:
+        hub.store_report(config["url"], parcel.report_id, parcel.filename, parcel.title, parcel.pdf)
+    except hub.HubError as error:
+        raise DeliveryError(error.message) from None

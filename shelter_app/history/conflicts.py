@@ -6,7 +6,7 @@ and whose value differs from the winner's, was made without knowing of the winne
 conflict. The list is a function of the operations held, so every laptop holding the same
 operations shows the same conflicts. A coordinator settles one by keeping the current value
 ("accept") or bringing the lost one back ("restore"): either way a new edit that replaces
-both, which travels like any other.
+both, which travels like any other (``sync.settling``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from shelter_app.storage.models import SyncConflict
-from shelter_app.sync.ops import MODELS_BY_TABLE, STAMPS, Op, from_change, from_json, same, stored_ops
+from shelter_app.history.operations import MODELS_BY_TABLE, STAMPS, Op, from_change, from_json, same, stored_ops
 
 
 def losers(model, name: str, ops: list[Op]) -> list[Op]:
@@ -101,30 +101,3 @@ def _fk_names(model) -> set[str]:
 
 def count() -> int:
     return SyncConflict.select().count()
-
-
-def resolve(conflict_id: int, restore: bool) -> None:
-    """Settle one conflict: keep the current value (``restore=False``, "accept") or bring the
-    lost value back (``restore=True``). Recorded as an edit that replaces both."""
-    from shelter_app.domain.errors import RuleViolation
-    from shelter_app.i18n import _
-    from shelter_app.services import records
-
-    found = [c for c in listed() if c.id == conflict_id]
-    if not found:
-        raise RuleViolation("conflict", _("This conflict was already settled."))
-    conflict = found[0]
-    settles = {conflict.field: [conflict.winner, conflict.loser]}
-    value = conflict.lost_value if restore else conflict.current_value
-    with records.transaction():
-        if conflict.field == "deleted_at":
-            records.set_deleted(conflict.record, value is not None, resolves=settles)
-        else:
-            if conflict.record.deleted_at is not None:
-                raise RuleViolation("conflict", _("This record was deleted; restore it before settling its conflicts."))
-            changes = {conflict.field: value}
-            if conflict.table == "person" and conflict.field == "name":
-                from shelter_app.services.roster import name_key
-
-                changes["name_key"] = name_key(value)
-            records.update(conflict.record, resolves=settles, **changes)
