@@ -98,7 +98,7 @@ def test_the_backup_folder_can_be_changed_and_falls_back_when_missing(tmp_path):
     with pytest.raises(RuleViolation) as caught:
         backups.set_folder(blocker / "sub")
     assert caught.value.field == "backup_folder"
-    settings.put(backups.SETTING_KEY, str(blocker / "sub"))  # the stick was pulled out
+    settings.set_state(backups.SETTING_KEY, str(blocker / "sub"))  # the stick was pulled out
     made = backups.create(db, "import")
     assert made.parent == tmp_path / "backups"
     backups.set_folder("")

@@ -38,7 +38,7 @@ def free_port():
 
 
 def test_the_queue_survives_closing_and_reopening_the_database(db, tmp_path):
-    outbox.set_config("outbox.folder", str(tmp_path / "usb"))
+    settings.change_text("outbox.folder", str(tmp_path / "usb"))
     item = outbox.queue(PDF, "Laporan harian - GOR", "daily")
     db.close()
     reopened = open_database(str(tmp_path / "posko.db"))
@@ -56,7 +56,7 @@ def test_a_report_queued_without_destinations_waits_and_goes_when_one_is_set(db,
     outbox.queue(PDF, "Ringkasan", "summary")
     assert outbox.send_due().sent == 0 and outbox.status().waiting == 1
     (tmp_path / "usb").mkdir()
-    outbox.set_config("outbox.folder", str(tmp_path / "usb"))
+    settings.change_text("outbox.folder", str(tmp_path / "usb"))
     summary = outbox.send_due()
     assert summary.sent == 1 and summary.waiting == 0
     assert len(list((tmp_path / "usb").glob("*.pdf"))) == 1
@@ -68,7 +68,7 @@ def test_a_report_queued_without_destinations_waits_and_goes_when_one_is_set(db,
 def test_folder_delivery_writes_the_pdf_once(db, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
-    outbox.set_config("outbox.folder", str(usb))
+    settings.change_text("outbox.folder", str(usb))
     item = outbox.queue(PDF, "Laporan harian", "daily")
     summary = outbox.send_due()
     assert (summary.sent, summary.failed, summary.waiting) == (1, 0, 0)
@@ -86,7 +86,7 @@ def test_folder_delivery_writes_the_pdf_once(db, tmp_path):
 
 def test_missing_folder_gives_a_translated_error_backs_off_and_succeeds_once_plugged_in(db, tmp_path):
     usb = tmp_path / "usb"
-    outbox.set_config("outbox.folder", str(usb))
+    settings.change_text("outbox.folder", str(usb))
     outbox.queue(PDF, "Laporan harian", "daily")
     start = utc_now()
     first = outbox.send_due(now=start)
@@ -120,7 +120,7 @@ def test_read_only_folder_by_permissions(db, tmp_path):
     usb.mkdir()
     usb.chmod(0o500)
     try:
-        outbox.set_config("outbox.folder", str(usb))
+        settings.change_text("outbox.folder", str(usb))
         outbox.queue(PDF, "Laporan", "daily")
         assert outbox.send_due().failed == 1
         assert "read-only" in outbox.last_error(OutboxDelivery.get()).text("en")
@@ -132,7 +132,7 @@ def test_read_only_folder_by_permissions(db, tmp_path):
 def test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried(db, tmp_path, monkeypatch, code, words):
     usb = tmp_path / "usb"
     usb.mkdir()
-    outbox.set_config("outbox.folder", str(usb))
+    settings.change_text("outbox.folder", str(usb))
     outbox.queue(PDF, "Laporan", "daily")
     real_fsync = os.fsync
 
@@ -154,9 +154,9 @@ def test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried(db, tmp_
 def test_a_report_goes_to_every_destination_and_one_failing_does_not_hold_the_other(db, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
-    outbox.set_config("outbox.folder", str(usb))
-    outbox.set_config("smtp.host", "mail.example")
-    outbox.set_config("smtp.to", "pusdalops@example.org")
+    settings.change_text("outbox.folder", str(usb))
+    settings.change_text("smtp.host", "mail.example")
+    settings.change_text("smtp.to", "pusdalops@example.org")
     sent = []
 
     def down(parcel, config):
@@ -204,19 +204,19 @@ def smtp_server():
 
 
 def _email_settings(port):
-    outbox.set_config("smtp.host", "127.0.0.1")
-    outbox.set_config("smtp.port", str(port))
-    outbox.set_config("smtp.security", "none")
-    outbox.set_config("smtp.user", "posko")
-    outbox.set_config("smtp.from", "posko@cianjur.example")
-    outbox.set_config("smtp.to", "pusdalops@bpbd.example, dinsos@cianjur.example")
+    settings.change_text("smtp.host", "127.0.0.1")
+    settings.change_text("smtp.port", str(port))
+    settings.change_text("smtp.security", "none")
+    settings.change_text("smtp.user", "posko")
+    settings.change_text("smtp.from", "posko@cianjur.example")
+    settings.change_text("smtp.to", "pusdalops@bpbd.example, dinsos@cianjur.example")
 
 
 def test_email_delivery_sends_the_pdf_with_the_report_id_as_message_id(db, smtp_server, monkeypatch):
     inbox, port = smtp_server
     monkeypatch.setenv("SHELTER_APP_SMTP_PASSWORD", "rahasia")
     _email_settings(port)
-    assert settings.get("smtp.password") is None
+    assert settings.state("smtp.password") is None
     item = outbox.queue(PDF, "Laporan harian - GOR Pamoyanan", "daily")
     summary = outbox.send_due()
     assert (summary.sent, summary.failed, summary.waiting) == (1, 0, 0), [e.text("en") for e in summary.errors]
@@ -257,7 +257,7 @@ def test_missing_password_and_unreachable_server_are_explained(db, monkeypatch):
     start = utc_now()
     outbox.send_due(now=start)
     assert "SHELTER_APP_SMTP_PASSWORD" in outbox.last_error(OutboxDelivery.get()).text("en")
-    outbox.set_config("smtp.user", "")
+    settings.change_text("smtp.user", "")
     outbox.send_due(now=later(10))
     assert "Cannot reach" in outbox.last_error(OutboxDelivery.get()).text("en")
 
@@ -267,13 +267,13 @@ def test_missing_password_and_unreachable_server_are_explained(db, monkeypatch):
 
 def test_settings_are_checked_and_the_password_is_refused(db):
     with pytest.raises(RuleViolation) as refused:
-        outbox.set_config("smtp.password", "rahasia")
+        settings.change_text("smtp.password", "rahasia")
     assert "SHELTER_APP_SMTP_PASSWORD" in refused.value.text("en")
     for key, value in (("smtp.nope", "x"), ("smtp.port", "abc"), ("smtp.security", "ssl"), ("smtp.to", "nobody")):
         with pytest.raises(RuleViolation):
-            outbox.set_config(key, value)
-    outbox.set_config("smtp.host", "mail.example")
-    outbox.set_config("smtp.to", "a@example.org")
+            settings.change_text(key, value)
+    settings.change_text("smtp.host", "mail.example")
+    settings.change_text("smtp.to", "a@example.org")
     [email_destination] = outbox.destinations()
     assert email_destination.config["port"] == 587 and email_destination.config["security"] == "starttls"
 
@@ -298,7 +298,7 @@ def test_cli_config_outbox_and_report_queue(capsys, operation, tmp_path):
     assert OutboxItem.select().count() == 1 and bytes(OutboxItem.get().pdf) == pdf.read_bytes()
 
     code, out, _err = run(capsys, "outbox", "--db", db_path, "list", "--lang", "en")
-    assert "1 report(s) waiting" in out and "Operation summary" in out
+    assert "1 report waiting" in out and "Operation summary" in out
 
     code, out, _err = run(capsys, "outbox", "--db", db_path, "send", "--lang", "en")
     assert code == 3 and "failed: 1" in out and "USB stick" in out

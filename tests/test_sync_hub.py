@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.services import outbox, roster
+from shelter_app.services import outbox, roster, settings
 from shelter_app.storage.models import Change, Person
 from shelter_app.sync import hub
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
@@ -104,7 +104,7 @@ def test_wrong_hub_address_or_password_in_words(db, tmp_path):
 
 
 def test_the_hub_stores_each_report_once(db, hub_url, tmp_path):
-    outbox.set_config("hub.url", hub_url)
+    settings.change_text("hub.url", hub_url)
     item = outbox.queue(b"%PDF-1.4 laporan", "Laporan harian 2022-11-23", "daily")
     assert outbox.send_due().sent == 1
     # The delivery is forgotten (as after a crash before it was recorded): sent again, stored once.

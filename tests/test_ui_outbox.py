@@ -3,7 +3,7 @@
 import datetime
 
 from shelter_app.demo.generator import build_demo
-from shelter_app.services import outbox, sites
+from shelter_app.services import outbox, settings, sites
 from shelter_app.ui.main_window import MainWindow
 
 DAY = datetime.date(2022, 11, 30)
@@ -25,7 +25,7 @@ def test_queue_from_reports_page_then_delivered_to_the_folder(ctx, qtbot, tmp_pa
     usb.mkdir()
     settings_page.outbox_fields["outbox.folder"].setText(str(usb))
     assert settings_page.save_outbox()
-    assert outbox.config()["outbox.folder"] == str(usb)
+    assert settings.stored("outbox.folder") == str(usb)
     screenshot(window, "outbox_settings_id")
 
     window.go_to("reports")
@@ -52,7 +52,7 @@ def test_waiting_reports_are_shown_with_their_error_and_can_be_sent_now(ctx, qtb
     window.resize(1280, 800)
     window.show()
     missing = tmp_path / "not-plugged-in"
-    outbox.set_config("outbox.folder", str(missing))
+    settings.change_text("outbox.folder", str(missing))
     outbox.queue(b"%PDF-1.4 test", "Laporan harian posko - 2022-11-30", "daily")
     job = window.send_outbox(force=True)
     with qtbot.waitSignal(job.finished, timeout=30000):

@@ -29,7 +29,7 @@ from typing import Callable
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import fsync_path
-from shelter_app.i18n import Msg, _
+from shelter_app.i18n import Msg, _, ngettext
 
 SETTING_KEY = "backup_folder"
 DEFAULT_FOLDER_NAME = "backups"
@@ -121,24 +121,13 @@ def folder(db_path: Path | str) -> Path:
 
 
 def set_folder(path: str | Path | None) -> Path | None:
-    """Change the backup folder (stored in the open database); None or "" goes back to the default."""
+    """Change the backup folder (a laptop setting, ``domain.settings_catalog``: created and
+    tried before it is kept); None or "" goes back to the default."""
     from shelter_app.services import settings
 
-    if not path or not str(path).strip():
-        settings.put(SETTING_KEY, None)
-        return None
-    target = Path(str(path).strip()).expanduser()
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        probe = target / ".posko-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise RuleViolation(SETTING_KEY, _(
-            "Backups cannot be written to {path}: {reason}. Plug the drive in or choose another folder.",
-            path=str(target), reason=error.strerror or str(error))) from None
-    settings.put(SETTING_KEY, str(target.resolve()))
-    return target.resolve()
+    settings.change(SETTING_KEY, None if path is None else str(path))
+    stored = settings.stored(SETTING_KEY)
+    return Path(stored) if stored else None
 
 
 def list_backups(db_path: Path | str, where: Path | None = None) -> list[Backup]:
@@ -184,8 +173,9 @@ def verify(path: Path | str, quick: bool = False) -> Verified:
         try:
             rows = connection.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
             if [r[0] for r in rows] != ["ok"]:
-                return Verified(path, False, _("{path} is damaged: SQLite's integrity check found {n} problem(s).",
-                                               path=str(path), n=len(rows)), "corrupt")
+                return Verified(path, False, ngettext("{path} is damaged: SQLite's integrity check found {n} problem.",
+                                                      "{path} is damaged: SQLite's integrity check found {n} problems.",
+                                                      len(rows), path=str(path)), "corrupt")
             tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not CORE_TABLES <= tables:
                 return Verified(path, False, _("{path} is an SQLite database, but not one of Posko's.",
