@@ -100,7 +100,7 @@ def test_the_backup_folder_can_be_changed_and_falls_back_when_missing(tmp_path):
     with pytest.raises(RuleViolation) as caught:
         backups.set_folder(blocker / "sub")
     assert caught.value.field == "backup_folder"
-    settings.put(backup_files.SETTING_KEY, str(blocker / "sub"))  # the stick was pulled out
+    settings.set_state(backup_files.SETTING_KEY, str(blocker / "sub"))  # the stick was pulled out
     made = backup_files.create(db, "import")
     assert made.parent == tmp_path / "backups"
     backups.set_folder("")

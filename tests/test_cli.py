@@ -79,13 +79,13 @@ def test_sync_duplicates_lists_persons_at_two_places_at_once_after_the_niks(caps
         b.close()
     code, out, _err = run(capsys, "sync", "import", str(path), "--db", str(b.path), "--lang", "en")
     assert code == 0
-    assert "1 persons are at two places at once (stays that overlap): 'shelter-app sync duplicates'." in out
+    assert "1 person is at two places at once (stays that overlap): 'shelter-app sync duplicates'." in out
     code, out, _err = run(capsys, "sync", "duplicates", "--db", str(b.path), "--lang", "en")
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "0 NIKs registered more than once."  # the NIK list first, as before
     assert lines[1].startswith(f"Rina ({child.id.hex[:8]})  SDN Cugenang 1 from 2022-11-23, still there (Ani, ")
     assert "; Masjid Al-Ikhlas from 2022-11-24, still there (Budi, " in lines[1]
-    assert lines[2] == "1 persons at two places at once (keep the right stay in the window)."
+    assert lines[2] == "1 person at two places at once (keep the right stay in the window)."
     code, out, _err = run(capsys, "sync", "duplicates", "--db", str(b.path))
     assert "Rina" in out and "masih di sana" in out and "1 orang berada di dua tempat sekaligus" in out

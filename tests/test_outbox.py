@@ -39,7 +39,7 @@ def free_port():
 
 
 def test_the_queue_survives_closing_and_reopening_the_database(db, tmp_path):
-    queue.set_config("outbox.folder", str(tmp_path / "usb"))
+    settings.change_text("outbox.folder", str(tmp_path / "usb"))
     item = queue.add(PDF, "Laporan harian - GOR", "daily")
     db.close()
     reopened = open_database(str(tmp_path / "posko.db"))
@@ -57,7 +57,7 @@ def test_a_report_queued_without_destinations_waits_and_goes_when_one_is_set(db,
     queue.add(PDF, "Ringkasan", "summary")
     assert queue.send_due().sent == 0 and queue.status().waiting == 1
     (tmp_path / "usb").mkdir()
-    queue.set_config("outbox.folder", str(tmp_path / "usb"))
+    settings.change_text("outbox.folder", str(tmp_path / "usb"))
     summary = queue.send_due()
     assert summary.sent == 1 and summary.waiting == 0
     assert len(list((tmp_path / "usb").glob("*.pdf"))) == 1
@@ -69,7 +69,7 @@ def test_a_report_queued_without_destinations_waits_and_goes_when_one_is_set(db,
 def test_folder_delivery_writes_the_pdf_once(db, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
-    queue.set_config("outbox.folder", str(usb))
+    settings.change_text("outbox.folder", str(usb))
     item = queue.add(PDF, "Laporan harian", "daily")
     summary = queue.send_due()
     assert (summary.sent, summary.failed, summary.waiting) == (1, 0, 0)
@@ -87,7 +87,7 @@ def test_folder_delivery_writes_the_pdf_once(db, tmp_path):
 
 def test_missing_folder_gives_a_translated_error_backs_off_and_succeeds_once_plugged_in(db, tmp_path):
     usb = tmp_path / "usb"
-    queue.set_config("outbox.folder", str(usb))
+    settings.change_text("outbox.folder", str(usb))
     queue.add(PDF, "Laporan harian", "daily")
     start = utc_now()
     first = queue.send_due(now=start)
@@ -121,7 +121,7 @@ def test_read_only_folder_by_permissions(db, tmp_path):
     usb.mkdir()
     usb.chmod(0o500)
     try:
-        queue.set_config("outbox.folder", str(usb))
+        settings.change_text("outbox.folder", str(usb))
         queue.add(PDF, "Laporan", "daily")
         assert queue.send_due().failed == 1
         assert "read-only" in queue.last_error(OutboxDelivery.get()).text("en")
@@ -133,7 +133,7 @@ def test_read_only_folder_by_permissions(db, tmp_path):
 def test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried(db, tmp_path, monkeypatch, code, words):
     usb = tmp_path / "usb"
     usb.mkdir()
-    queue.set_config("outbox.folder", str(usb))
+    settings.change_text("outbox.folder", str(usb))
     queue.add(PDF, "Laporan", "daily")
     real_fsync = os.fsync
 
@@ -155,9 +155,9 @@ def test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried(db, tmp_
 def test_a_report_goes_to_every_destination_and_one_failing_does_not_hold_the_other(db, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
-    queue.set_config("outbox.folder", str(usb))
-    queue.set_config("smtp.host", "mail.example")
-    queue.set_config("smtp.to", "pusdalops@example.org")
+    settings.change_text("outbox.folder", str(usb))
+    settings.change_text("smtp.host", "mail.example")
+    settings.change_text("smtp.to", "pusdalops@example.org")
     sent = []
 
     def down(parcel, config):
@@ -205,19 +205,19 @@ def smtp_server():
 
 
 def _email_settings(port):
-    queue.set_config("smtp.host", "127.0.0.1")
-    queue.set_config("smtp.port", str(port))
-    queue.set_config("smtp.security", "none")
-    queue.set_config("smtp.user", "posko")
-    queue.set_config("smtp.from", "posko@cianjur.example")
-    queue.set_config("smtp.to", "pusdalops@bpbd.example, dinsos@cianjur.example")
+    settings.change_text("smtp.host", "127.0.0.1")
+    settings.change_text("smtp.port", str(port))
+    settings.change_text("smtp.security", "none")
+    settings.change_text("smtp.user", "posko")
+    settings.change_text("smtp.from", "posko@cianjur.example")
+    settings.change_text("smtp.to", "pusdalops@bpbd.example, dinsos@cianjur.example")
 
 
 def test_email_delivery_sends_the_pdf_with_the_report_id_as_message_id(db, smtp_server, monkeypatch):
     inbox, port = smtp_server
     monkeypatch.setenv("SHELTER_APP_SMTP_PASSWORD", "rahasia")
     _email_settings(port)
-    assert settings.get("smtp.password") is None
+    assert settings.state("smtp.password") is None
     item = queue.add(PDF, "Laporan harian - GOR Pamoyanan", "daily")
     summary = queue.send_due()
     assert (summary.sent, summary.failed, summary.waiting) == (1, 0, 0), [e.text("en") for e in summary.errors]
@@ -258,7 +258,7 @@ def test_missing_password_and_unreachable_server_are_explained(db, monkeypatch):
     start = utc_now()
     queue.send_due(now=start)
     assert "SHELTER_APP_SMTP_PASSWORD" in queue.last_error(OutboxDelivery.get()).text("en")
-    queue.set_config("smtp.user", "")
+    settings.change_text("smtp.user", "")
     queue.send_due(now=later(10))
     assert "Cannot reach" in queue.last_error(OutboxDelivery.get()).text("en")
 
@@ -268,13 +268,13 @@ def test_missing_password_and_unreachable_server_are_explained(db, monkeypatch):
 
 def test_settings_are_checked_and_the_password_is_refused(db):
     with pytest.raises(RuleViolation) as refused:
-        queue.set_config("smtp.password", "rahasia")
+        settings.change_text("smtp.password", "rahasia")
     assert "SHELTER_APP_SMTP_PASSWORD" in refused.value.text("en")
     for key, value in (("smtp.nope", "x"), ("smtp.port", "abc"), ("smtp.security", "ssl"), ("smtp.to", "nobody")):
         with pytest.raises(RuleViolation):
-            queue.set_config(key, value)
-    queue.set_config("smtp.host", "mail.example")
-    queue.set_config("smtp.to", "a@example.org")
+            settings.change_text(key, value)
+    settings.change_text("smtp.host", "mail.example")
+    settings.change_text("smtp.to", "a@example.org")
     [email_destination] = queue.destinations()
     assert email_destination.config["port"] == 587 and email_destination.config["security"] == "starttls"
 
@@ -299,7 +299,7 @@ def test_cli_config_outbox_and_report_queue(capsys, operation, tmp_path):
     assert OutboxItem.select().count() == 1 and bytes(OutboxItem.get().pdf) == pdf.read_bytes()
 
     code, out, _err = run(capsys, "outbox", "--db", db_path, "list", "--lang", "en")
-    assert "1 report(s) waiting" in out and "Operation summary" in out
+    assert "1 report waiting" in out and "Operation summary" in out
 
     code, out, _err = run(capsys, "outbox", "--db", db_path, "send", "--lang", "en")
     assert code == 3 and "failed: 1" in out and "USB stick" in out

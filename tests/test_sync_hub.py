@@ -6,7 +6,7 @@ import pytest
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.outbox import queue
-from shelter_app.services import roster
+from shelter_app.services import roster, settings
 from shelter_app.storage.models import Change, Person
 from shelter_app.sync import hub
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
@@ -105,7 +105,7 @@ def test_wrong_hub_address_or_password_in_words(db, tmp_path):
 
 
 def test_the_hub_stores_each_report_once(db, hub_url, tmp_path):
-    queue.set_config("hub.url", hub_url)
+    settings.change_text("hub.url", hub_url)
     item = queue.add(b"%PDF-1.4 laporan", "Laporan harian 2022-11-23", "daily")
     assert queue.send_due().sent == 1
     # The delivery is forgotten (as after a crash before it was recorded): sent again, stored once.

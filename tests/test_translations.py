@@ -4,10 +4,10 @@ import re
 import sys
 from pathlib import Path
 
-from shelter_app.i18n import _, catalog
+from shelter_app.i18n import _, catalog, ngettext, plural_catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from i18n_check import marked_strings  # noqa: E402
+from i18n_check import main as i18n_check_main, marked_plurals, marked_strings, missing_plurals  # noqa: E402
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}|%\((\w+)\)[sr]")
 
@@ -28,3 +28,46 @@ def test_a_message_renders_in_each_language():
     message = _("{label} is required.", label=_("Site name"))
     assert message.text("en") == "Site name is required."
     assert message.text("id") != message.text("en") and "{" not in message.text("id")
+
+
+def test_every_message_with_a_plural_has_its_indonesian_form():
+    assert marked_plurals(), "the messages about a number of things are extracted with their plural"
+    missing = missing_plurals("id")
+    assert missing == {}, f"run tools/i18n_check.py and translate: {list(missing)[:10]}"
+
+
+def test_plural_translations_keep_their_placeholders():
+    broken = [pair for pair, forms in plural_catalog("id").items() for form in forms
+              if sorted(PLACEHOLDER.findall(pair[1])) != sorted(PLACEHOLDER.findall(form))
+              or sorted(PLACEHOLDER.findall(pair[0])) != sorted(PLACEHOLDER.findall(pair[1]))]
+    assert broken == []
+
+
+def test_a_count_takes_the_form_its_language_gives_it():
+    def waiting(n):
+        return ngettext("{n} report waiting to be sent, since {since} (UTC)",
+                        "{n} reports waiting to be sent, since {since} (UTC)", n, since="08:00")
+
+    assert waiting(1).text("en") == "1 report waiting to be sent, since 08:00 (UTC)"
+    assert waiting(0).text("en") == "0 reports waiting to be sent, since 08:00 (UTC)"
+    assert waiting(2).text("en") == "2 reports waiting to be sent, since 08:00 (UTC)"
+    # Indonesian has one form ("Plural-Forms: nplurals=1; plural=0;"): the same words for any number.
+    assert waiting(1).text("id") == "1 laporan menunggu dikirim, sejak 08:00 (UTC)"
+    assert waiting(7).text("id") == "7 laporan menunggu dikirim, sejak 08:00 (UTC)"
+    # A count shown formatted (a report's thousands separator) still chooses the form by the number.
+    persons = ngettext("{n} person", "{n} persons", 1200, n="1.200")
+    assert persons.text("en") == "1.200 persons" and persons.text("id") == "1.200 jiwa"
+
+
+def test_no_message_about_a_count_says_s_in_brackets():
+    """"row(s)" is what a message says when it cannot choose its plural: none does."""
+    assert [m for m in [*marked_strings(), *(p for pair in marked_plurals() for p in pair)] if "(s)" in m] == []
+
+
+def test_the_check_tool_prints_a_missing_plural_as_a_plural_entry(monkeypatch, capsys):
+    import i18n_check
+
+    monkeypatch.setattr(i18n_check, "marked_plurals", lambda: {("{n} tent", "{n} tents"): "ui/x.py:1"})
+    assert i18n_check_main() == 1
+    out = capsys.readouterr().out
+    assert 'msgid "{n} tent"\nmsgid_plural "{n} tents"\nmsgstr[0] ""' in out

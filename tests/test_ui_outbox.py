@@ -4,7 +4,7 @@ import datetime
 
 from shelter_app.demo.generator import build_demo
 from shelter_app.outbox import queue
-from shelter_app.services import sites
+from shelter_app.services import settings, sites
 from shelter_app.ui.main_window import MainWindow
 
 DAY = datetime.date(2022, 11, 30)
@@ -26,7 +26,7 @@ def test_queue_from_reports_page_then_delivered_to_the_folder(ctx, qtbot, tmp_pa
     usb.mkdir()
     settings_page.outbox_fields["outbox.folder"].setText(str(usb))
     assert settings_page.save_outbox()
-    assert queue.config()["outbox.folder"] == str(usb)
+    assert settings.stored("outbox.folder") == str(usb)
     screenshot(window, "outbox_settings_id")
 
     window.go_to("reports")
@@ -53,7 +53,7 @@ def test_waiting_reports_are_shown_with_their_error_and_can_be_sent_now(ctx, qtb
     window.resize(1280, 800)
     window.show()
     missing = tmp_path / "not-plugged-in"
-    queue.set_config("outbox.folder", str(missing))
+    settings.change_text("outbox.folder", str(missing))
     queue.add(b"%PDF-1.4 test", "Laporan harian posko - 2022-11-30", "daily")
     job = window.send_outbox(force=True)
     with qtbot.waitSignal(job.finished, timeout=30000):

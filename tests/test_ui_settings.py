@@ -55,3 +55,42 @@ def test_backup_folder_can_be_a_usb_stick_and_a_bad_one_is_explained(ctx, qtbot,
     blocker.write_text("x")
     page.set_backup_folder(str(blocker / "sub"))
     assert page.errors.text("backup_folder")
+
+
+def test_the_page_shows_the_declared_settings_with_their_labels_and_checks(ctx, qtbot):
+    from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel
+
+    from shelter_app.domain import settings_catalog as catalog
+    from shelter_app.i18n import tr
+    from shelter_app.storage.models import Change
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh_if_stale()
+    shown_labels = set()
+    for box in page.findChildren(QGroupBox):
+        form = box.layout()
+        if isinstance(form, QFormLayout):
+            for row in range(form.rowCount()):
+                item = form.itemAt(row, QFormLayout.LabelRole)
+                if item is not None and isinstance(item.widget(), QLabel):
+                    shown_labels.add(item.widget().text())
+    for spec in catalog.declared(group=None):
+        if spec.group and spec.editable:
+            assert tr(spec.label) in shown_labels, spec.key
+    assert [spec.key for spec in catalog.declared(catalog.LAPTOP, group="sending", editable=True)] == \
+        list(page.outbox_fields)
+    assert [page.profile.itemData(i) for i in range(page.profile.count())] == \
+        list(catalog.spec("standards_profile").choices)
+    assert page.outbox_fields["smtp.security"].placeholderText() == "starttls / tls / none"
+
+    page.outbox_fields["smtp.to"].setText("nobody")  # checked by the declaration, shown under the field
+    assert not page.save_outbox()
+    assert "Alamat tujuan" in page.errors.text("smtp.to") or "e-mail" in page.errors.text("smtp.to")
+    assert settings.stored("smtp.to") is None
+
+    before = Change.select().count()
+    page.profile.setCurrentIndex(page.profile.findData("sphere"))
+    page.profile.activated.emit(page.profile.currentIndex())
+    assert settings.profile().code == "sphere" and Change.select().count() == before + 1

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from shelter_app.history import conflicts, records
 from shelter_app.i18n import set_language
-from shelter_app.outbox import queue
-from shelter_app.services import roster, sites, stays
+from shelter_app.services import roster, settings, sites, stays
 from shelter_app.storage.database import bind
 from shelter_app.storage.models import Person, Site
 from shelter_app.sync import duplicates, hub
@@ -310,7 +309,7 @@ def test_a_refused_folder_and_a_foreign_file_are_explained(ctx, qtbot, tmp_path)
 
 
 def test_a_failing_background_sync_shows_in_the_status_bar_without_a_dialog(ctx, qtbot, screenshot):
-    queue.set_config("hub.url", UNREACHABLE)
+    settings.change_text("hub.url", UNREACHABLE)
     window = open_window(qtbot, ctx, page="dashboard")  # the window syncs by itself at start
     qtbot.waitUntil(lambda: window.sync_button.isVisible() and "gagal" in window.sync_button.text(), timeout=30000)
     assert "127.0.0.1" in window.sync_button.toolTip()  # the reason in words, whole
@@ -346,7 +345,7 @@ def test_a_sync_never_runs_twice_at_once(ctx, qtbot, monkeypatch):
         return hub.Synced(hub=hub.label(url))
 
     monkeypatch.setattr(hub, "sync", slow_sync)
-    queue.set_config("hub.url", UNREACHABLE)
+    settings.change_text("hub.url", UNREACHABLE)
     window = open_window(qtbot, ctx)
     page = window.pages["sync"]
     qtbot.waitUntil(window.sync_runner.busy)  # the start-up sync
@@ -367,7 +366,7 @@ def test_sync_now_through_a_hub_brings_the_other_laptops_data(pair, tmp_path, qt
     with b.active():
         hub.sync(hub_url)
     ctx = context_of(a, tmp_path)
-    queue.set_config("hub.url", hub_url)
+    settings.change_text("hub.url", hub_url)
     window = open_window(qtbot, ctx, page="roster")
     roster_page = window.pages["roster"]
     qtbot.waitUntil(lambda: window.sync_button.text().startswith("Sinkron "), timeout=60000)
@@ -398,14 +397,14 @@ def test_the_hub_address_in_settings_refuses_a_password_and_saves_a_good_one(ctx
     field.setText("postgresql://posko:rahasia@127.0.0.1:9/posko")
     assert not page.save_outbox()
     assert "SHELTER_APP_HUB_PASSWORD" in page.errors.text("hub.url")
-    assert queue.config()["hub.url"] is None
+    assert settings.stored("hub.url") is None
     field.setText("posko@127.0.0.1")
     assert not page.save_outbox()
     assert "postgresql://" in page.errors.text("hub.url")
     field.setText("postgresql://posko@127.0.0.1:9/posko")
     assert page.save_outbox()
     assert page.errors.text("hub.url") == ""
-    assert queue.config()["hub.url"] == "postgresql://posko@127.0.0.1:9/posko"
+    assert settings.stored("hub.url") == "postgresql://posko@127.0.0.1:9/posko"
     assert hub.configured_url() == "postgresql://posko@127.0.0.1:9/posko"
     field.clear()
     page.refresh()

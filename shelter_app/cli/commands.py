@@ -11,7 +11,7 @@ import sys
 from shelter_app.cli import tables
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
-from shelter_app.i18n import _, tr
+from shelter_app.i18n import _, ntr, tr
 from shelter_app.logs import log_path
 from shelter_app.services import presence, sites, stats as stats_service
 from shelter_app.storage.database import resolve_target
@@ -87,8 +87,10 @@ def demo(args) -> int:
     summary = build_demo(persons=args.persons, seed=args.seed, progress=progress)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(tr("Demo operation built in {path}: {sites} sites, {households} households, {persons} persons.",
-             path=target, sites=summary.sites, households=summary.households, persons=summary.persons))
+    print(tr("Demo operation built in {path}: {sites}, {households}, {persons}.", path=target,
+             sites=ntr("{n} site", "{n} sites", summary.sites),
+             households=ntr("{n} household", "{n} households", summary.households),
+             persons=ntr("{n} person", "{n} persons", summary.persons)))
     db.close()
     return 0
 

@@ -10,7 +10,7 @@ import sys
 
 from shelter_app.cli.commands import _day, _open
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import _, current_language, tr
+from shelter_app.i18n import _, current_language, tr, ntr
 from shelter_app.storage.database import is_url, resolve_target
 
 MAX_PROBLEMS_SHOWN = 30
@@ -139,8 +139,10 @@ def import_roster(args) -> int:
     finally:
         db.close()
     if result.problems and not args.valid_only:
-        print(tr("Nothing was imported: {n} row(s) have problems. Correct them, or use --valid-only to import "
-                 "the good rows.", n=result.summary.rows_rejected), file=sys.stderr)
+        print(ntr("Nothing was imported: {n} row has problems. Correct it, or use --valid-only to import "
+                  "the good rows.",
+                  "Nothing was imported: {n} rows have problems. Correct them, or use --valid-only to import "
+                  "the good rows.", result.summary.rows_rejected), file=sys.stderr)
         return 2
     return 0
 
@@ -150,7 +152,7 @@ def _report(result) -> None:
     for problem in result.problems[:MAX_PROBLEMS_SHOWN]:
         print(problem.text(), file=sys.stderr)
     if len(result.problems) > MAX_PROBLEMS_SHOWN:
-        print(tr("... and {n} more problems.", n=len(result.problems) - MAX_PROBLEMS_SHOWN), file=sys.stderr)
+        print(ntr("... and {n} more problem.", "... and {n} more problems.", len(result.problems) - MAX_PROBLEMS_SHOWN), file=sys.stderr)
     if result.ignored_columns:
         print(tr("Columns not imported: {names}.", names=", ".join(result.ignored_columns)))
     if result.dry_run:
@@ -181,8 +183,8 @@ def export_roster(args) -> int:
         done = roster_export.export_roster(args.out, args.format, _day(args.date), site, args.full_nik)
     finally:
         db.close()
-    print(tr("{n} persons in {households} households written to {path}.", n=done.rows, households=done.households,
-             path=str(done.path)))
+    print(tr("{persons} in {households} written to {path}.", persons=ntr("{n} person", "{n} persons", done.rows),
+             households=ntr("{n} household", "{n} households", done.households), path=str(done.path)))
     return 0
 
 
@@ -194,7 +196,7 @@ def export_sites(args) -> int:
         done = sites_export.export_sites(args.out, args.format, _day(args.date))
     finally:
         db.close()
-    print(tr("{n} sites written to {path}.", n=done.sites, path=str(done.path)))
+    print(ntr("{n} site written to {path}.", "{n} sites written to {path}.", done.sites, path=str(done.path)))
     return 0
 
 

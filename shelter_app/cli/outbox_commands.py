@@ -1,4 +1,5 @@
-"""``shelter-app config show|set KEY VALUE`` and ``shelter-app outbox list|send``.
+"""``shelter-app config show [KEY]|set KEY VALUE`` (the settings declared in
+``domain.settings_catalog``) and ``shelter-app outbox list|send``.
 
 ``add_parsers`` registers them (called from ``main.build_parser``); ``queue_report`` is what
 ``report ... --queue`` calls after writing the PDF.
@@ -8,19 +9,28 @@ from __future__ import annotations
 
 from shelter_app.cli.commands import _open
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import _, tr
+from shelter_app.i18n import _, tr, ntr
+
+
+def _keys_help() -> str:
+    """Every key ``config set`` takes, from the declaration, with its choices or an example."""
+    from shelter_app.domain.settings_catalog import settable
+
+    return ", ".join(f"{spec.key} ({spec.hint()})" if spec.hint() and not spec.placeholder else spec.key
+                     for spec in settable())
 
 
 def add_parsers(sub, common) -> None:
     config = sub.add_parser(
-        "config", parents=[common], help=tr("show or change the outbox settings (folder, hub, e-mail)"),
-        description=tr("Show or change where queued reports go. Keys: {keys}. The e-mail password is never "
-                       "stored: put it in the environment variable SHELTER_APP_SMTP_PASSWORD or in the system "
-                       "keyring. An empty VALUE removes a setting.",
-                       keys="outbox.folder, hub.url (postgresql://user@host:5432/database), smtp.host, smtp.port, smtp.security (starttls|tls|none), smtp.user, "
-                            "smtp.from, smtp.to"))
+        "config", parents=[common],
+        help=tr("show or change the settings kept in the database (outbox, hub, e-mail, standards, age bands)"),
+        description=tr("Show or change the settings kept in the database: this laptop's (where queued reports go, "
+                       "the hub, the backup folder) and the operation's (standards profile, age bands), which are "
+                       "synced to the other laptops and recorded in the history. Keys: {keys}. The e-mail password "
+                       "is never stored: put it in the environment variable SHELTER_APP_SMTP_PASSWORD or in the "
+                       "system keyring. An empty VALUE removes a setting.", keys=_keys_help()))
     config.add_argument("action", choices=("show", "set"), help=tr("show the settings, or set one"))
-    config.add_argument("key", nargs="?", metavar="KEY", help=tr("the setting to change"))
+    config.add_argument("key", nargs="?", metavar="KEY", help=tr("the setting to change (with show: the one to show)"))
     config.add_argument("value", nargs="?", metavar="VALUE", help=tr("its new value"))
     config.set_defaults(run=config_command)
 
@@ -35,19 +45,30 @@ def add_parsers(sub, common) -> None:
 
 
 def config_command(args) -> int:
+    from shelter_app.domain import settings_catalog as catalog
     from shelter_app.outbox import queue
+    from shelter_app.services import settings
 
     db, _target = _open(args)
     try:
         if args.action == "set":
             if args.key is None or args.value is None:
                 raise RuleViolation("config", _("Write: shelter-app config set KEY VALUE."))
-            queue.set_config(args.key, args.value)
+            settings.change_text(args.key, args.value)
             print(tr("Setting {key} saved.", key=args.key))
-        else:
-            for key, value in queue.config().items():
-                shown = ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
-                print(f"{key} = {shown}")
+            return 0
+        only = catalog.for_database(args.key).key if args.key else None
+        for scope, heading in ((catalog.LAPTOP, tr("This laptop (never synced):")),
+                               (catalog.OPERATION, tr("This operation (synced, every change in the history):"))):
+            rows = [(spec, value) for spec, value in settings.listed(scope) if only in (None, spec.key)]
+            if rows and not only:
+                print(f"# {heading}")
+            for spec, value in rows:
+                line = f"{spec.key} = {spec.show(value)}"
+                if value is None and spec.default is not None:
+                    line += "  " + tr("(default: {value})", value=spec.show(spec.default))
+                print(line)
+        if not only:
             kinds = [d.kind for d in queue.destinations()]
             print(tr("Destinations: {list}", list=", ".join(kinds) if kinds else tr("none")))
     finally:
@@ -79,7 +100,8 @@ def outbox_command(args) -> int:
         state = queue.status()
         if state.waiting:
             since = state.since.strftime("%Y-%m-%d %H:%M")
-            print(tr("{count} report(s) waiting since {since} (UTC).", count=state.waiting, since=since))
+            print(ntr("{n} report waiting since {since} (UTC).", "{n} reports waiting since {since} (UTC).",
+                      state.waiting, since=since))
         else:
             print(tr("Nothing waiting in the outbox."))
         reports = queue.recent(200) if args.all else queue.pending()

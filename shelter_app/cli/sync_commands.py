@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from shelter_app.cli.commands import _open
-from shelter_app.i18n import tr
+from shelter_app.i18n import tr, ntr
 
 
 def add_parsers(sub, common) -> None:
@@ -51,7 +51,8 @@ def add_parsers(sub, common) -> None:
 
 
 def _progress(stage: str, count: int) -> None:
-    text = tr("sent {n} changes…", n=count) if stage == "push" else tr("received {n} changes…", n=count)
+    text = (ntr("sent {n} change…", "sent {n} changes…", count) if stage == "push"
+            else ntr("received {n} change…", "received {n} changes…", count))
     print(text, file=sys.stderr, flush=True)
 
 
@@ -66,8 +67,9 @@ def hub_command(args) -> int:
         except hub.HubError as error:
             print(tr("Sync failed: {reason}", reason=error.message.text()), file=sys.stderr)
             return 3
-        print(tr("Synced with {hub}: sent {pushed} changes, received {pulled} ({new} new).",
-                 hub=result.hub, pushed=result.pushed, pulled=result.pulled, new=result.new))
+        print(ntr("Synced with {hub}: sent {pushed} change, received {pulled} ({new} new).",
+                  "Synced with {hub}: sent {pushed} changes, received {pulled} ({new} new).", result.pushed,
+                  hub=result.hub, pushed=result.pushed, pulled=result.pulled, new=result.new))
         _report_review()
     finally:
         db.close()
@@ -80,13 +82,16 @@ def _report_review() -> None:
 
     waiting, twice, places = conflicts.count(), duplicates.count(), duplicates.two_places_count()
     if waiting:
-        print(tr("{n} conflicts wait for review: 'shelter-app sync conflicts', or Data > Sync in the window.",
-                 n=waiting))
+        print(ntr("{n} conflict waits for review: 'shelter-app sync conflicts', or Data > Sync in the window.",
+                  "{n} conflicts wait for review: 'shelter-app sync conflicts', or Data > Sync in the window.",
+                  waiting))
     if twice:
-        print(tr("{n} persons are registered twice with the same NIK: 'shelter-app sync duplicates'.", n=twice))
+        print(ntr("{n} person is registered twice with the same NIK: 'shelter-app sync duplicates'.",
+                  "{n} persons are registered twice with the same NIK: 'shelter-app sync duplicates'.", twice))
     if places:
-        print(tr("{n} persons are at two places at once (stays that overlap): 'shelter-app sync duplicates'.",
-                 n=places))
+        print(ntr("{n} person is at two places at once (stays that overlap): 'shelter-app sync duplicates'.",
+                  "{n} persons are at two places at once (stays that overlap): 'shelter-app sync duplicates'.",
+                  places))
 
 
 def export_command(args) -> int:
@@ -102,7 +107,8 @@ def export_command(args) -> int:
             raise RuleViolation("out", _("Could not write {path} ({reason}); nothing was written. Check that "
                                          "the USB stick is plugged in, not full and not write-protected.",
                                          path=args.out, reason=error.strerror or str(error))) from None
-        print(tr("Wrote {n} changes to {path}.", n=exported.operations, path=str(exported.path)))
+        print(ntr("Wrote {n} change to {path}.", "Wrote {n} changes to {path}.", exported.operations,
+                  path=str(exported.path)))
     finally:
         db.close()
     return 0
@@ -114,8 +120,9 @@ def import_command(args) -> int:
     db, _target = _open(args)
     try:
         imported = sync_file.import_file(args.file)
-        print(tr("Merged {path}: {n} changes in the file, {new} new here.",
-                 path=args.file, n=imported.operations, new=imported.new))
+        print(ntr("Merged {path}: {n} change in the file, {new} new here.",
+                  "Merged {path}: {n} changes in the file, {new} new here.", imported.operations,
+                  path=args.file, new=imported.new))
         _report_review()
     finally:
         db.close()
@@ -133,7 +140,7 @@ def conflicts_command(args) -> int:
                   + tr("now: {current} ({by}); lost: {lost} ({lost_by}, {at:%Y-%m-%d %H:%M})",
                        current=conflict.current_value, by=conflict.current_by, lost=conflict.lost_value,
                        lost_by=conflict.lost_by, at=conflict.lost_at))
-        print(tr("{n} conflicts.", n=len(found)))
+        print(ntr("{n} conflict.", "{n} conflicts.", len(found)))
     finally:
         db.close()
     return 0
@@ -149,13 +156,14 @@ def duplicates_command(args) -> int:
         for group in groups:
             names = "; ".join(f"{p.name} ({p.id.hex[:8]})" for p in group.persons)
             print(f"{mask(group.nik, full=False)}  {names}")
-        print(tr("{n} NIKs registered more than once.", n=len(groups)))
+        print(ntr("{n} NIK registered more than once.", "{n} NIKs registered more than once.", len(groups)))
         pairs = duplicates.two_places()
         for pair in pairs:
             where = "; ".join(_stay_text(stay) for stay in pair.stays)
             print(f"{pair.person.name} ({pair.person.id.hex[:8]})  {where}")
-        print(tr("{n} persons at two places at once (keep the right stay in the window).",
-                 n=len({pair.person.id for pair in pairs})))
+        print(ntr("{n} person at two places at once (keep the right stay in the window).",
+                  "{n} persons at two places at once (keep the right stay in the window).",
+                  len({pair.person.id for pair in pairs})))
     finally:
         db.close()
     return 0

@@ -32,22 +32,11 @@ from shelter_app.storage.backup_files import (
 
 
 def set_folder(path: str | Path | None) -> Path | None:
-    """Change the backup folder (stored in the open database); None or "" goes back to the default."""
-    if not path or not str(path).strip():
-        settings.put(SETTING_KEY, None)
-        return None
-    target = Path(str(path).strip()).expanduser()
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        probe = target / ".posko-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise RuleViolation(SETTING_KEY, _(
-            "Backups cannot be written to {path}: {reason}. Plug the drive in or choose another folder.",
-            path=str(target), reason=error.strerror or str(error))) from None
-    settings.put(SETTING_KEY, str(target.resolve()))
-    return target.resolve()
+    """Change the backup folder (a laptop setting, ``domain.settings_catalog``: created and
+    tried before it is kept); None or "" goes back to the default."""
+    settings.change(SETTING_KEY, None if path is None else str(path))
+    stored = settings.stored(SETTING_KEY)
+    return Path(stored) if stored else None
 
 
 # --- making a backup ---------------------------------------------------------------------

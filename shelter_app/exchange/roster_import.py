@@ -108,7 +108,7 @@ def saved_mapping() -> dict[str, str]:
     """The user's own header -> field choices, saved with the operation."""
     from shelter_app.services import settings
 
-    return dict(settings.get(MAPPING_SETTING, {}) or {})
+    return dict(settings.value(MAPPING_SETTING) or {})
 
 
 def save_mapping(mapping: dict[str, str]) -> None:
@@ -120,7 +120,7 @@ def save_mapping(mapping: dict[str, str]) -> None:
         raise RuleViolation("mapping", _("Unknown field {names} in the column mapping.", names=", ".join(unknown)))
     merged = saved_mapping()
     merged.update({normalize_header(k): v for k, v in mapping.items() if normalize_header(k)})
-    settings.put(MAPPING_SETTING, merged)
+    settings.keep(MAPPING_SETTING, merged)
 
 
 def map_columns(headers: list[str], custom: dict[str, str] | None = None, use_saved: bool = True) -> dict[int, str]:

@@ -7,8 +7,9 @@ timeouts, outside any transaction; a failure records the attempt, the reason in 
 volunteer understands, and the next attempt, backing off exponentially (30 s, 1 min, 2 min...
 at most one hour). ``status()`` says how many reports wait and since when.
 
-Destinations (``destinations()``) come from the operation's settings (``services.settings``),
-set with ``shelter-app config set KEY VALUE``:
+Destinations (``destinations()``) come from this laptop's settings, declared in
+``domain.settings_catalog`` and read through ``services.settings``, set with
+``shelter-app config set KEY VALUE`` or on the Settings page:
 
 - ``outbox.folder``: a folder, e.g. on a USB stick or a synced drive;
 - ``hub.url``: the PostgreSQL hub (``sync.hub``), postgresql://user@host:port/database, the
@@ -60,11 +61,7 @@ BACKOFF_CAP = datetime.timedelta(hours=1)
 FOLDER = "folder"
 EMAIL = "email"
 HUB = "hub"
-SECURITY_CHOICES = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
-
-# Settings the outbox reads; "smtp.password" is refused on purpose (see CONFIG_KEYS users).
-CONFIG_KEYS = ("outbox.folder", "hub.url", "smtp.host", "smtp.port", "smtp.security", "smtp.user", "smtp.from", "smtp.to")
 
 
 @dataclass(frozen=True)
@@ -101,70 +98,26 @@ class PendingReport:
         return [d.destination for d in self.deliveries if d.status != "done"]
 
 
-# --- configuration ---------------------------------------------------------------------
-
-
-def config_value(key: str):
-    return settings.get(key)
-
-
-def set_config(key: str, value: str) -> None:
-    """Check and store one outbox setting; an empty value removes it."""
-    if key == "smtp.password":
-        raise RuleViolation("smtp.password", _(
-            "The e-mail password is never stored in the database. Put it in the environment variable {env} "
-            "or in the system keyring (service \"{service}\", user = smtp.user).",
-            env=delivery.PASSWORD_ENV, service=delivery.KEYRING_SERVICE))
-    if key not in CONFIG_KEYS:
-        raise RuleViolation("key", _("Unknown setting \"{key}\"; choose one of: {options}.",
-                                     key=key, options=", ".join(CONFIG_KEYS)))
-    value = value.strip()
-    if not value:
-        settings.put(key, None)
-        return
-    stored: object = value
-    if key == "smtp.port":
-        if not value.isdigit() or not 0 < int(value) < 65536:
-            raise RuleViolation(key, _("The port must be a number from 1 to 65535."))
-        stored = int(value)
-    elif key == "smtp.security":
-        if value not in SECURITY_CHOICES:
-            raise RuleViolation(key, _("Choose one of: {options}.", options=", ".join(SECURITY_CHOICES)))
-    elif key == "smtp.to":
-        addresses = [part.strip() for part in value.split(",") if part.strip()]
-        if not addresses or any("@" not in address for address in addresses):
-            raise RuleViolation(key, _("Give one or more e-mail addresses separated by commas."))
-        stored = addresses
-    elif key == "hub.url":
-        from shelter_app.sync.hub import check_url
-
-        stored = check_url(value)
-    elif key == "smtp.from" and "@" not in value:
-        raise RuleViolation(key, _("Give one e-mail address."))
-    settings.put(key, stored)
-
-
-def config() -> dict:
-    return {key: settings.get(key) for key in CONFIG_KEYS}
+# --- configuration (declared in domain.settings_catalog, kept by services.settings) ----
 
 
 def destinations() -> list[Destination]:
     """The destinations configured now: a folder, e-mail, or both (none when nothing is set)."""
     found = []
-    folder = settings.get("outbox.folder")
+    folder = settings.value("outbox.folder")
     if folder:
         found.append(Destination(FOLDER, folder, {"folder": folder}))
-    hub_url = settings.get("hub.url")
+    hub_url = settings.value("hub.url")
     if hub_url:
         from shelter_app.sync.hub import label
 
         found.append(Destination(HUB, label(hub_url), {"url": hub_url}))
-    host, to = settings.get("smtp.host"), settings.get("smtp.to")
+    host, to = settings.value("smtp.host"), settings.value("smtp.to")
     if host and to:
-        security = settings.get("smtp.security") or "starttls"
-        port = settings.get("smtp.port") or DEFAULT_PORTS[security]
-        user = settings.get("smtp.user") or ""
-        sender = settings.get("smtp.from") or (user if "@" in user else f"posko@{host}")
+        security = settings.value("smtp.security")
+        port = settings.value("smtp.port") or DEFAULT_PORTS[security]
+        user = settings.value("smtp.user") or ""
+        sender = settings.value("smtp.from") or (user if "@" in user else f"posko@{host}")
         found.append(Destination(EMAIL, f"{', '.join(to)} ({host}:{port})", {
             "host": host, "port": port, "security": security, "user": user, "from": sender, "to": list(to)}))
     return found

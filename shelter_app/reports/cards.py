@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus.flowables import Flowable
 
 from shelter_app.domain import choices
-from shelter_app.i18n import tr, translate
+from shelter_app.i18n import tr, translate, ntr
 from shelter_app.reports import fonts
 from shelter_app.reports.charts import _fit, draw_qr
 from shelter_app.reports.common import event_name, language, paragraph, resolve_day, resolve_site
@@ -166,8 +166,9 @@ class CardSheet(Flowable):
 def render(data: CardsData, lang: str = "id", generated_at=None) -> Rendered:
     with language(lang) as fmt:
         title = tr("Household cards")
-        subtitle = tr("{event} · {site} · {n} households on {date}", event=data.event, site=data.site,
-                      n=fmt.n(len(data.households)), date=fmt.date(data.day))
+        subtitle = ntr("{event} · {site} · {n} household on {date}", "{event} · {site} · {n} households on {date}",
+                       len(data.households), event=data.event, site=data.site, n=fmt.n(len(data.households)),
+                       date=fmt.date(data.day))
         report = Report(title, subtitle, lang, confidential=True, generated_at=generated_at)
         sheets = [CardSheet(data.households[i:i + CARDS_PER_SHEET], data.site, data.event, data.day, fmt)
                   for i in range(0, len(data.households), CARDS_PER_SHEET)]

@@ -16,7 +16,7 @@ from reportlab.platypus.flowables import KeepTogether
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import PROFILES
-from shelter_app.i18n import _, tr, translate
+from shelter_app.i18n import _, tr, translate, ntr
 from shelter_app.reports import charts
 from shelter_app.reports.common import (event_name, heading, language, paragraph, place_of, resolve_day, resolve_site,
                                         section)
@@ -148,7 +148,7 @@ def _installation_details(line: InstallationLine, fmt) -> str:
     if line.kind == "toilet":
         return tr("{female} for women, {male} for men, {accessible} accessible", female=fmt.n(line.toilets_female),
                   male=fmt.n(line.toilets_male), accessible=fmt.n(line.toilets_accessible))
-    units = tr("{n} units", n=fmt.n(line.quantity))
+    units = ntr("{n} unit", "{n} units", line.quantity, n=fmt.n(line.quantity))
     if line.kind in ("pallet", "tent"):
         return f"{units} · {fmt.n(line.floor_area_m2)} m²"
     if line.kind == "generator":

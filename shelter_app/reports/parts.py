@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.platypus import Table, TableStyle
 
 from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, status_of
-from shelter_app.i18n import N_, tr, translate
+from shelter_app.i18n import N_, tr, translate, ntr
 from shelter_app.reports import charts
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status
@@ -89,9 +89,9 @@ def standard_text(name: str, profile_code: str, fmt) -> str:
     if name == "water":
         return tr("{n} L per person a day", n=fmt.n(profile.water_litres_per_person))
     if name == "toilets":
-        return tr("1 per {n} persons", n=fmt.n(profile.persons_per_toilet))
+        return ntr("1 per {n} person", "1 per {n} persons", profile.persons_per_toilet, n=fmt.n(profile.persons_per_toilet))
     if name == "taps":
-        return tr("1 per {n} persons", n=fmt.n(profile.persons_per_tap))
+        return ntr("1 per {n} person", "1 per {n} persons", profile.persons_per_tap, n=fmt.n(profile.persons_per_tap))
     if name == "covered_area":
         return tr("{n} m² per person", n=fmt.n(profile.covered_m2_per_person))
     if name == "rice":

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from shelter_app.domain import choices
-from shelter_app.i18n import N_, tr, translate
+from shelter_app.i18n import N_, tr, translate, ntr
 from shelter_app.reports.common import event_name, language, paragraph, place_of, resolve_day, resolve_site
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.fmt import mask_number
@@ -66,7 +66,7 @@ def rows_of(data: RosterData, fmt, full_nik: bool) -> list[Row]:
     ages: dict = {}
     for index, household in enumerate(data.households):
         kk = mask_number(household.kk, full_nik) if household.kk else tr("no KK")
-        size = tr("{n} persons", n=fmt.n(len(household.members)))
+        size = ntr("{n} person", "{n} persons", len(household.members), n=fmt.n(len(household.members)))
         label = f"KK {kk} · {size}"
         if household.address:
             label += f" · {household.address}"
@@ -92,8 +92,10 @@ def render(data: RosterData, lang: str = "id", full_nik: bool = False, generated
         title = tr("Site roster")
         subtitle = f"{data.event} · {data.site} · {fmt.date(data.day)}"
         report = Report(title, subtitle, lang, confidential=True, generated_at=generated_at)
-        summary = tr("{persons} persons in {households} households ({male} male, {female} female) at {site} on {date}.",
-                     persons=fmt.n(data.persons), households=fmt.n(len(data.households)), male=fmt.n(data.count("L")),
+        summary = tr("{persons} in {households} ({male} male, {female} female) at {site} on {date}.",
+                     persons=ntr("{n} person", "{n} persons", data.persons, n=fmt.n(data.persons)),
+                     households=ntr("{n} household", "{n} households", len(data.households),
+                                    n=fmt.n(len(data.households))), male=fmt.n(data.count("L")),
                      female=fmt.n(data.count("P")), site=data.site, date=fmt.date(data.day))
         if full_nik:
             privacy = tr("Full NIK and KK numbers are shown, as asked for: keep this list safe.")

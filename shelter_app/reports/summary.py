@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from reportlab.platypus import PageBreak
 
 from shelter_app.domain.standards import PROFILES, status_of
-from shelter_app.i18n import tr, translate
+from shelter_app.i18n import tr, translate, ntr
 from shelter_app.reports import charts
 from shelter_app.reports.common import language, paragraph, resolve_day, section
 from shelter_app.reports.document import Rendered, Report
@@ -60,13 +60,15 @@ def render(data: SummaryData, lang: str = "id", generated_at=None) -> Rendered:
         title = tr("Operation summary")
         total = data.total
         open_sites = sum(1 for entry in data.sites if entry["status"] == "open")
-        subtitle = tr("{events} · {date} · {n} sites", events=", ".join(data.events) or "–", date=fmt.date(data.day),
-                      n=fmt.n(len(data.sites)))
+        subtitle = ntr("{events} · {date} · {n} site", "{events} · {date} · {n} sites", len(data.sites),
+                       events=", ".join(data.events) or "–", date=fmt.date(data.day), n=fmt.n(len(data.sites)))
         report = Report(title, subtitle, lang, generated_at=generated_at)
         profile = PROFILES.get(data.standards_profile, PROFILES["bnpb"])
         story: list = [paragraph(title, "title"), paragraph(subtitle, "subtitle"),
-                       paragraph(tr("{open} of {n} sites open on this day. Standards: {profile}.", open=fmt.n(open_sites),
-                                    n=fmt.n(len(data.sites)), profile=translate(profile.label)), "note")]
+                       paragraph(ntr("{open} of {n} site open on this day. Standards: {profile}.",
+                                     "{open} of {n} sites open on this day. Standards: {profile}.", len(data.sites),
+                                     open=fmt.n(open_sites), n=fmt.n(len(data.sites)),
+                                     profile=translate(profile.label)), "note")]
         key, ages, groups, movements = population_tables(total, data.age_bands, fmt)
         story += section(tr("1. The whole operation"), key)
         story.append(side_by_side(ages, age_pyramid(total, data.age_bands, FRAME_WIDTH * 0.44 - 6, fmt), share=0.56))

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import Labels, _
+from shelter_app.i18n import Labels, _, ngettext
 
 
 def today() -> datetime.date:
@@ -19,7 +19,8 @@ def text(field: str, value, label: str, required: bool = True, max_length: int =
         raise RuleViolation(field, _("{label} is required.", label=_(label)))
     if len(cleaned) > max_length:
         raise RuleViolation(
-            field, _("{label} is too long: at most {n} characters.", label=_(label), n=max_length)
+            field, ngettext("{label} is too long: at most {n} character.", "{label} is too long: at most {n} characters.",
+                            max_length, label=_(label))
         )
     return cleaned
 

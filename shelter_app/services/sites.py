@@ -7,9 +7,9 @@ import datetime
 from shelter_app.domain import choices, regions
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
-from shelter_app.i18n import N_, _
-from shelter_app.services import checks
 from shelter_app.history.records import atomic
+from shelter_app.i18n import N_, _, ngettext
+from shelter_app.services import checks
 from shelter_app.storage.models import Event, Site
 
 def _region_code(field: str, code: str) -> str:
@@ -131,8 +131,9 @@ def close_site(site_id, closed_on) -> Site:
     if remaining:
         raise RuleViolation(
             "closed_on",
-            _("{n} persons are still at this site on {date}; check them out or transfer them first.",
-              n=len(remaining), date=day.isoformat()),
+            ngettext("{n} person is still at this site on {date}; check them out or transfer them first.",
+                     "{n} persons are still at this site on {date}; check them out or transfer them first.",
+                     len(remaining), date=day.isoformat()),
         )
     return records.update(site, status="closed", closed_on=day)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from shelter_app.domain import choices
 from shelter_app.domain.errors import Notice, RuleViolation
 from shelter_app.history import records
-from shelter_app.i18n import _
-from shelter_app.services import checks, presence
 from shelter_app.history.records import atomic
+from shelter_app.i18n import _, ngettext
+from shelter_app.services import checks, presence
 from shelter_app.storage.models import Person, Presence, Site, Stay
 
 
@@ -78,8 +78,9 @@ def _capacity_notice(site: Site, day: datetime.date, arriving: int) -> list[Noti
         return [
             Notice(
                 "site",
-                _("{site} holds {n} persons on {date}, over its capacity of {capacity}.",
-                  site=site.name, n=after, date=day.isoformat(), capacity=capacity),
+                ngettext("{site} holds {n} person on {date}, over its capacity of {capacity}.",
+                         "{site} holds {n} persons on {date}, over its capacity of {capacity}.",
+                         after, site=site.name, date=day.isoformat(), capacity=capacity),
                 code="over_capacity",
             )
         ]

@@ -32,7 +32,7 @@ from peewee import SqliteDatabase
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import fsync_path
-from shelter_app.i18n import Msg, _
+from shelter_app.i18n import Msg, _, ngettext
 from shelter_app.storage.schema import HISTORY_TABLE, known_migrations
 
 SETTING_KEY = "backup_folder"
@@ -165,8 +165,10 @@ def verify(path: Path | str, quick: bool = False) -> Verified:
         try:
             rows = connection.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
             if [r[0] for r in rows] != ["ok"]:
-                return Verified(path, False, _("{path} is damaged: SQLite's integrity check found {n} problem(s).",
-                                               path=str(path), n=len(rows)), "corrupt")
+                return Verified(path, False, ngettext(
+                    "{path} is damaged: SQLite's integrity check found {n} problem.",
+                    "{path} is damaged: SQLite's integrity check found {n} problems.",
+                    len(rows), path=str(path)), "corrupt")
             tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not CORE_TABLES <= tables:
                 return Verified(path, False, _("{path} is an SQLite database, but not one of Posko's.",

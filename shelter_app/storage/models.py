@@ -225,6 +225,25 @@ class ActivityParticipant(Record):
     person = ForeignKeyField(Person, backref="activities")
 
 
+# --- the operation's settings -----------------------------------------------------------
+
+# uuid5 namespace of the operation settings' ids: one id per key on every laptop.
+OPERATION_SETTING_NAMESPACE = uuid.UUID("5d0c6a3e-6f2b-5b8e-9a51-706f736b6f73")
+
+
+class OperationSetting(Record):
+    """One setting that belongs to the whole operation (``domain.settings_catalog``, scope
+    "operation"): synced and recorded like any record. Its id comes from its key, so two
+    laptops setting the same key edit one record, merged like any other field."""
+
+    key = CharField(max_length=100, index=True)
+    value = TextField(default="null")  # JSON
+
+    @staticmethod
+    def id_for(key: str) -> uuid.UUID:
+        return uuid.uuid5(OPERATION_SETTING_NAMESPACE, key)
+
+
 # --- local tables (not synced) ----------------------------------------------------------
 
 
@@ -273,7 +292,8 @@ class SyncConflict(BaseModel):
 
 
 class Setting(BaseModel):
-    """Settings that belong to the operation's data (standards profile, age bands)."""
+    """This laptop's settings (scope "laptop" in ``domain.settings_catalog``) and the
+    machinery's own bookkeeping (laptop id, sync cursors): JSON values, never synced."""
 
     key = CharField(max_length=100, primary_key=True)
     value = TextField()
@@ -319,6 +339,7 @@ SYNCED_MODELS = [
     StockMovement,
     Activity,
     ActivityParticipant,
+    OperationSetting,
 ]
 
 

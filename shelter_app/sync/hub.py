@@ -32,6 +32,7 @@ from playhouse.db_url import connect, parse
 from playhouse.migrations import Runner
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.hub_address import PASSWORD_ENV, URL_KEY, check_url  # noqa: F401 (check_url: sync's API)
 from shelter_app.faults import checkpoint
 from shelter_app.i18n import Msg, _
 from shelter_app.history import clock
@@ -43,9 +44,7 @@ from shelter_app.sync import merge
 
 log = logging.getLogger(__name__)
 
-URL_KEY = "hub.url"
 LAST_KEY = "sync.hub.last"
-PASSWORD_ENV = "SHELTER_APP_HUB_PASSWORD"
 KEYRING_SERVICE = "shelter-app"
 CONNECT_TIMEOUT = 5  # seconds
 PUSH_BATCH = 5000
@@ -83,26 +82,8 @@ class LastSync:
 # --- configuration ---------------------------------------------------------------------
 
 
-def check_url(url: str, allow_password: bool = False) -> str:
-    """A hub URL fit to store: postgresql://user@host[:port]/database, without a password
-    (one typed on the command line for a single sync may hold it)."""
-    url = url.strip()
-    if not url.startswith(("postgresql://", "postgres://")):
-        raise RuleViolation(URL_KEY, _("The hub address starts with postgresql://, for example "
-                                       "postgresql://posko@10.0.0.5:5432/posko."))
-    parts = parse(url)
-    if not parts.get("host") or not parts.get("database"):
-        raise RuleViolation(URL_KEY, _("The hub address needs a server and a database name, for example "
-                                       "postgresql://posko@10.0.0.5:5432/posko."))
-    if parts.get("password") and not allow_password:
-        raise RuleViolation(URL_KEY, _(
-            "The hub password is never stored in the database: remove it from the address and put it in "
-            "the environment variable {env} or in the system keyring.", env=PASSWORD_ENV))
-    return url
-
-
 def configured_url() -> str | None:
-    return settings.get(URL_KEY)
+    return settings.value(URL_KEY)
 
 
 def label(url: str) -> str:
@@ -241,11 +222,11 @@ def push(hub: Database, progress: Callable[[str, int], None] | None = None) -> i
     ident = hub_id(hub)
     key = f"sync.hub.{ident}.pushed"
     sent = 0
-    for ops, done in _batches(f"hub:{ident}", settings.get(key, 0)):
+    for ops, done in _batches(f"hub:{ident}", settings.state(key, 0)):
         if ops:
             sent += _send(hub, ops)  # what the hub already held (re-sent after a crash) is not counted
             checkpoint("hub.sent")
-        settings.put(key, done)  # after the hub committed: a crash in between re-sends, which is harmless
+        settings.set_state(key, done)  # after the hub committed: a crash in between re-sends, which is harmless
         if progress:
             progress("push", sent)
     return sent
@@ -257,7 +238,7 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
     me = clock.node_id()
     total = merge.Applied()
     touched: dict[str, set[str]] = {}
-    after = settings.get(key, 0)
+    after = settings.state(key, 0)
     while True:
         rows = hub.execute_sql(
             "SELECT seq, node, hlc, tbl, row_id, action, data, bases, at, by FROM hub_op "
@@ -270,7 +251,7 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
         with database.atomic():  # the merge and the cursor together, or neither
             total.add(merge.apply(ops, source=f"hub:{ident}", touched=touched))
             checkpoint("hub.merged")
-            settings.put(key, after)
+            settings.set_state(key, after)
         if progress:
             progress("pull", total.received)
     merge.refresh_presence(touched)
@@ -312,14 +293,14 @@ def sync(url: str | None = None, progress: Callable[[str, int], None] | None = N
 
 
 def _remember(ok: bool, error: Msg | None, result: Synced) -> None:
-    settings.put(LAST_KEY, {
+    settings.set_state(LAST_KEY, {
         "at": utc_now().isoformat(), "ok": ok, "pushed": result.pushed, "pulled": result.pulled,
         "error": {"msgid": error.msgid, "params": {k: str(v) for k, v in error.params.items()}} if error else None})
 
 
 def last() -> LastSync | None:
     """The outcome of the latest sync through a hub, for the status bar."""
-    stored = settings.get(LAST_KEY)
+    stored = settings.state(LAST_KEY)
     if not stored:
         return None
     error = stored.get("error")

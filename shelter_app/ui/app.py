@@ -18,7 +18,9 @@ def window_target(explicit: str | None, settings) -> str:
     """--db, then $SHELTER_APP_DB, then the file chosen in Settings, then the data folder."""
     if explicit or os.environ.get(ENV_DB):
         return resolve_target(explicit)
-    chosen = settings.value("database/path")
+    from shelter_app.ui.user_settings import KEYS
+
+    chosen = settings.value(KEYS.DATABASE_PATH)
     return resolve_target(str(chosen) if chosen else None)
 
 
@@ -32,10 +34,11 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
     from shelter_app.ui.context import AppContext, app_settings
     from shelter_app.ui.main_window import MainWindow
     from shelter_app.ui.restore_dialog import check_before_opening
+    from shelter_app.ui.user_settings import KEYS
 
     settings = app_settings()
     if language:  # --lang: from now on, as if chosen in Settings
-        settings.setValue("language", language)
+        settings.set_value(KEYS.LANGUAGE, language)
     target = window_target(database_target, settings)
     if check_file and not check_before_opening(target):
         return None

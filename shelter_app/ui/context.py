@@ -6,14 +6,14 @@ import os
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from shelter_app import APP_ID, APP_NAME
 from shelter_app.i18n import LANGUAGES, set_language
 from shelter_app.history import records
+from shelter_app.ui.user_settings import KEYS, UserSettings
 
 
-def app_settings() -> QSettings:
+def app_settings() -> UserSettings:
     """The user's window settings (language, operator, sizes), an INI file in their config folder."""
-    return QSettings(QSettings.IniFormat, QSettings.UserScope, APP_NAME, APP_ID)
+    return UserSettings()
 
 
 class AppContext(QObject):
@@ -21,28 +21,28 @@ class AppContext(QObject):
     navigate = Signal(str, object)  # page key, argument (e.g. a site id to open)
     language_changed = Signal(str)
 
-    def __init__(self, database_target: str, settings: QSettings | None = None):
+    def __init__(self, database_target: str, settings: UserSettings | QSettings | None = None):
         super().__init__()
         self.database_target = database_target
-        self.settings = settings or app_settings()
-        self.apply_language(str(self.settings.value("language", "id")))
+        self.settings = settings if isinstance(settings, UserSettings) else UserSettings(settings)
+        self.apply_language(self.language())
         records.set_operator(self.operator())
 
     def operator(self) -> str:
         """--operator / $SHELTER_APP_OPERATOR for this session, else the name set in Settings."""
-        return os.environ.get("SHELTER_APP_OPERATOR") or str(self.settings.value("operator", ""))
+        return os.environ.get("SHELTER_APP_OPERATOR") or self.settings.value(KEYS.OPERATOR)
 
     def set_operator(self, name: str) -> None:
-        self.settings.setValue("operator", name.strip())
+        self.settings.set_value(KEYS.OPERATOR, name)
         records.set_operator(name)
 
     def language(self) -> str:
-        return str(self.settings.value("language", "id"))
+        return self.settings.value(KEYS.LANGUAGE)
 
     def apply_language(self, lang: str) -> None:
         set_language(lang if lang in LANGUAGES else "id")
 
     def set_language(self, lang: str) -> None:
-        self.settings.setValue("language", lang)
+        self.settings.set_value(KEYS.LANGUAGE, lang)
         self.apply_language(lang)
         self.language_changed.emit(lang)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import roster_export, sites_export
-from shelter_app.i18n import current_language, tr
+from shelter_app.i18n import current_language, tr, ntr
 from shelter_app.services import sites
 from shelter_app.ui.widgets.errors import ERROR_STYLE
 from shelter_app.ui.widgets.fields import DateField
@@ -149,10 +149,11 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.written = done.path
         if isinstance(done, roster_export.Exported):
-            self._show(tr("{n} persons in {households} households written to {path}.", n=done.rows,
-                          households=done.households, path=str(done.path)))
+            self._show(tr("{persons} in {households} written to {path}.",
+                          persons=ntr("{n} person", "{n} persons", done.rows),
+                          households=ntr("{n} household", "{n} households", done.households), path=str(done.path)))
         else:
-            self._show(tr("{n} sites written to {path}.", n=done.sites, path=str(done.path)))
+            self._show(ntr("{n} site written to {path}.", "{n} sites written to {path}.", done.sites, path=str(done.path)))
         self.job.wait(5000)
 
     def export_failed(self, error) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import roster_import
 from shelter_app.exchange.tables import Table, cell_text, read_table
-from shelter_app.i18n import current_language, tr
+from shelter_app.i18n import current_language, tr, ntr
 from shelter_app.services import sites
 from shelter_app.ui.widgets.errors import ERROR_STYLE
 from shelter_app.ui.widgets.fields import DateField
@@ -277,9 +277,10 @@ class PreviewPage(QWizardPage):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_WIDTH))
         s = result.summary
         self.summary.setText(tr(
-            "{total} rows in the file. Of the first {checked}: {good} ready ({new} new persons, {matched} already "
-            "on the roster), {bad} with problems.", total=len(self.owner.table.rows), checked=s.rows,
-            good=s.rows_accepted, new=s.persons_created, matched=s.persons_matched, bad=s.rows_rejected))
+            "{rows} in the file. Of the first {checked}: {good} ready ({new}, {matched} already "
+            "on the roster), {bad} with problems.", rows=ntr("{n} row", "{n} rows", len(self.owner.table.rows)),
+            checked=s.rows, good=s.rows_accepted, new=ntr("{n} new person", "{n} new persons", s.persons_created),
+            matched=s.persons_matched, bad=s.rows_rejected))
         self.valid_only.setChecked(False)
         first_bad = min(self.model.row_problems, default=None)
         if first_bad is not None:
@@ -332,7 +333,7 @@ class RunPage(QWizardPage):
         self.report.clear()
         self.save_errors.hide()
         self.stop.setEnabled(True)
-        self.status.setText(tr("Importing {n} rows...", n=len(self.owner.table.rows)))
+        self.status.setText(ntr("Importing {n} row...", "Importing {n} rows...", len(self.owner.table.rows)))
         owner = self.owner
         self.job = Job(lambda progress, cancelled: roster_import.import_table(
             owner.table, mapping=owner.mapping, site=owner.site_or_none(), arrival_date=owner.arrival_date,
@@ -360,8 +361,10 @@ class RunPage(QWizardPage):
             self.status.setText(tr("Imported."))
             self.owner.ctx.data_changed.emit()
         elif result.problems:
-            self.status.setText(tr("Nothing was imported: {n} row(s) have problems. Correct them in the file, or go "
-                                   "back and tick \"Import the good rows\".", n=s.rows_rejected))
+            self.status.setText(ntr("Nothing was imported: {n} row has problems. Correct it in the file, or go "
+                                    "back and tick \"Import the good rows\".",
+                                    "Nothing was imported: {n} rows have problems. Correct them in the file, or go "
+                                    "back and tick \"Import the good rows\".", s.rows_rejected))
         else:
             self.status.setText(tr("Nothing new to import: everyone in the file is already on the roster."))
         lines = [

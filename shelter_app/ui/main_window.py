@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from shelter_app import APP_NAME, __version__
 from shelter_app.exchange import backups
 from shelter_app.history import conflicts
-from shelter_app.i18n import tr
+from shelter_app.i18n import ntr, tr
 from shelter_app.outbox import queue
 from shelter_app.storage import backup_files
 from shelter_app.storage.models import database, utc_now
@@ -21,6 +21,7 @@ from shelter_app.sync import hub
 from shelter_app.ui.context import AppContext
 from shelter_app.ui.sync_runner import HUB, runner
 from shelter_app.ui.widgets.worker import Job
+from shelter_app.ui.user_settings import KEYS
 
 # key -> "module:Class"; loaded in this order in the navigation list.
 PAGES = {
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self._build()
         ctx.language_changed.connect(lambda _lang: self.rebuild())
         ctx.navigate.connect(self.go_to)
-        geometry = ctx.settings.value("window/geometry")
+        geometry = ctx.settings.value(KEYS.WINDOW_GEOMETRY)
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
         for index, key in enumerate(PAGES):  # Ctrl+1..8 jump to a page
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda k=key: self.go_to(k, None))
-        last = str(self.ctx.settings.value("window/last_page", "dashboard"))
+        last = str(self.ctx.settings.value(KEYS.WINDOW_LAST_PAGE))
         self.go_to(last if last in PAGES else "dashboard", None)
 
     def _build_menu(self) -> None:
@@ -185,7 +186,8 @@ class MainWindow(QMainWindow):
         if not state.waiting:
             return ""
         since = state.since.strftime("%Y-%m-%d %H:%M") if state.since else ""
-        return tr("{n} reports waiting to be sent, since {since} (UTC)", n=state.waiting, since=since)
+        return ntr("{n} report waiting to be sent, since {since} (UTC)",
+                   "{n} reports waiting to be sent, since {since} (UTC)", state.waiting, since=since)
 
     def update_outbox(self) -> None:
         text = self.outbox_text()
@@ -264,14 +266,15 @@ class MainWindow(QMainWindow):
                 tip.append(reason)
             elif last is not None:
                 parts.append(tr("Synced {time}", time=self._clock(last.at)))
-                tip.append(tr("{pushed} changes sent, {pulled} received.", pushed=last.pushed, pulled=last.pulled))
+                tip.append(ntr("{pushed} change sent, {pulled} received.", "{pushed} changes sent, {pulled} received.",
+                                last.pushed, pushed=last.pushed, pulled=last.pulled))
             else:
                 parts.append(tr("Not synced yet"))
         waiting = self.sync_runner.conflict_count
         if waiting is None:
             waiting = conflicts.count()  # a small table: the count is quick
         if waiting:
-            parts.append(tr("{n} conflicts", n=waiting))
+            parts.append(ntr("{n} conflict", "{n} conflicts", waiting))
         if self.sync_runner.duplicate_count:
             parts.append(tr("{n} registered twice", n=self.sync_runner.duplicate_count))
         if self.sync_runner.place_count:
@@ -334,8 +337,8 @@ class MainWindow(QMainWindow):
         for job in self._jobs:
             job.wait()  # a backup is never cut off half-way
         self.sync_runner.wait()  # a sync file is never cut off half-way either
-        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
-        self.ctx.settings.setValue("window/last_page", self.current_key())
+        self.ctx.settings.set_value(KEYS.WINDOW_GEOMETRY, self.saveGeometry())
+        self.ctx.settings.set_value(KEYS.WINDOW_LAST_PAGE, self.current_key())
         for page in self.pages.values():
             page.save_state()
         self.ctx.settings.sync()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, _, current_language, tr
+from shelter_app.i18n import N_, _, current_language, tr, ntr
 from shelter_app.reports.fmt import Formatter
 from shelter_app.services import sites, stock, stock_overview
 from shelter_app.ui.dialogs.common import masked
@@ -479,8 +479,9 @@ class DistributeDialog(MovementDialog):
         self.errors.clear()
         self.household_id, self.household_name = row.household_id, row.head
         kk = f" · KK {masked(row.kk)}" if row.kk else ""
-        self.chosen.setText(tr("Giving to: <b>{name}</b>{kk} · {n} members · {site}",
-                               name=html.escape(row.head), kk=kk, n=row.members, site=row.site or tr("not at a site")))
+        self.chosen.setText(ntr("Giving to: <b>{name}</b>{kk} · {n} member · {site}",
+                                "Giving to: <b>{name}</b>{kk} · {n} members · {site}", row.members,
+                                name=html.escape(row.head), kk=kk, site=row.site or tr("not at a site")))
         self.quantity.setFocus()
         self.quantity.edit.selectAll()
 
@@ -505,8 +506,9 @@ class DistributeDialog(MovementDialog):
             return False
         self.given += 1
         item = self.items.get(self.item_id())
-        self.log.setText(tr("Given to {n} households in this window. Last: {quantity} {unit} {item} to {name}.",
-                            n=self.given, quantity=self.quantity.text(), unit=item.unit if item else "",
+        self.log.setText(ntr("Given to {n} household in this window. Last: {quantity} {unit} {item} to {name}.",
+                             "Given to {n} households in this window. Last: {quantity} {unit} {item} to {name}.",
+                             self.given, quantity=self.quantity.text(), unit=item.unit if item else "",
                             item=item.name if item else "", name=self.household_name))
         self.ctx.data_changed.emit()
         self.household_id = None

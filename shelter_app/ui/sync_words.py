@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import uuid
 
 from babel.numbers import format_decimal
 from peewee import ForeignKeyField
 
-from shelter_app.domain import choices, regions
+from shelter_app.domain import choices, regions, settings_catalog
+from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import N_, current_language, tr, translate
 from shelter_app.storage.models import (
-    Activity, Event, Household, Installation, Person, Site, Stay, StockItem,
+    Activity, Event, Household, Installation, OperationSetting, Person, Site, Stay, StockItem,
 )
 from shelter_app.history.operations import MODELS_BY_TABLE
 from shelter_app.ui.dialogs.common import fmt_date, masked
@@ -34,6 +36,7 @@ TABLE_LABELS = {
     "stock_movement": N_("Stock movement"),
     "activity": N_("Activity"),
     "activity_participant": N_("Activity participant"),
+    "operation_setting": N_("Setting of the operation"),
 }
 
 # The label of a column, first for its table, else for its name wherever it appears.
@@ -129,6 +132,9 @@ FIELD_LABELS = {
     "ends_on": N_("End date"),
     "facilitator": N_("Facilitator"),
     "outcome": N_("Outcome"),
+    # settings of the operation
+    "operation_setting.key": N_("Setting"),
+    "operation_setting.value": N_("Value"),
 }
 
 # Columns holding a code from a list: shown by its label.
@@ -199,6 +205,9 @@ def describe(record, deleted_note: bool = True) -> str:
     elif isinstance(record, Stay):
         person = Person.get_or_none(Person.id == record.person_id)
         what = person.name if person else ""
+    elif isinstance(record, OperationSetting):
+        spec = settings_catalog.BY_KEY.get(record.key)
+        what = str(spec.title) if spec else record.key
     text = f"{kind}: {what}" if what else kind
     if deleted_note and record.deleted_at is not None:
         text += f" ({tr('deleted')})"
@@ -219,6 +228,8 @@ def value_text(table: str, field: str, value) -> str:
         return tr("deleted") if value else tr("not deleted")
     if value is None or value == "":
         return tr("(empty)")
+    if table == "operation_setting" and field == "value":
+        return _setting_text(str(value))
     model = MODELS_BY_TABLE.get(table)
     column = model._meta.fields.get(field) if model is not None else None
     if isinstance(column, ForeignKeyField):
@@ -241,3 +252,19 @@ def value_text(table: str, field: str, value) -> str:
     if field.endswith("region_code") or field.endswith("village_code"):
         return _region(str(value))
     return str(value)
+
+
+def _setting_text(stored: str) -> str:
+    """An operation setting's value (JSON) as its declaration shows it."""
+    try:
+        plain = json.loads(stored)
+    except ValueError:
+        return stored
+    if plain is None:
+        return tr("(empty)")
+    for spec in settings_catalog.declared(settings_catalog.OPERATION):  # the one whose checks it passes
+        try:
+            return spec.show(spec.check(spec.kind.from_json(plain)))
+        except (RuleViolation, TypeError, KeyError, AttributeError, ValueError):
+            continue
+    return str(plain)

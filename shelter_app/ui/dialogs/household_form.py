@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain import identity
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import tr
+from shelter_app.i18n import tr, ntr
 from shelter_app.services import roster, roster_query, sites, stays
 from shelter_app.ui.dialogs.common import (
     FINE_STYLE, HINT_STYLE, NOTICE_STYLE, age_text, field_row, fit_height, message_label, relationship_word, say,
@@ -30,6 +30,7 @@ from shelter_app.ui.dialogs.common import (
 from shelter_app.ui.dialogs.member_editor import MemberEditor, describe
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.widgets.fields import DateField, VillagePicker
+from shelter_app.ui.user_settings import KEYS
 
 
 class HouseholdForm(QDialog):
@@ -107,7 +108,7 @@ class HouseholdForm(QDialog):
         self.site.addItem(tr("— not now —"), None)
         for site in sites.sites(include_closed=False):
             self.site.addItem(site.name, site.id)
-        last = str(ctx.settings.value("roster/checkin_site", ""))
+        last = str(ctx.settings.value(KEYS.ROSTER_CHECKIN_SITE))
         for index in range(1, self.site.count()):
             if self.site.itemData(index).hex == last:
                 self.site.setCurrentIndex(index)
@@ -189,8 +190,9 @@ class HouseholdForm(QDialog):
 
     def _list_member(self, person) -> None:
         age = age_text(roster.age_on(person.birth_date, datetime.date.today()), person.birth_date_estimated)
-        self.members.addItem(tr("{name} — {relationship}, {sex}, {age} years", name=person.name,
-                                relationship=relationship_word(person.relationship), sex=sex_word(person.sex), age=age))
+        self.members.addItem(ntr("{name} — {relationship}, {sex}, {age} year", "{name} — {relationship}, {sex}, {age} years",
+                                 roster.age_on(person.birth_date, datetime.date.today()), name=person.name,
+                                 relationship=relationship_word(person.relationship), sex=sex_word(person.sex), age=age))
 
     # --- saving ------------------------------------------------------------------------
 
@@ -246,7 +248,7 @@ class HouseholdForm(QDialog):
             except Exception:
                 show_unexpected(self, "checking a household in")
                 return False
-            self.ctx.settings.setValue("roster/checkin_site", site_id.hex)
+            self.ctx.settings.set_value(KEYS.ROSTER_CHECKIN_SITE, site_id.hex)
             self.member_ids = []
             self.ctx.data_changed.emit()
             self.saved.emit()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app.domain import choices, regions
-from shelter_app.i18n import N_, tr, translate
+from shelter_app.i18n import N_, tr, translate, ntr
 from shelter_app.services import roster_query, stays
 from shelter_app.ui.dialogs.common import (
     HINT_STYLE, ShortListModel, age_text, fmt_date, masked, relationship_word, sex_word, status_text, table,
@@ -24,6 +24,7 @@ from shelter_app.ui.dialogs.household_form import HouseholdForm, PersonDialog
 from shelter_app.ui.dialogs.stay_dialogs import DIALOGS
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import ROW_ROLE, Column
+from shelter_app.ui.user_settings import KEYS
 
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
 
@@ -135,7 +136,7 @@ class HouseholdView(QDialog):
         hint = QLabel(tr("Moves apply to the whole household; untick it in the dialog to move only the chosen member."))
         hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
-        state = ctx.settings.value("roster/household_splitter")
+        state = ctx.settings.value(KEYS.ROSTER_HOUSEHOLD_SPLITTER)
         if state is not None:
             self.splitter.restoreState(state)
         ctx.data_changed.connect(self.refresh)
@@ -157,7 +158,7 @@ class HouseholdView(QDialog):
             facts.append(tr("from {village}", village=regions.full_name(village)))
         if household.address:
             facts.append(household.address)
-        facts.append(tr("{n} members", n=len(self.rows)))
+        facts.append(ntr("{n} member", "{n} members", len(self.rows)))
         title = tr("Household of {name}", name=head.name) if head else tr("Household (no head recorded)")
         card = tr("Card number: {number}", number=household.id.hex)
         self.heading.setText(f"<b style='font-size:14pt'>{escape(title)}</b><br>{escape(' · '.join(facts))}"
@@ -218,7 +219,7 @@ class HouseholdView(QDialog):
         return self._open(DIALOGS[kind](self.ctx, row.id, self.household_id, whole_household=True, parent=self))
 
     def done(self, result: int) -> None:
-        self.ctx.settings.setValue("roster/household_splitter", self.splitter.saveState())
+        self.ctx.settings.set_value(KEYS.ROSTER_HOUSEHOLD_SPLITTER, self.splitter.saveState())
         try:
             self.ctx.data_changed.disconnect(self.refresh)
         except (RuntimeError, TypeError):

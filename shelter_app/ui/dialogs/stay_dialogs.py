@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, _, tr, translate
+from shelter_app.i18n import N_, _, tr, translate, ntr
 from shelter_app.services import roster_query, sites, stays
 from shelter_app.ui.dialogs.common import FINE_STYLE, HINT_STYLE, NOTICE_STYLE, field_row, fit_height, message_label, say
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.widgets.fields import ChoiceBox, DateField
+from shelter_app.ui.user_settings import KEYS
 
 
 class StayDialog(QDialog):
@@ -111,7 +112,8 @@ class StayDialog(QDialog):
         rows = roster_query.household_rows(self.household_id, self.date.date_value())
         person = next((r for r in rows if r.id == self.person_id), None)
         count = sum(1 for r in rows if (r.status == "present") == self.wants_present)
-        self.whole.setText(tr("The &whole household: {n} of {total} members", n=count, total=len(rows)))
+        self.whole.setText(ntr("The &whole household: {n} of {total} member", "The &whole household: {n} of {total} members",
+                                len(rows), n=count, total=len(rows)))
         self.whole.setEnabled(len(rows) > 1)
         if self.whole.isChecked():
             return [r for r in rows if (r.status == "present") == self.wants_present]
@@ -180,7 +182,7 @@ class CheckInDialog(StayDialog):
     def build_fields(self) -> list:
         self.site = _site_box()
         self.site.setObjectName("site")
-        last = str(self.ctx.settings.value("roster/checkin_site", ""))
+        last = str(self.ctx.settings.value(KEYS.ROSTER_CHECKIN_SITE))
         for index in range(self.site.count()):
             if self.site.itemData(index).hex == last:
                 self.site.setCurrentIndex(index)
@@ -193,7 +195,7 @@ class CheckInDialog(StayDialog):
 
     def move(self, person_ids, day):
         moved = stays.check_in(person_ids, self.site.currentData(), day)
-        self.ctx.settings.setValue("roster/checkin_site", self.site.currentData().hex)
+        self.ctx.settings.set_value(KEYS.ROSTER_CHECKIN_SITE, self.site.currentData().hex)
         return moved
 
 

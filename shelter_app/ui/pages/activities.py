@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, tr
+from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import activities, sites
 from shelter_app.ui.activity_dialogs import PERSON_COLUMNS, ActivityDialog, AddParticipantsDialog, person_row, person_table
 from shelter_app.ui.pages.base import Page
@@ -21,6 +21,7 @@ from shelter_app.ui.stock_dialogs import day_text, find_data
 from shelter_app.ui.widgets.errors import ERROR_STYLE, show_unexpected
 from shelter_app.ui.widgets.fields import DateField
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
+from shelter_app.ui.user_settings import KEYS
 
 ACTIVITY_COLUMNS = [
     Column("held_on", N_("Date"), day_text),
@@ -136,7 +137,7 @@ class ActivitiesPage(Page):
         self.split.addWidget(self.list)
         self.split.addWidget(self.details_box)
         self.split.setSizes([300, 400])
-        state = self.ctx.settings.value("activities/split")
+        state = self.ctx.settings.value(KEYS.ACTIVITIES_SPLIT)
         if isinstance(state, QByteArray):
             self.split.restoreState(state)
         layout.addWidget(self.split, 1)
@@ -210,7 +211,7 @@ class ActivitiesPage(Page):
             lines.append(tr("Facilitator: {name}", name=html.escape(activity.facilitator)))
         if activity.outcome:
             lines.append(tr("Outcome: {text}", text=html.escape(activity.outcome)))
-        lines.append(tr("{n} participants", n=len(persons)))
+        lines.append(ntr("{n} participant", "{n} participants", len(persons)))
         self.details.setText("<br>".join(lines))
         self.participants_model.set_rows([person_row(p, activity.held_on) for p in persons])
 
@@ -265,4 +266,4 @@ class ActivitiesPage(Page):
             self.site.setCurrentIndex(index)
 
     def save_state(self) -> None:
-        self.ctx.settings.setValue("activities/split", self.split.saveState())
+        self.ctx.settings.set_value(KEYS.ACTIVITIES_SPLIT, self.split.saveState())

@@ -30,6 +30,7 @@ from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.fields import DateField
 from shelter_app.ui.widgets.lazy_model import ROW_ROLE, Column, ListModel
 from shelter_app.ui.widgets.worker import Job
+from shelter_app.ui.user_settings import KEYS
 
 ROSTER_TITLE = "Roster"  # the Roster page's title, translated by its own catalogue
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
@@ -324,7 +325,7 @@ class DashboardPage(Page):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         self._splitter_restored = False
-        for splitter, name in ((self.splitter, "dashboard/splitter"), (self.charts, "dashboard/charts")):
+        for splitter, name in ((self.splitter, KEYS.DASHBOARD_SPLITTER), (self.charts, KEYS.DASHBOARD_CHARTS)):
             state = self.ctx.settings.value(name)
             if isinstance(state, QByteArray):
                 self._splitter_restored = splitter.restoreState(state) or self._splitter_restored
@@ -335,8 +336,8 @@ class DashboardPage(Page):
         # Called before the window closes or rebuilds in another language: no thread may outlive it.
         self.welcome.stop_demo()
         self.wait_idle()
-        self.ctx.settings.setValue("dashboard/splitter", self.splitter.saveState())
-        self.ctx.settings.setValue("dashboard/charts", self.charts.saveState())
+        self.ctx.settings.set_value(KEYS.DASHBOARD_SPLITTER, self.splitter.saveState())
+        self.ctx.settings.set_value(KEYS.DASHBOARD_CHARTS, self.charts.saveState())
 
     # --- loading -------------------------------------------------------------------------
 

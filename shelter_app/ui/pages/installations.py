@@ -12,7 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from shelter_app.i18n import N_, tr
+from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import installations, site_overview, sites, stats
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets.tables import add_button, table_view
@@ -22,6 +22,7 @@ from shelter_app.ui.pages.sites import (
 from shelter_app.ui.site_dialogs import InstallationDialog, StateDialog, fmt_date, fmt_number, open_dialog
 from shelter_app.ui.widgets.fields import DateField
 from shelter_app.ui.widgets.lazy_model import Column
+from shelter_app.ui.user_settings import KEYS
 
 
 def _amount(decimals: int = 0):
@@ -103,8 +104,8 @@ class InstallationsPage(Page):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(bottom)
         self.splitter.setCollapsible(1, False)
-        for splitter, key, sizes in ((self.splitter, "installations/splitter", [380, 340]),
-                                     (bottom, "installations/bottom_splitter", [520, 520])):
+        for splitter, key, sizes in ((self.splitter, KEYS.INSTALLATIONS_SPLITTER, [380, 340]),
+                                     (bottom, KEYS.INSTALLATIONS_BOTTOM_SPLITTER, [520, 520])):
             saved = ctx.settings.value(key)
             if saved is not None:
                 splitter.restoreState(saved)
@@ -260,8 +261,9 @@ class InstallationsPage(Page):
         total = installations.totals([site_id], day)[site_id]
         found = stats.figures(day, site_id)["sites"]
         figures = found[0] if found else {"persons": 0, "needs": {}}
-        self.totals_title.setText("<b>{}</b>".format(tr(
-            "Working installations on {date}, for {persons} persons present", date=fmt_date(day),
+        self.totals_title.setText("<b>{}</b>".format(ntr(
+            "Working installations on {date}, for {persons} person present",
+            "Working installations on {date}, for {persons} persons present", figures["persons"], date=fmt_date(day),
             persons=fmt_number(figures["persons"]))))
         self.totals_model.set_rows(total_lines(total, figures["needs"]))
         fit_columns(self.totals_table)
@@ -292,8 +294,8 @@ class InstallationsPage(Page):
         return open_dialog(self, StateDialog(row, parent=self, day=self.day_value()), self._saved)
 
     def save_state(self) -> None:
-        self.ctx.settings.setValue("installations/splitter", self.splitter.saveState())
-        self.ctx.settings.setValue("installations/bottom_splitter", self.bottom_splitter.saveState())
+        self.ctx.settings.set_value(KEYS.INSTALLATIONS_SPLITTER, self.splitter.saveState())
+        self.ctx.settings.set_value(KEYS.INSTALLATIONS_BOTTOM_SPLITTER, self.bottom_splitter.saveState())
 
 
 def total_lines(total: installations.Totals, needs: dict) -> list[TotalLine]:

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
 from shelter_app import reports
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import write_atomically
-from shelter_app.i18n import LANGUAGES, N_, _, current_language, tr
+from shelter_app.i18n import LANGUAGES, N_, _, current_language, ntr, tr
 from shelter_app.outbox import queue
 from shelter_app.services import sites, stock
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.widgets.fields import DateField
 from shelter_app.ui.widgets.worker import Job
+from shelter_app.ui.user_settings import KEYS
 
 PREVIEW_DPI = 72
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -130,7 +131,7 @@ class ReportsPage(Page):
         scroll.setWidget(self.pages_box)
         splitter.addWidget(scroll)
         splitter.setStretchFactor(1, 1)
-        state = ctx.settings.value("reports/splitter")
+        state = ctx.settings.value(KEYS.REPORTS_SPLITTER)
         if state is not None:
             splitter.restoreState(state)
         self._kind_changed()
@@ -222,7 +223,8 @@ class ReportsPage(Page):
             label.setPixmap(QPixmap.fromImage(image))
             label.setStyleSheet("border: 1px solid #999; background: white;")
             self.pages_layout.addWidget(label)
-        self.status.setText(tr("{n} pages. Save the PDF or print it.", n=rendered.pages))
+        self.status.setText(ntr("{n} page. Save the PDF or print it.", "{n} pages. Save the PDF or print it.",
+                                rendered.pages))
         self._set_ready(True)
 
     def _failed(self, error) -> None:
@@ -248,7 +250,7 @@ class ReportsPage(Page):
     def save_pdf(self) -> None:
         if self.pdf is None:
             return
-        folder = str(self.ctx.settings.value("reports/folder", str(Path.home())))
+        folder = str(self.ctx.settings.value(KEYS.REPORTS_FOLDER) or str(Path.home()))
         path, _filter = QFileDialog.getSaveFileName(self, tr("Save the report"), str(Path(folder) / self.default_file_name()),
                                                     tr("PDF files (*.pdf)"))
         if path:
@@ -256,7 +258,7 @@ class ReportsPage(Page):
 
     def write_pdf(self, path: str) -> None:
         target = write_atomically(path, self.pdf)  # never a half-written report under the real name
-        self.ctx.settings.setValue("reports/folder", str(target.parent))
+        self.ctx.settings.set_value(KEYS.REPORTS_FOLDER, str(target.parent))
         self.status.setText(tr("Saved to {path}.", path=str(target)))
 
     def queue_report(self) -> None:
@@ -297,5 +299,5 @@ class ReportsPage(Page):
         self.status.setText(tr("Sent to the printer."))
 
     def save_state(self) -> None:
-        self.ctx.settings.setValue("reports/splitter", self.splitter.saveState())
+        self.ctx.settings.set_value(KEYS.REPORTS_SPLITTER, self.splitter.saveState())
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain import choices
 from shelter_app.domain.standards import AGE_BAND_LABELS
-from shelter_app.i18n import N_, tr, translate
+from shelter_app.i18n import N_, tr, translate, ntr
 from shelter_app.services import roster_query, settings, sites
 from shelter_app.services.roster_query import STATUSES, VULNERABLE_GROUPS, RosterFilter
 from shelter_app.ui.dialogs.common import (
@@ -32,6 +32,7 @@ from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import ROW_ROLE, Column
 from shelter_app.ui.widgets.worker import Job
+from shelter_app.ui.user_settings import KEYS
 
 log = logging.getLogger(__name__)
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
@@ -112,7 +113,7 @@ class RosterPage(Page):
         for column, width in enumerate((190, 36, 42, 120, 78, 160, 195, 150)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(0, Qt.AscendingOrder)  # Qt starts descending: A-Z is expected
-        state = ctx.settings.value("roster/header")
+        state = ctx.settings.value(KEYS.ROSTER_HEADER)
         if state is not None:
             header.restoreState(state)
         self._sort_indicator = (header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -134,7 +135,7 @@ class RosterPage(Page):
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([850, 230])
-        splitter_state = ctx.settings.value("roster/splitter")
+        splitter_state = ctx.settings.value(KEYS.ROSTER_SPLITTER)
         if splitter_state is not None:
             self.splitter.restoreState(splitter_state)
         layout.addWidget(self.splitter, 1)
@@ -281,7 +282,7 @@ class RosterPage(Page):
             self._run_count()
             return
         grouped = format(n, ",").replace(",", "." if self.ctx.language() == "id" else ",")
-        self.count_label.setText(tr("{n} persons", n=grouped))
+        self.count_label.setText(ntr("{n} person", "{n} persons", n, n=grouped))
 
     def _count_failed(self, _error) -> None:
         self.count_label.setText("")
@@ -316,7 +317,8 @@ class RosterPage(Page):
                                  if self._active and not self.model.rowCount() else "")
             return
         full = self.full_nik.isChecked()
-        lines = [tr("{sex}, {age} years (born {date}{estimated})", sex=sex_word(row.sex), age=row.age,
+        lines = [ntr("{sex}, {age} year (born {date}{estimated})", "{sex}, {age} years (born {date}{estimated})", row.age,
+                     sex=sex_word(row.sex), age=row.age,
                     date=fmt_date(row.birth_date), estimated=tr(", estimated") if row.birth_date_estimated else ""),
                  status_text(row) + (f" — {row.site_name}" if row.site_name else "")]
         if row.nik:
@@ -394,5 +396,5 @@ class RosterPage(Page):
             self.open_household(household.id)
 
     def save_state(self) -> None:
-        self.ctx.settings.setValue("roster/header", self.table.horizontalHeader().saveState())
-        self.ctx.settings.setValue("roster/splitter", self.splitter.saveState())
+        self.ctx.settings.set_value(KEYS.ROSTER_HEADER, self.table.horizontalHeader().saveState())
+        self.ctx.settings.set_value(KEYS.ROSTER_SPLITTER, self.splitter.saveState())

@@ -1,4 +1,6 @@
-"""Settings: language, the operator's name, standards profile, age bands, data folder."""
+"""Settings: language, the operator's name, backups, where reports go, the hub, standards
+profile, age bands, data folder. Each row's label, hint and checks come from the settings'
+declaration (``domain.settings_catalog``)."""
 
 from __future__ import annotations
 
@@ -7,20 +9,32 @@ from PySide6.QtWidgets import (
     QScrollArea, QTableWidget, QWidget, QTableWidgetItem, QVBoxLayout, QHeaderView,
 )
 
+from shelter_app.domain import settings_catalog as catalog
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups
-from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, AgeBand
+from shelter_app.domain.standards import AGE_BAND_LABELS, AgeBand
 from shelter_app.history.records import transaction
 from shelter_app.i18n import N_, _, tr
-from shelter_app.outbox import queue
 from shelter_app.services import presence
-from shelter_app.services import settings as operation_settings
+from shelter_app.services import settings as stored_settings
 from shelter_app.storage import backup_files
 from shelter_app.storage.session import open_database
 from shelter_app.ui.pages.base import Page
+from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.errors import FieldErrors
 
-LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+HINT_STYLE = "color: #555555;"
+
+
+def _label(spec: catalog.SettingSpec) -> str:
+    return tr(spec.label) if spec.label else spec.key
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
+    return label
 
 
 class SettingsPage(Page):
@@ -44,20 +58,20 @@ class SettingsPage(Page):
         self.errors = FieldErrors(general)
         layout.addWidget(general)
 
-        person = QGroupBox(tr("You and this laptop"))
+        person = QGroupBox(tr(catalog.GROUPS["person"]))
         form = QFormLayout(person)
         self.language = QComboBox()
-        self.language.setObjectName("language")
-        for code, name in LANGUAGE_NAMES.items():
-            self.language.addItem(name, code)
-        self.language.setCurrentIndex(list(LANGUAGE_NAMES).index(ctx.language()))
+        self.language.setObjectName(KEYS.LANGUAGE.key)
+        for code in KEYS.LANGUAGE.choices:
+            self.language.addItem(str(KEYS.LANGUAGE.kind.label(code)), code)
+        self.language.setCurrentIndex(max(self.language.findData(ctx.language()), 0))
         self.language.activated.connect(self._language_chosen)
-        form.addRow(tr("Language"), self.language)
+        form.addRow(_label(KEYS.LANGUAGE), self.language)
         self.operator = QLineEdit(ctx.operator())
-        self.operator.setObjectName("operator")
-        self.operator.setPlaceholderText(tr("Your name, recorded on every change you make"))
+        self.operator.setObjectName(KEYS.OPERATOR.key)
+        self.operator.setPlaceholderText(tr(KEYS.OPERATOR.placeholder))
         self.operator.editingFinished.connect(self._operator_changed)
-        form.addRow(tr("Operator's name"), self.operator)
+        form.addRow(_label(KEYS.OPERATOR), self.operator)
         folder = QHBoxLayout()
         self.database = QLabel(ctx.database_target)
         self.database.setWordWrap(True)
@@ -65,74 +79,66 @@ class SettingsPage(Page):
         choose.clicked.connect(self._choose_database)
         folder.addWidget(self.database, 1)
         folder.addWidget(choose)
-        form.addRow(tr("Database"), folder)
+        form.addRow(_label(KEYS.DATABASE_PATH), folder)
         layout.addWidget(person)
 
-        safety = QGroupBox(tr("Backups"))
+        backup_spec = catalog.spec(backups.SETTING_KEY)
+        safety = QGroupBox(tr(catalog.GROUPS[backup_spec.group]))
         form = QFormLayout(safety)
         backup_row = QHBoxLayout()
         self.backup_folder = QLabel()
         self.backup_folder.setWordWrap(True)
+        self.backup_folder.setToolTip(tr(backup_spec.help))
         choose_backups = QPushButton(tr("Choose a folder (e.g. a USB stick)…"))
         choose_backups.clicked.connect(self._choose_backup_folder)
         backup_row.addWidget(self.backup_folder, 1)
         backup_row.addWidget(choose_backups)
-        form.addRow(tr("Backup folder"), backup_row)
-        form.addRow(self.errors.add("backup_folder", self.backup_folder))
+        form.addRow(_label(backup_spec), backup_row)
+        form.addRow(self.errors.add(backup_spec.key, self.backup_folder))
         layout.addWidget(safety)
 
-        sending = QGroupBox(tr("Sending reports (outbox)"))
+        sending = QGroupBox(tr(catalog.GROUPS["sending"]))
         form = QFormLayout(sending)
         self.outbox_fields = {}
-        for key, label, placeholder in (
-            ("outbox.folder", tr("Folder (USB stick, synced drive)"), tr("e.g. /media/usb/laporan")),
-            ("hub.url", tr("Hub (sync server)"), "postgresql://posko@10.0.0.5:5432/posko"),
-            ("smtp.host", tr("Mail server"), tr("e.g. smtp.gmail.com")),
-            ("smtp.port", tr("Port"), "587"),
-            ("smtp.security", tr("Security"), "starttls / tls / none"),
-            ("smtp.user", tr("Mail user"), ""),
-            ("smtp.from", tr("From address"), ""),
-            ("smtp.to", tr("To addresses (comma-separated)"), tr("e.g. pusdalops@dinsos.go.id")),
-        ):
+        for spec in catalog.declared(catalog.LAPTOP, group="sending", editable=True):
             field = QLineEdit()
-            field.setObjectName(key)
-            field.setPlaceholderText(placeholder)
-            self.outbox_fields[key] = field
-            form.addRow(label, field)
-            form.addRow(self.errors.add(key, field))
-            if key == "hub.url":
-                hub_hint = QLabel(tr("The laptops of the operation sync through the hub, and reports are sent to it. "
-                                     "Its password is never stored: set SHELTER_APP_HUB_PASSWORD or PGPASSWORD, or "
-                                     "keep it in the system's keyring."))
-                hub_hint.setWordWrap(True)
-                hub_hint.setStyleSheet("color: #555555;")
-                form.addRow(hub_hint)
-        hint = QLabel(tr("The mail password is never stored: set SHELTER_APP_SMTP_PASSWORD or keep it in the "
-                         "system's keyring."))
-        hint.setWordWrap(True)
-        form.addRow(hint)
+            field.setObjectName(spec.key)
+            field.setPlaceholderText(tr(spec.placeholder) if spec.placeholder else spec.hint())
+            self.outbox_fields[spec.key] = field
+            form.addRow(_label(spec), field)
+            form.addRow(self.errors.add(spec.key, field))
+            if spec.help:
+                form.addRow(_hint(tr(spec.help)))
+        form.addRow(_hint(tr("The mail password is never stored: set SHELTER_APP_SMTP_PASSWORD or keep it in the "
+                             "system's keyring.")))
         save_outbox = QPushButton(tr("Save sending settings"))
         save_outbox.setObjectName("save_outbox")
         save_outbox.clicked.connect(self.save_outbox)
         form.addRow(save_outbox)
         layout.addWidget(sending)
 
-        operation = QGroupBox(tr("This operation (saved in its database)"))
+        operation = QGroupBox(tr(catalog.GROUPS["operation"]))
         form = QFormLayout(operation)
+        form.addRow(_hint(tr("Shared with the other laptops of the operation by sync; every change is kept in "
+                             "the history and can be undone.")))
+        profile_spec = catalog.spec("standards_profile")
         self.profile = QComboBox()
-        self.profile.setObjectName("standards_profile")
-        for code, profile in PROFILES.items():
-            self.profile.addItem(tr(profile.label), code)
+        self.profile.setObjectName(profile_spec.key)
+        self.profile.setToolTip(tr(profile_spec.help))
+        for code in profile_spec.choices:
+            self.profile.addItem(str(profile_spec.kind.label(code)), code)
         self.profile.activated.connect(self._profile_chosen)
-        form.addRow(tr("Standards profile"), self.profile)
-        form.addRow(self.errors.add("standards_profile", self.profile))
+        form.addRow(_label(profile_spec), self.profile)
+        form.addRow(self.errors.add(profile_spec.key, self.profile))
+        bands_spec = catalog.spec("age_bands")
         self.bands = QTableWidget(0, 3)
-        self.bands.setObjectName("age_bands")
+        self.bands.setObjectName(bands_spec.key)
+        self.bands.setToolTip(tr(bands_spec.help))
         self.bands.setHorizontalHeaderLabels([tr("Band"), tr("From age"), tr("Below age (empty: no limit)")])
         self.bands.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.bands.setMinimumHeight(190)
-        form.addRow(tr("Age bands"), self.bands)
-        form.addRow(self.errors.add("age_bands", self.bands))
+        form.addRow(_label(bands_spec), self.bands)
+        form.addRow(self.errors.add(bands_spec.key, self.bands))
         buttons = QHBoxLayout()
         add = QPushButton(tr("Add band"))
         add.clicked.connect(lambda: self._add_band_row("", 0, None))
@@ -147,16 +153,15 @@ class SettingsPage(Page):
         layout.addStretch(1)
 
     def refresh(self) -> None:
-        self.profile.setCurrentIndex(list(PROFILES).index(operation_settings.profile().code))
+        self.profile.setCurrentIndex(max(self.profile.findData(stored_settings.profile().code), 0))
         self.bands.setRowCount(0)
-        for band in operation_settings.age_bands():
+        for band in stored_settings.age_bands():
             self._add_band_row(band.name, band.min_years, band.max_years)
         self.database.setText(self.ctx.database_target)
         self.backup_folder.setText(str(backup_files.folder(self.ctx.database_target)))
-        for key, value in queue.config().items():
-            if key in self.outbox_fields:
-                text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
-                self.outbox_fields[key].setText(text)
+        for spec, value in stored_settings.listed(catalog.LAPTOP):
+            if spec.key in self.outbox_fields:
+                self.outbox_fields[spec.key].setText(spec.show(value))
 
     def _add_band_row(self, name: str, low: int, high: int | None) -> None:
         row = self.bands.rowCount()
@@ -182,7 +187,7 @@ class SettingsPage(Page):
     def save_bands(self) -> None:
         self.errors.clear()
         try:
-            operation_settings.set_age_bands(self._bands_from_table())
+            stored_settings.set_age_bands(self._bands_from_table())
         except RuleViolation as error:
             self.errors.show(error)
             return
@@ -190,7 +195,11 @@ class SettingsPage(Page):
 
     def _profile_chosen(self) -> None:
         self.errors.clear()
-        operation_settings.set_profile(self.profile.currentData())
+        try:
+            stored_settings.set_profile(self.profile.currentData())
+        except RuleViolation as error:
+            self.errors.show(error)
+            return
         self.ctx.data_changed.emit()
 
     def _operator_changed(self) -> None:
@@ -209,7 +218,7 @@ class SettingsPage(Page):
         try:
             with transaction():
                 for key, field in self.outbox_fields.items():
-                    queue.set_config(key, field.text().strip())
+                    stored_settings.change_text(key, field.text())
         except RuleViolation as error:
             self.errors.show(error)
             return False
@@ -252,7 +261,7 @@ class SettingsPage(Page):
             open_database(self.ctx.database_target)
             return
         self.ctx.database_target = path
-        self.ctx.settings.setValue("database/path", path)
+        self.ctx.settings.set_value(KEYS.DATABASE_PATH, path)
         self.ctx.data_changed.emit()
         self.refresh()
         window = self.window()

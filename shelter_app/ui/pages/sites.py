@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, tr
+from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import installations, site_overview, sites
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.site_dialogs import CloseSiteDialog, SiteDialog, fmt_date, fmt_number, open_dialog
@@ -22,6 +22,7 @@ from shelter_app.ui.widgets.errors import FieldErrors
 from shelter_app.ui.widgets.fields import DateField
 from shelter_app.ui.widgets.lazy_model import Column, LazyTableModel, ListModel
 from shelter_app.ui.widgets.tables import add_button, table_view
+from shelter_app.ui.user_settings import KEYS
 
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
 # ok / short / critical: a colour AND a word, never colour alone.
@@ -149,7 +150,7 @@ class SitesPage(Page):
         self.splitter.addWidget(self._details())
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        saved = ctx.settings.value("sites/splitter")
+        saved = ctx.settings.value(KEYS.SITES_SPLITTER)
         if saved is not None:
             self.splitter.restoreState(saved)
         else:
@@ -404,8 +405,10 @@ class SitesPage(Page):
 
     def _load_residents(self) -> None:
         persons, households = site_overview.resident_summary(self.site_id, self.day_value())
-        self.resident_summary.setText(tr("{persons} persons in {households} households at this site on {date}.",
-                                         persons=fmt_number(persons), households=fmt_number(households),
+        self.resident_summary.setText(tr("{persons} in {households} at this site on {date}.",
+                                         persons=ntr("{n} person", "{n} persons", persons, n=fmt_number(persons)),
+                                         households=ntr("{n} household", "{n} households", households,
+                                                        n=fmt_number(households)),
                                          date=fmt_date(self.day_value())))
         self.resident_model.reload()
         fit_columns(self.resident_table)
@@ -416,7 +419,9 @@ class SitesPage(Page):
         fit_columns(self.stock_table)
         low = sum(1 for row in rows if row.low)
         self.stock_summary.setText(
-            tr("{n} items below their low-stock level on {date} (marked in red).", n=low, date=fmt_date(self.day_value()))
+            ntr("{n} item below its low-stock level on {date} (marked in red).",
+                "{n} items below their low-stock level on {date} (marked in red).", low,
+                date=fmt_date(self.day_value()))
             if low else tr("No item is below its low-stock level on {date}.", date=fmt_date(self.day_value())))
 
     def _load_activities(self) -> None:
@@ -456,7 +461,7 @@ class SitesPage(Page):
         self._saved(site)
 
     def save_state(self) -> None:
-        self.ctx.settings.setValue("sites/splitter", self.splitter.saveState())
+        self.ctx.settings.set_value(KEYS.SITES_SPLITTER, self.splitter.saveState())
 
 
 def _installation_marker(row) -> str | None:

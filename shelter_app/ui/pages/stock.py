@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app.domain import choices
-from shelter_app.i18n import N_, tr
+from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import sites, stock_overview
 from shelter_app.services.stock_overview import EMPTY, EXPIRED, EXPIRING, LOW, OK
 from shelter_app.ui.pages.base import Page
@@ -25,6 +25,7 @@ from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.fields import DateField
 from shelter_app.ui.widgets.tables import table_view
 from shelter_app.ui.widgets.lazy_model import Column, LazyTableModel, ListModel
+from shelter_app.ui.user_settings import KEYS
 
 RIGHT = Qt.AlignRight | Qt.AlignVCenter
 STATUS_WORDS = {EXPIRED: N_("Expired"), LOW: N_("Low stock"), EXPIRING: N_("Expires soon"), EMPTY: N_("None held"),
@@ -272,7 +273,7 @@ class StockPage(Page):
     # --- loading -----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        current = self.site_id() or self.ctx.settings.value("stock/site")
+        current = self.site_id() or self.ctx.settings.value(KEYS.STOCK_SITE)
         self.site.blockSignals(True)
         self.site.clear()
         for site in sites.sites():
@@ -292,7 +293,7 @@ class StockPage(Page):
 
     def _site_changed(self) -> None:
         if self.site_id() is not None:
-            self.ctx.settings.setValue("stock/site", str(self.site_id()))
+            self.ctx.settings.set_value(KEYS.STOCK_SITE, str(self.site_id()))
         self._set_card_range()
         self.load_on_hand()
 
@@ -360,10 +361,12 @@ class StockPage(Page):
         site_id, start, end = self.site_id(), self.card_from.date_value(), self.card_to.date_value()
         totals = stock_overview.card_totals(site_id, item.item_id, start, end)
         self.card_box.setTitle(tr("Stock card: {item} at {site}", item=item.name, site=self.site.currentText()))
-        text = tr("Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
-                  "closing on {end}: {closing} {unit} · {n} movements",
-                  date=day_text(start), opening=qty(totals.opening), unit=item.unit, received=qty(totals.received),
-                  given=qty(totals.given), end=day_text(end), closing=qty(totals.closing), n=totals.lines)
+        text = ntr("Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
+                   "closing on {end}: {closing} {unit} · {n} movement",
+                   "Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
+                   "closing on {end}: {closing} {unit} · {n} movements", totals.lines,
+                   date=day_text(start), opening=qty(totals.opening), unit=item.unit, received=qty(totals.received),
+                  given=qty(totals.given), end=day_text(end), closing=qty(totals.closing))
         if totals.cancelled:
             text += " " + tr("(and {n} cancelled, shown struck through)", n=totals.cancelled)
         self.opening.setText(text)
@@ -434,9 +437,9 @@ class StockPage(Page):
             self.site.setCurrentIndex(index)
 
     def save_state(self) -> None:
-        self.ctx.settings.setValue("stock/v_split", self.v_split.saveState())
+        self.ctx.settings.set_value(KEYS.STOCK_V_SPLIT, self.v_split.saveState())
 
     def _restore_splitters(self) -> None:
-        state = self.ctx.settings.value("stock/v_split")
+        state = self.ctx.settings.value(KEYS.STOCK_V_SPLIT)
         if isinstance(state, QByteArray):
             self.v_split.restoreState(state)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import conflicts, records
-from shelter_app.i18n import N_, tr
+from shelter_app.i18n import N_, ntr, tr
 from shelter_app.storage.models import Site, Stay
 from shelter_app.sync import duplicates, hub, settling, sync_file
 from shelter_app.ui.dialogs.common import FINE_STYLE, HINT_STYLE, fmt_date, masked
@@ -31,6 +31,7 @@ from shelter_app.ui.widgets.errors import ERROR_STYLE
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.widgets.tables import add_button, table_view
 from shelter_app.ui.widgets.worker import Job
+from shelter_app.ui.user_settings import KEYS
 
 CONFLICTS_SHOWN = 500  # the newest; the count says how many wait in all
 
@@ -183,22 +184,27 @@ def place_lines() -> list[PlaceLine]:
 def outcome_text(kind: str, value) -> str:
     """What a finished sync, export or import did, in one or two sentences."""
     if kind == HUB:
-        return tr("Synced with {hub}: {pushed} changes sent, {pulled} received ({new} new).",
-                  hub=value.hub, pushed=value.pushed, pulled=value.pulled, new=value.new)
+        return ntr("Synced with {hub}: {pushed} change sent, {pulled} received ({new} new).",
+                   "Synced with {hub}: {pushed} changes sent, {pulled} received ({new} new).", value.pushed,
+                   hub=value.hub, pushed=value.pushed, pulled=value.pulled, new=value.new)
     if kind == EXPORT:
-        return tr("{n} changes written to {path}. Import this file on the other laptop (Data menu, "
-                  "Import sync file).", n=value.operations, path=str(value.path))
-    return tr("Sync file imported: {n} changes, {new} new.", n=value.operations, new=value.new)
+        return ntr("{n} change written to {path}. Import this file on the other laptop (Data menu, "
+                   "Import sync file).",
+                   "{n} changes written to {path}. Import this file on the other laptop (Data menu, "
+                   "Import sync file).", value.operations, path=str(value.path))
+    return ntr("Sync file imported: {n} change, {new} new.", "Sync file imported: {n} changes, {new} new.",
+               value.operations, new=value.new)
 
 
 def review_text(conflict_count: int | None, duplicate_count: int | None, place_count: int | None = None) -> str:
     parts = []
     if conflict_count:
-        parts.append(tr("{n} conflicts to review below.", n=conflict_count))
+        parts.append(ntr("{n} conflict to review below.", "{n} conflicts to review below.", conflict_count))
     if duplicate_count:
-        parts.append(tr("{n} persons registered twice below.", n=duplicate_count))
+        parts.append(ntr("{n} person registered twice below.", "{n} persons registered twice below.", duplicate_count))
     if place_count:
-        parts.append(tr("{n} persons at two places at once below.", n=place_count))
+        parts.append(ntr("{n} person at two places at once below.", "{n} persons at two places at once below.",
+                         place_count))
     return " ".join(parts)
 
 
@@ -209,8 +215,8 @@ def last_sync_text() -> tuple[str, bool]:
         return tr("Never synced with a hub."), False
     when = moment(last.at)
     if last.ok:
-        return tr("{when}: {pushed} changes sent, {pulled} received.", when=when, pushed=last.pushed,
-                  pulled=last.pulled), False
+        return ntr("{when}: {pushed} change sent, {pulled} received.", "{when}: {pushed} changes sent, {pulled} received.",
+                   last.pushed, when=when, pushed=last.pushed, pulled=last.pulled), False
     reason = last.error.text() if last.error else ""
     return tr("{when}: failed. {reason}", when=when, reason=reason), True
 
@@ -292,7 +298,7 @@ class SyncPage(Page):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 2)
-        state = ctx.settings.value("sync/sections")  # "sync/splitter" held two sections
+        state = ctx.settings.value(KEYS.SYNC_SECTIONS)  # "sync/splitter" held two sections
         # until the user drags a divider, the space goes where the rows are (``_share_space``)
         self._sized_by_hand = state is not None and splitter.restoreState(state)
         splitter.splitterMoved.connect(self._moved_by_hand)
@@ -423,7 +429,7 @@ class SyncPage(Page):
         return job
 
     def export_file(self) -> Job | None:
-        folder = str(self.ctx.settings.value("sync/folder", str(Path.home())))
+        folder = str(self.ctx.settings.value(KEYS.SYNC_FOLDER) or str(Path.home()))
         path, _filter = QFileDialog.getSaveFileName(
             self, tr("Export sync file"), str(Path(folder) / sync_file.default_name()),
             tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX))
@@ -434,14 +440,14 @@ class SyncPage(Page):
         return self.export_to(path)
 
     def export_to(self, path: str) -> Job | None:
-        self.ctx.settings.setValue("sync/folder", str(Path(path).parent))
+        self.ctx.settings.set_value(KEYS.SYNC_FOLDER, str(Path(path).parent))
         job = self.runner.export_to(path)
         if job is None:
             self._say(self.outcome, tr("A sync is already running; wait for it to end."))
         return job
 
     def import_file(self) -> Job | None:
-        folder = str(self.ctx.settings.value("sync/folder", str(Path.home())))
+        folder = str(self.ctx.settings.value(KEYS.SYNC_FOLDER) or str(Path.home()))
         path, _filter = QFileDialog.getOpenFileName(
             self, tr("Import sync file"), folder, tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX))
         if not path:
@@ -449,7 +455,7 @@ class SyncPage(Page):
         return self.import_from(path)
 
     def import_from(self, path: str) -> Job | None:
-        self.ctx.settings.setValue("sync/folder", str(Path(path).parent))
+        self.ctx.settings.set_value(KEYS.SYNC_FOLDER, str(Path(path).parent))
         job = self.runner.import_from(path)
         if job is None:
             self._say(self.outcome, tr("A sync is already running; wait for it to end."))
@@ -466,8 +472,8 @@ class SyncPage(Page):
 
     def _progressed(self, kind: str, done: int, total: int) -> None:
         if kind == HUB:
-            self._say(self.outcome, tr("{n} changes sent…", n=total) if done == PUSH else
-                      tr("{n} changes received…", n=total))
+            self._say(self.outcome, ntr("{n} change sent…", "{n} changes sent…", total) if done == PUSH else
+                      ntr("{n} change received…", "{n} changes received…", total))
         elif kind == IMPORT and total:
             self.busy.setRange(0, total)
             self.busy.setValue(done)
@@ -576,6 +582,6 @@ class SyncPage(Page):
 
     def save_state(self) -> None:
         if self._sized_by_hand:
-            self.ctx.settings.setValue("sync/sections", self.splitter.saveState())
+            self.ctx.settings.set_value(KEYS.SYNC_SECTIONS, self.splitter.saveState())
         else:
-            self.ctx.settings.remove("sync/sections")
+            self.ctx.settings.remove(KEYS.SYNC_SECTIONS)
