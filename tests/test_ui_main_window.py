@@ -92,7 +92,8 @@ def test_started_with_lang_en_the_window_speaks_english_and_remembers_it(db, qtb
 def test_an_old_database_is_upgraded_behind_a_progress_dialog(tmp_path, qtbot):
     from shelter_app.storage import schema
     from shelter_app.storage.session import open_database
-    from shelter_app.ui.app import pending_upgrade, upgrade_with_progress
+    from shelter_app.services.database import pending_upgrade
+    from shelter_app.ui.app import upgrade_with_progress
 
     path = tmp_path / "lama.db"
     db = open_database(str(path))

@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import getpass
 import json
 import os
 import sys
 
 from shelter_app.cli import tables
+from shelter_app.cli.common import open_database, parse_day
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.i18n import _, ntr, tr
 from shelter_app.logs import log_path
-from shelter_app.services import presence, sites, stats as stats_service
-from shelter_app.storage.database import resolve_target
-from shelter_app.storage.session import open_database
+from shelter_app.services import database, sites, stats as stats_service
 
 
 def log_file():
     return log_path()
-
-
-def _open(args):
-    target = resolve_target(args.db)
-    db = open_database(target)
-    presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
-    name = args.operator or os.environ.get("SHELTER_APP_OPERATOR") or _login()
-    records.set_operator(name)
-    return db, target
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers and services
-        return "posko"
-
-
-def _day(text: str | None) -> datetime.date:
-    if not text:
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise RuleViolation("date", _("\"{value}\" is not a date; write it as YYYY-MM-DD.", value=text)) from None
 
 
 def start(args) -> int:
@@ -57,7 +30,7 @@ def start(args) -> int:
 
 
 def info(args) -> int:
-    db, target = _open(args)
+    db, target = open_database(args)
     print(tr("Database: {path}", path=target))
     _print_counts()
     print(tr("Next: 'shelter-app demo' builds a demo operation; 'shelter-app stats --date YYYY-MM-DD' prints the figures of a day; 'shelter-app --help' lists every command."))
@@ -66,16 +39,16 @@ def info(args) -> int:
 
 
 def _print_counts() -> None:
-    from shelter_app.storage.models import Event, Household, Person, Site
-
-    for label, model in ((_("Events"), Event), (_("Sites"), Site), (_("Households"), Household), (_("Persons"), Person)):
-        print(f"  {label.text()}: {model.select().where(model.deleted_at.is_null()).count()}")
+    held = database.counts()
+    for label, table in ((_("Events"), "event"), (_("Sites"), "site"), (_("Households"), "household"),
+                         (_("Persons"), "person")):
+        print(f"  {label.text()}: {held[table]}")
 
 
 def demo(args) -> int:
     from shelter_app.demo.generator import build_demo
 
-    db, target = _open(args)
+    db, target = open_database(args)
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -96,8 +69,8 @@ def demo(args) -> int:
 
 
 def stats(args) -> int:
-    db, _target = _open(args)
-    day = _day(args.date)
+    db, _target = open_database(args)
+    day = parse_day(args.date)
     site = sites.find_site(args.site) if args.site else None
     figures = stats_service.figures(day, site.id if site else None)
     if args.json:
@@ -110,18 +83,15 @@ def stats(args) -> int:
 
 
 def history(args) -> int:
-    from shelter_app.storage.models import Change
-
-    db, _target = _open(args)
-    rows = Change.select().order_by(Change.seq.desc()).limit(args.limit)
-    for change in rows:
+    db, _target = open_database(args)
+    for change in records.latest(args.limit):
         print(f"{change.seq:>6}  {change.at:%Y-%m-%d %H:%M}  {change.by or '-':<16} {change.action:<11} {change.table} {change.row_id}")
     db.close()
     return 0
 
 
 def undo(args) -> int:
-    db, _target = _open(args)
+    db, _target = open_database(args)
     change = records.undo(args.change)
     print(tr("Change {seq} undone (as change {new}).", seq=args.change, new=change.seq))
     db.close()
@@ -133,22 +103,22 @@ def report(args) -> int:
     from shelter_app import reports
     from shelter_app.i18n import current_language
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     lang = current_language()
     try:
         site = sites.find_site(args.site) if getattr(args, "site", None) else None
         if args.report == "daily":
-            rendered = reports.daily_report(site, _day(args.date), lang=lang, prepared_by=args.prepared_by or "",
+            rendered = reports.daily_report(site, parse_day(args.date), lang=lang, prepared_by=args.prepared_by or "",
                                             notes=args.notes or "")
         elif args.report == "summary":
-            rendered = reports.operation_summary(_day(args.date), lang=lang)
+            rendered = reports.operation_summary(parse_day(args.date), lang=lang)
         elif args.report == "roster":
-            rendered = reports.site_roster(site, _day(args.date), lang=lang, full_nik=args.full_nik)
+            rendered = reports.site_roster(site, parse_day(args.date), lang=lang, full_nik=args.full_nik)
         elif args.report == "stock":
-            start = _day(args.start) if args.start else site.event.started_on
-            rendered = reports.stock_card_report(site, args.item, start, _day(args.end), lang=lang)
+            start = parse_day(args.start) if args.start else site.event.started_on
+            rendered = reports.stock_card_report(site, args.item, start, parse_day(args.end), lang=lang)
         else:
-            rendered = reports.household_cards(site, _day(args.date), lang=lang)
+            rendered = reports.household_cards(site, parse_day(args.date), lang=lang)
         try:
             rendered = rendered.save(args.out)
         except OSError as error:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from shelter_app.cli.commands import _day, _open
+from shelter_app.cli.common import open_database, parse_day
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _, current_language, tr, ntr
-from shelter_app.storage.database import is_url, resolve_target
+from shelter_app.services import database
 
 MAX_PROBLEMS_SHOWN = 30
 
@@ -83,8 +83,8 @@ def _format_option(parser, formats) -> None:
 
 
 def _file_target(args) -> str:
-    target = resolve_target(args.db)
-    if is_url(target):
+    target = database.target(args.db)
+    if database.is_server(target):
         raise RuleViolation("db", _("Backups and restores are for a database file, not a server ({target}).",
                                     target=target))
     return target
@@ -93,9 +93,9 @@ def _file_target(args) -> str:
 def _usable(args):
     from shelter_app.exchange import startup
 
-    target = resolve_target(args.db)
+    target = database.target(args.db)
     startup.require_usable(target)
-    return _open(args)
+    return open_database(args)
 
 
 def _progress_printer(label: str):
@@ -127,7 +127,7 @@ def import_roster(args) -> int:
     try:
         try:
             result = roster_import.import_table(
-                table, site=args.site, arrival_date=_day(args.date) if args.date else None,
+                table, site=args.site, arrival_date=parse_day(args.date) if args.date else None,
                 dry_run=args.dry_run, valid_only=args.valid_only, progress=_progress_printer(tr("Importing")))
         finally:
             _end_progress()
@@ -180,7 +180,7 @@ def export_roster(args) -> int:
     db, _target = _usable(args)
     try:
         site = sites.find_site(args.site) if args.site else None
-        done = roster_export.export_roster(args.out, args.format, _day(args.date), site, args.full_nik)
+        done = roster_export.export_roster(args.out, args.format, parse_day(args.date), site, args.full_nik)
     finally:
         db.close()
     print(tr("{persons} in {households} written to {path}.", persons=ntr("{n} person", "{n} persons", done.rows),
@@ -193,7 +193,7 @@ def export_sites(args) -> int:
 
     db, _target = _usable(args)
     try:
-        done = sites_export.export_sites(args.out, args.format, _day(args.date))
+        done = sites_export.export_sites(args.out, args.format, parse_day(args.date))
     finally:
         db.close()
     print(ntr("{n} site written to {path}.", "{n} sites written to {path}.", done.sites, path=str(done.path)))
@@ -205,14 +205,13 @@ def export_sites(args) -> int:
 
 def backup_command(args) -> int:
     from shelter_app.exchange import backups
-    from shelter_app.storage import backup_files
 
     target = _file_target(args)
     try:
         made = backups.manual(target, args.out, progress=_progress_printer(tr("Backing up")))
     finally:
         _end_progress()
-    checked = backup_files.verify(made)
+    checked = backups.verify(made)
     print(tr("Backup written to {path} and checked (integrity ok, schema {version}).", path=str(made),
              version=checked.version))
     return 0

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from shelter_app.cli.commands import _open
+from shelter_app.cli.common import open_database
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _, tr, ntr
 
@@ -49,7 +49,7 @@ def config_command(args) -> int:
     from shelter_app.outbox import queue
     from shelter_app.services import settings
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     try:
         if args.action == "set":
             if args.key is None or args.value is None:
@@ -78,20 +78,14 @@ def config_command(args) -> int:
 
 def outbox_command(args) -> int:
     from shelter_app.outbox import queue
-    from shelter_app.storage.models import utc_now
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     try:
         if args.action == "send":
             if not queue.destinations():
                 print(tr("No destination is set up: use 'shelter-app config set outbox.folder FOLDER' or the "
                          "smtp.* settings."))
-            now = None
-            if args.now:
-                import datetime
-
-                now = utc_now() + datetime.timedelta(days=3650)
-            summary = queue.send_due(now=now)
+            summary = queue.send_now() if args.now else queue.send_due()
             print(tr("Sent: {sent}, failed: {failed}, reports still waiting: {waiting}.",
                      sent=summary.sent, failed=summary.failed, waiting=summary.waiting))
             for error in summary.errors:

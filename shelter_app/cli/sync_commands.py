@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from shelter_app.cli.commands import _open
+from shelter_app.cli.common import open_database
 from shelter_app.i18n import tr, ntr
 
 
@@ -59,7 +59,7 @@ def _progress(stage: str, count: int) -> None:
 def hub_command(args) -> int:
     from shelter_app.sync import hub
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     try:
         url = hub.check_url(args.hub, allow_password=True) if args.hub else None
         try:
@@ -99,7 +99,7 @@ def export_command(args) -> int:
     from shelter_app.i18n import _
     from shelter_app.sync import sync_file
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     try:
         try:
             exported = sync_file.export(args.out)
@@ -117,7 +117,7 @@ def export_command(args) -> int:
 def import_command(args) -> int:
     from shelter_app.sync import sync_file
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     try:
         imported = sync_file.import_file(args.file)
         print(ntr("Merged {path}: {n} change in the file, {new} new here.",
@@ -132,7 +132,7 @@ def import_command(args) -> int:
 def conflicts_command(args) -> int:
     from shelter_app.history import conflicts
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     try:
         found = conflicts.listed()
         for conflict in found:
@@ -150,7 +150,7 @@ def duplicates_command(args) -> int:
     from shelter_app.exchange.roster_export import mask
     from shelter_app.sync import duplicates
 
-    db, _target = _open(args)
+    db, _target = open_database(args)
     try:
         groups = duplicates.same_nik()
         for group in groups:

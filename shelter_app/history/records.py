@@ -236,6 +236,11 @@ def history(row_id) -> list[Change]:
     return list(Change.select().where(Change.row_id == key).order_by(Change.seq))
 
 
+def latest(limit: int) -> list[Change]:
+    """The newest changes first, as ``shelter-app history`` lists them."""
+    return list(Change.select().order_by(Change.seq.desc()).limit(limit))
+
+
 @atomic
 def undo(seq: int) -> Change:
     """Undo one change by writing its opposite; the history keeps both."""

@@ -87,6 +87,11 @@ class Status:
     since: datetime.datetime | None  # when the oldest waiting report was queued
     next_attempt: datetime.datetime | None
 
+    @property
+    def due(self) -> bool:
+        """Something waits and its next attempt has come."""
+        return bool(self.waiting) and (self.next_attempt is None or self.next_attempt <= utc_now())
+
 
 @dataclass(frozen=True)
 class PendingReport:
@@ -206,22 +211,25 @@ TRANSPORTS = {FOLDER: delivery.deliver_to_folder, EMAIL: delivery.deliver_by_ema
 
 
 def send_now(transports: dict | None = None) -> Summary:
-    """The user asked: every waiting delivery is tried now, whatever its backoff said."""
-    OutboxDelivery.update(next_attempt_at=utc_now()).where(OutboxDelivery.status != "done").execute()
-    return send_due(transports=transports)
+    """The user asked: every waiting delivery is tried now, whatever its backoff said; the
+    stored times are left alone (a failure schedules its next attempt as usual)."""
+    return send_due(transports=transports, everything=True)
 
 
-def send_due(now: datetime.datetime | None = None, transports: dict | None = None) -> Summary:
-    """Try every delivery whose next attempt is due; record each outcome. Never raises for a
-    failed delivery: the reason is stored and shown, and the delivery waits for its next turn."""
+def send_due(now: datetime.datetime | None = None, transports: dict | None = None,
+             everything: bool = False) -> Summary:
+    """Try every delivery whose next attempt is due (``everything``: every waiting one); record
+    each outcome. Never raises for a failed delivery: the reason is stored and shown, and the
+    delivery waits for its next turn."""
     now = now or utc_now()
     transports = {**TRANSPORTS, **(transports or {})}
     _plan(now)
     configured = {d.kind: d for d in destinations()}
     summary = Summary()
-    due = list(OutboxDelivery.select(OutboxDelivery.id).where(
-        (OutboxDelivery.status != "done") & (OutboxDelivery.next_attempt_at <= now))
-        .order_by(OutboxDelivery.next_attempt_at, OutboxDelivery.id))
+    waiting = OutboxDelivery.status != "done"
+    due = list(OutboxDelivery.select(OutboxDelivery.id)
+               .where(waiting if everything else waiting & (OutboxDelivery.next_attempt_at <= now))
+               .order_by(OutboxDelivery.next_attempt_at, OutboxDelivery.id))
     for row_id in (row.id for row in due):
         row = OutboxDelivery.get_or_none(OutboxDelivery.id == row_id)
         if row is None or row.status == "done":

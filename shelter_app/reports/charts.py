@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.graphics.barcode import qrencoder
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 
 from shelter_app.reports import fonts
@@ -128,15 +127,6 @@ def _text_width(text: str, size: float) -> float:
     return stringWidth(text, fonts.REGULAR, size)
 
 
-def qr_drawing(value: str, size: float) -> Drawing:
-    """A QR code of ``value`` (error correction M, with its quiet zone), ``size`` points square."""
-    widget = QrCodeWidget(value, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
-
-
 def qr_modules(value: str) -> list[list[bool]]:
     """The dark and light modules of a QR code of ``value`` (error correction M, best mask)."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
@@ -149,7 +139,7 @@ def qr_modules(value: str) -> list[list[bool]]:
 def draw_qr(canvas, value: str, x: float, y: float, size: float, quiet: int = 4) -> None:
     """Draw a QR code straight on a canvas: one filled path, runs of dark modules merged.
 
-    The same code as ``qr_drawing`` gives, drawn some ten times faster, which matters for
+    The same code as reportlab's QrCodeWidget gives, drawn some ten times faster, which matters for
     a sheet of cards per household at a site of thousands.
     """
     modules = qr_modules(value)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import tr
-from shelter_app.storage.database import ENV_DB, resolve_target
+from shelter_app.services import database
 from shelter_app.ui import preflight
 
 log = logging.getLogger(__name__)
@@ -16,12 +15,10 @@ log = logging.getLogger(__name__)
 
 def window_target(explicit: str | None, settings) -> str:
     """--db, then $SHELTER_APP_DB, then the file chosen in Settings, then the data folder."""
-    if explicit or os.environ.get(ENV_DB):
-        return resolve_target(explicit)
     from shelter_app.ui.user_settings import KEYS
 
     chosen = settings.value(KEYS.DATABASE_PATH)
-    return resolve_target(str(chosen) if chosen else None)
+    return database.target(explicit, str(chosen) if chosen else None)
 
 
 def create_window(database_target: str | None = None, check_file: bool = True, language: str | None = None):
@@ -30,7 +27,6 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
     A missing, damaged, locked or foreign file is explained first, with the backups to
     restore; None when the user chose not to go on."""
     from shelter_app.services import presence
-    from shelter_app.storage.session import open_database
     from shelter_app.ui.context import AppContext, app_settings
     from shelter_app.ui.main_window import MainWindow
     from shelter_app.ui.restore_dialog import check_before_opening
@@ -43,38 +39,21 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
     if check_file and not check_before_opening(target):
         return None
     upgrade_with_progress(target)
-    open_database(target)
+    database.open_operation(target)
     presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
     window = MainWindow(AppContext(target, settings))
     window.start_daily_backup()
     return window
 
 
-def pending_upgrade(target: str) -> bool:
-    """An existing database file whose schema this version will upgrade (after a backup)."""
-    from pathlib import Path
-
-    from shelter_app.storage import schema
-    from shelter_app.storage.database import is_url, make_database
-
-    if is_url(target) or not Path(target).expanduser().exists():
-        return False
-    db = make_database(target)
-    try:
-        return any(m.applied is None for m in schema.runner(db).status())
-    finally:
-        db.close()
-
-
 def upgrade_with_progress(target: str) -> None:
     """The upgrade backs the whole file up first: on a large operation that takes a while, so
     it runs in a worker behind a progress dialog instead of freezing a window not yet shown."""
-    if not pending_upgrade(target):
+    if not database.pending_upgrade(target):
         return
     from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtWidgets import QProgressDialog
 
-    from shelter_app.storage.session import open_database
     from shelter_app.ui.widgets.worker import Job
 
     dialog = QProgressDialog(tr("Upgrading the database for this version of Posko. A backup is made first; "
@@ -85,7 +64,7 @@ def upgrade_with_progress(target: str) -> None:
     dialog.show()
     loop = QEventLoop()
     outcome: list = []
-    job = Job(lambda _progress, _cancelled: open_database(target))
+    job = Job(lambda _progress, _cancelled: database.open_operation(target))
     job.finished.connect(lambda _db: (outcome.append(None), loop.quit()))
     job.failed.connect(lambda error: (outcome.append(error), loop.quit()))
     job.start()

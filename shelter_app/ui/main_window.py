@@ -15,8 +15,7 @@ from shelter_app.exchange import backups
 from shelter_app.history import conflicts
 from shelter_app.i18n import ntr, tr
 from shelter_app.outbox import queue
-from shelter_app.storage import backup_files
-from shelter_app.storage.models import database, utc_now
+from shelter_app.services import database
 from shelter_app.sync import hub
 from shelter_app.ui.context import AppContext
 from shelter_app.ui.sync_runner import HUB, runner
@@ -152,10 +151,10 @@ class MainWindow(QMainWindow):
 
     def start_daily_backup(self) -> Job | None:
         """The first start of a day backs the database up, in a worker so the window is usable."""
-        return self._backup_job(lambda: backups.daily(database.obj), quiet=True)
+        return self._backup_job(lambda: backups.daily(database.current()), quiet=True)
 
     def back_up_now(self) -> Job | None:
-        return self._backup_job(lambda: backup_files.create(database.obj, "manual"), quiet=False)
+        return self._backup_job(lambda: backups.create(database.current(), "manual"), quiet=False)
 
     def _backup_job(self, make, quiet: bool) -> Job | None:
         if not self.ctx.database_target or "://" in self.ctx.database_target:
@@ -200,7 +199,7 @@ class MainWindow(QMainWindow):
         if self._outbox_job is not None and not self._outbox_job.wait(0):
             return None
         state = queue.status()
-        if not state.waiting or (not force and state.next_attempt and state.next_attempt > utc_now()):
+        if not state.waiting or (not force and not state.due):
             self.update_outbox()
             return None
         job = Job(lambda _progress, _cancelled: queue.send_now() if force else queue.send_due())

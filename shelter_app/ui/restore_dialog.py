@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups, startup
 from shelter_app.i18n import N_, tr
-from shelter_app.storage import backup_files
 from shelter_app.ui.widgets.errors import ERROR_STYLE, show_unexpected
 
 REASONS = {
@@ -117,11 +116,11 @@ class RestoreDialog(QDialog):
             layout.addStretch(1)  # the message stays at the top
         layout.addWidget(self.buttons)
 
-    def chosen(self) -> backup_files.Backup | None:
+    def chosen(self) -> backups.Backup | None:
         rows = self.list.selectionModel().selectedRows()
         return self.diagnosis.backups[rows[0].row()] if rows else None
 
-    def confirm(self, backup: backup_files.Backup) -> bool:
+    def confirm(self, backup: backups.Backup) -> bool:
         """Ask before replacing anything (tests replace this method)."""
         answer = QMessageBox.question(self, tr("Restore the backup?"), tr(
             "Put the backup of {when} in place of {path}? The current file is kept in the backup folder.",

@@ -17,8 +17,7 @@ from shelter_app.history.records import transaction
 from shelter_app.i18n import N_, _, tr
 from shelter_app.services import presence
 from shelter_app.services import settings as stored_settings
-from shelter_app.storage import backup_files
-from shelter_app.storage.session import open_database
+from shelter_app.services import database
 from shelter_app.ui.pages.base import Page
 from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.errors import FieldErrors
@@ -158,7 +157,7 @@ class SettingsPage(Page):
         for band in stored_settings.age_bands():
             self._add_band_row(band.name, band.min_years, band.max_years)
         self.database.setText(self.ctx.database_target)
-        self.backup_folder.setText(str(backup_files.folder(self.ctx.database_target)))
+        self.backup_folder.setText(str(backups.folder(self.ctx.database_target)))
         for spec, value in stored_settings.listed(catalog.LAPTOP):
             if spec.key in self.outbox_fields:
                 self.outbox_fields[spec.key].setText(spec.show(value))
@@ -241,7 +240,7 @@ class SettingsPage(Page):
         except RuleViolation as error:
             self.errors.show(error)
             return
-        self.backup_folder.setText(str(backup_files.folder(self.ctx.database_target)))
+        self.backup_folder.setText(str(backups.folder(self.ctx.database_target)))
 
     def _choose_database(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -254,11 +253,11 @@ class SettingsPage(Page):
     def open_database_file(self, path: str) -> None:
         self.errors.clear()
         try:
-            open_database(path)
+            database.open_operation(path)
             presence.ensure_fresh()
         except RuleViolation as error:
             self.errors.show(error)
-            open_database(self.ctx.database_target)
+            database.open_operation(self.ctx.database_target)
             return
         self.ctx.database_target = path
         self.ctx.settings.set_value(KEYS.DATABASE_PATH, path)

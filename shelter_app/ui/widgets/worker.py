@@ -62,10 +62,9 @@ class Job(QObject):
             log.info("job ended with %s", type(error).__name__)
             outcome = _Outcome(False, error)
         finally:
-            from shelter_app.storage.models import database
+            from shelter_app.services import database
 
-            if database.obj is not None and not database.is_closed():
-                database.close()  # this thread's own connection
+            database.release_thread_connection()
         self._outcome.emit(outcome)
 
     @Slot(object)
