@@ -405,10 +405,10 @@ class SitesPage(Page):
 
     def _load_residents(self) -> None:
         persons, households = site_overview.resident_summary(self.site_id, self.day_value())
-        self.resident_summary.setText(tr("{persons} in {households} at this site on {date}.",
+        self.resident_summary.setText(tr("{persons} in {households} on {date}.",
                                          persons=ntr("{n} person", "{n} persons", persons, n=fmt_number(persons)),
-                                         households=ntr("{n} household", "{n} households", households,
-                                                        n=fmt_number(households)),
+                                         households=ntr("{n} household at this site", "{n} households at this site",
+                                                        households, n=fmt_number(households)),
                                          date=fmt_date(self.day_value())))
         self.resident_model.reload()
         fit_columns(self.resident_table)
