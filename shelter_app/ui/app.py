@@ -31,7 +31,7 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
     from shelter_app.storage.session import open_database
     from shelter_app.ui.context import AppContext, app_settings
     from shelter_app.ui.main_window import MainWindow
-    from shelter_app.ui.restore_dialog import check_before_opening
+    from shelter_app.ui.dialogs.exchange.restore_dialog import check_before_opening
 
     settings = app_settings()
     if language:  # --lang: from now on, as if chosen in Settings

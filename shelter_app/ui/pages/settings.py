@@ -15,7 +15,7 @@ from shelter_app.services import outbox, presence
 from shelter_app.services import settings as operation_settings
 from shelter_app.services.records import transaction
 from shelter_app.storage.session import open_database
-from shelter_app.ui.pages.base import Page
+from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.errors import FieldErrors
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}

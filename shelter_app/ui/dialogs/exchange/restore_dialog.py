@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups, startup
 from shelter_app.i18n import N_, tr
-from shelter_app.ui.widgets.errors import ERROR_STYLE, show_unexpected
+from shelter_app.ui.forms.palette import ERROR_STYLE
+from shelter_app.ui.widgets.errors import show_unexpected
 
 REASONS = {
     "daily": N_("Daily, at start"),
