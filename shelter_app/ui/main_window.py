@@ -17,6 +17,7 @@ from shelter_app.services import outbox
 from shelter_app.sync import conflicts, hub
 from shelter_app.storage.models import database, utc_now
 from shelter_app.ui.context import AppContext
+from shelter_app.ui.forms.formatting import stamp
 from shelter_app.ui.forms.palette import ERROR_STYLE
 from shelter_app.ui.sync_runner import HUB, runner
 from shelter_app.ui.widgets.worker import Job
@@ -183,8 +184,7 @@ class MainWindow(QMainWindow):
         state = outbox.status()
         if not state.waiting:
             return ""
-        since = state.since.strftime("%Y-%m-%d %H:%M") if state.since else ""
-        return tr("{n} reports waiting to be sent, since {since} (UTC)", n=state.waiting, since=since)
+        return tr("{n} reports waiting to be sent, since {since} (UTC)", n=state.waiting, since=stamp(state.since))
 
     def update_outbox(self) -> None:
         text = self.outbox_text()

@@ -24,6 +24,11 @@ def fmt_date(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if current_language() == "id" else day.isoformat()
 
 
+def stamp(moment: datetime.datetime | None) -> str:
+    """2022-11-28 10:31, as recorded (UTC), the same in every language: backups, the outbox."""
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def long_date(day: datetime.date) -> str:
     """28 November 2022, the month in words: for headings."""
     return format_date(day, format="d MMMM yyyy", locale=current_language())

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout
 
-from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import N_, tr
 from shelter_app.services import activities, roster, stays
-from shelter_app.ui.forms.formatting import masked
+from shelter_app.ui.forms.formatting import masked, sex_word
 from shelter_app.ui.forms.palette import ERROR_STYLE
 from shelter_app.ui.widgets.errors import show_unexpected
-from shelter_app.ui.widgets.lazy_model import Column, ListModel
+from shelter_app.ui.widgets.lazy_model import RIGHT, Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
 
 @dataclass
@@ -41,10 +40,9 @@ def person_row(person, day: datetime.date, taking_part: bool = False) -> PersonR
         home = tr("household of {name}", name=head.name) if head else tr("no KK")
     stay = stays.stay_on(person.id, day)
     return PersonRow(person.id, person.name, f"{'~' if person.birth_date_estimated else ''}{age}",
-                     choices.label(choices.SEXES, person.sex), home, stay.site.name if stay else "", taking_part)
+                     sex_word(person.sex), home, stay.site.name if stay else "", taking_part)
 
 
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
 PERSON_COLUMNS = [
     Column("name", N_("Name")),
     Column("age", N_("Age"), align=RIGHT),

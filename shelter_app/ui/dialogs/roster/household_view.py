@@ -23,10 +23,8 @@ from shelter_app.ui.forms.formatting import (
 )
 from shelter_app.ui.forms.palette import HINT, HINT_STYLE
 from shelter_app.ui.widgets.errors import show_unexpected
-from shelter_app.ui.widgets.lazy_model import ROW_ROLE, Column, ListModel
+from shelter_app.ui.widgets.lazy_model import RIGHT, ROW_ROLE, Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
-
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
 
 
 class Age(int):

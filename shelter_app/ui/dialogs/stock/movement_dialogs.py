@@ -26,7 +26,7 @@ from shelter_app.ui.forms.form_dialog import FormDialog
 from shelter_app.ui.forms.formatting import fmt_date, masked, quantity
 from shelter_app.ui.forms.layout import field_row
 from shelter_app.ui.forms.palette import HINT_STYLE
-from shelter_app.ui.widgets.lazy_model import Column, ListModel
+from shelter_app.ui.widgets.lazy_model import RIGHT, Column, ListModel
 
 NEW_LOT = "new"  # lot combo entry: record a new lot with this delivery
 
@@ -252,7 +252,7 @@ class AdjustDialog(MovementDialog):
 HOUSEHOLD_COLUMNS = [
     Column("head", N_("Head of household")),
     Column("kk", N_("KK"), masked),
-    Column("members", N_("Members"), align=Qt.AlignRight | Qt.AlignVCenter),
+    Column("members", N_("Members"), align=RIGHT),
     Column("site", N_("Site on the day"), lambda name: name or tr("not at a site")),
     Column("found", N_("Found by")),
 ]
