@@ -62,7 +62,7 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.accept_clicked)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self._rows: dict[str, object] = {}
+        self._rows: dict[str, QWidget] = {}  # field -> its row's field column
 
     # --- building ----------------------------------------------------------------------
 
