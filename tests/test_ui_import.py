@@ -15,9 +15,9 @@ from shelter_app.services import sites
 from shelter_app.storage import backup_files
 from shelter_app.storage.models import Household, Person, Stay
 from shelter_app.storage.session import open_database
-from shelter_app.ui.export_dialog import ExportDialog
-from shelter_app.ui.import_wizard import ImportWizard
-from shelter_app.ui.restore_dialog import NEW, RESTORED, RestoreDialog, check_before_opening
+from shelter_app.ui.dialogs.exchange.export_dialog import ExportDialog
+from shelter_app.ui.dialogs.exchange.import_wizard import ImportWizard
+from shelter_app.ui.dialogs.exchange.restore_dialog import NEW, RESTORED, RestoreDialog, check_before_opening
 
 D = datetime.date
 KK = identity.make_kk("32.03.11", D(2015, 1, 1), 1)

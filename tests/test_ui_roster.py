@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication
 from shelter_app.domain.identity import make_kk, make_nik
 from shelter_app.i18n import set_language
 from shelter_app.services import roster, roster_query, stats, stays, stock
-from shelter_app.ui.dialogs.household_form import HouseholdForm
-from shelter_app.ui.dialogs.household_view import HouseholdView
-from shelter_app.ui.dialogs.stay_dialogs import CheckInDialog, CheckOutDialog, TransferDialog
+from shelter_app.ui.dialogs.roster.household_form import HouseholdForm
+from shelter_app.ui.dialogs.roster.household_view import HouseholdView
+from shelter_app.ui.dialogs.roster.stay_dialogs import CheckInDialog, CheckOutDialog
+from shelter_app.ui.dialogs.roster.stay_dialogs import StayTransferDialog as TransferDialog
 from shelter_app.ui.pages.roster import RosterPage
 
 D = datetime.date

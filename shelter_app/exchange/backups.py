@@ -23,7 +23,7 @@ from shelter_app.files import fsync_path
 from shelter_app.i18n import _
 from shelter_app.services import settings
 from shelter_app.storage.backup_files import (  # the core, offered to the window and the CLI too
-    SETTING_KEY, Backup, ProgressFn, backup_name, copy_to, create, default_folder, folder, is_file_database, list_backups,
+    SETTING_KEY, Backup as Backup, ProgressFn, backup_name, copy_to, create, default_folder, folder, is_file_database, list_backups,
     unique_path, verify,
 )
 

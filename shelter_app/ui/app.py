@@ -29,7 +29,7 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
     from shelter_app.services import presence
     from shelter_app.ui.context import AppContext, app_settings
     from shelter_app.ui.main_window import MainWindow
-    from shelter_app.ui.restore_dialog import check_before_opening
+    from shelter_app.ui.dialogs.exchange.restore_dialog import check_before_opening
     from shelter_app.ui.user_settings import KEYS
 
     settings = app_settings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressDialog, QPushButton,
     QSpinBox, QVBoxLayout, QWidget,
@@ -14,22 +14,15 @@ from PySide6.QtWidgets import (
 from shelter_app import APP_NAME
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import current_language, tr
+from shelter_app.i18n import tr
 from shelter_app.services import overview
+from shelter_app.ui.forms.fields import ChoiceBox, DateField, VillagePicker, localised, number_field
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
-from shelter_app.ui.widgets.fields import ChoiceBox, DateField, VillagePicker, number_field
 from shelter_app.ui.widgets.worker import Job
 
 log = logging.getLogger(__name__)
 DEMO_PERSONS = 3000
 DEMO_SEED = 7
-
-
-def local_numbers(box):
-    """Thousands written the user's way: 3.000 in Indonesian, 3,000 in English."""
-    box.setLocale(QLocale(QLocale.Indonesian, QLocale.Indonesia) if current_language() == "id"
-                  else QLocale(QLocale.English, QLocale.UnitedStates))
-    return box
 
 
 class WelcomePanel(QWidget):
@@ -98,9 +91,9 @@ class WelcomePanel(QWidget):
         self.village = VillagePicker()
         self.village.setObjectName("village_code")
         self.village.setPlaceholderText(tr("Type part of the village name, then pick it from the list"))
-        self.capacity_night = local_numbers(number_field(maximum=1_000_000, suffix=tr("persons")))
+        self.capacity_night = number_field(maximum=1_000_000, suffix=tr("persons"))
         self.capacity_night.setObjectName("capacity_night")
-        self.capacity_day = local_numbers(number_field(maximum=1_000_000, suffix=tr("persons")))
+        self.capacity_day = number_field(maximum=1_000_000, suffix=tr("persons"))
         self.capacity_day.setObjectName("capacity_day")
         self._row(site_form, tr("Site name"), self.site_name, "name")
         self._row(site_form, tr("Kind of site"), self.site_kind, "kind")
@@ -166,7 +159,7 @@ class WelcomePanel(QWidget):
         text.setWordWrap(True)
         layout.addWidget(text)
         form = QFormLayout()
-        self.demo_persons = local_numbers(QSpinBox())
+        self.demo_persons = localised(QSpinBox())
         self.demo_persons.setObjectName("demo_persons")
         self.demo_persons.setRange(50, 500_000)
         self.demo_persons.setSingleStep(1000)

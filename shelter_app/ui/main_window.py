@@ -18,6 +18,8 @@ from shelter_app.outbox import queue
 from shelter_app.services import database
 from shelter_app.sync import hub
 from shelter_app.ui.context import AppContext
+from shelter_app.ui.forms.formatting import stamp
+from shelter_app.ui.forms.palette import ERROR_STYLE
 from shelter_app.ui.sync_runner import HUB, runner
 from shelter_app.ui.widgets.worker import Job
 from shelter_app.ui.user_settings import KEYS
@@ -138,12 +140,12 @@ class MainWindow(QMainWindow):
         data.addAction(tr("&Back up now"), self.back_up_now)
 
     def import_roster(self):
-        from shelter_app.ui.import_wizard import open_import_wizard
+        from shelter_app.ui.dialogs.exchange.import_wizard import open_import_wizard
 
         return open_import_wizard(self.ctx, self)
 
     def export(self, what: str):
-        from shelter_app.ui.export_dialog import ExportDialog
+        from shelter_app.ui.dialogs.exchange.export_dialog import ExportDialog
 
         dialog = ExportDialog(self.ctx, self, what=what)
         dialog.open()
@@ -184,9 +186,8 @@ class MainWindow(QMainWindow):
         state = queue.status()
         if not state.waiting:
             return ""
-        since = state.since.strftime("%Y-%m-%d %H:%M") if state.since else ""
         return ntr("{n} report waiting to be sent, since {since} (UTC)",
-                   "{n} reports waiting to be sent, since {since} (UTC)", state.waiting, since=since)
+                   "{n} reports waiting to be sent, since {since} (UTC)", state.waiting, since=stamp(state.since))
 
     def update_outbox(self) -> None:
         text = self.outbox_text()
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
         return job
 
     def show_outbox(self):
-        from shelter_app.ui.outbox_dialog import OutboxDialog
+        from shelter_app.ui.dialogs.outbox.outbox_dialog import OutboxDialog
 
         dialog = OutboxDialog(self, self)
         dialog.open()
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
         text, tip, failed = self.sync_text()
         self.sync_button.setText(text)
         self.sync_button.setToolTip(tip)
-        self.sync_button.setStyleSheet("color: #b00020;" if failed else "")
+        self.sync_button.setStyleSheet(ERROR_STYLE if failed else "")
         self.sync_button.setMinimumWidth(self.sync_button.sizeHint().width())
         self.sync_button.setVisible(bool(text))
 

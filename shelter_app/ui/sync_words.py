@@ -11,7 +11,6 @@ import decimal
 import json
 import uuid
 
-from babel.numbers import format_decimal
 from peewee import ForeignKeyField
 
 from shelter_app.domain import choices, regions, settings_catalog
@@ -21,7 +20,7 @@ from shelter_app.storage.models import (
     Activity, Event, Household, Installation, OperationSetting, Person, Site, Stay, StockItem,
 )
 from shelter_app.history.operations import MODELS_BY_TABLE
-from shelter_app.ui.dialogs.common import fmt_date, masked
+from shelter_app.ui.forms.formatting import fmt_date, masked, number
 
 TABLE_LABELS = {
     "event": N_("Disaster event"),
@@ -244,7 +243,7 @@ def value_text(table: str, field: str, value) -> str:
     if isinstance(value, datetime.date):
         return fmt_date(value)
     if isinstance(value, (int, float, decimal.Decimal)):
-        return format_decimal(value, locale=current_language())
+        return number(value, 3)
     if f"{table}.{field}" in CHOICES:
         return choices.label(CHOICES[f"{table}.{field}"], str(value))
     if field in MASKED:

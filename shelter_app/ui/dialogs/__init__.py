@@ -1,2 +1,3 @@
-"""Dialogs of the roster: registering a household, check-in / transfer / check-out, and the
-household view."""
+"""The window's dialogs, one package per feature: ``roster``, ``sites``, ``stock``,
+``activities``, ``exchange`` (import, export, restore) and ``outbox``. They build on the form
+kit (``ui.forms``) and the shared widgets (``ui.widgets``)."""

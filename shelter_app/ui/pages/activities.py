@@ -15,17 +15,21 @@ from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import activities, sites
-from shelter_app.ui.activity_dialogs import PERSON_COLUMNS, ActivityDialog, AddParticipantsDialog, person_row, person_table
-from shelter_app.ui.pages.base import Page
-from shelter_app.ui.stock_dialogs import day_text, find_data
-from shelter_app.ui.widgets.errors import ERROR_STYLE, show_unexpected
-from shelter_app.ui.widgets.fields import DateField
+from shelter_app.ui.dialogs.activities.activity_dialog import ActivityDialog
+from shelter_app.ui.dialogs.activities.participants_dialog import (
+    PERSON_COLUMNS, AddParticipantsDialog, person_row, person_table,
+)
+from shelter_app.ui.forms.fields import DateField, find_data
+from shelter_app.ui.forms.formatting import fmt_date
+from shelter_app.ui.forms.palette import ERROR_STYLE
+from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.user_settings import KEYS
+from shelter_app.ui.widgets.page import Page
 
 ACTIVITY_COLUMNS = [
-    Column("held_on", N_("Date"), day_text),
-    Column("ends_on", N_("Until"), day_text),
+    Column("held_on", N_("Date"), fmt_date),
+    Column("ends_on", N_("Until"), fmt_date),
     Column("kind", N_("Kind"), lambda code: choices.label(choices.ACTIVITY_KINDS, code)),
     Column("title", N_("Title")),
     Column("site_name", N_("Site")),
@@ -204,7 +208,7 @@ class ActivitiesPage(Page):
         activity = row.activity
         persons = activities.participants(activity.id)
         self.details_box.setTitle(tr("Participants: {title}", title=activity.title))
-        when = day_text(activity.held_on) + (f" – {day_text(activity.ends_on)}" if activity.ends_on else "")
+        when = fmt_date(activity.held_on) + (f" – {fmt_date(activity.ends_on)}" if activity.ends_on else "")
         lines = [f"<b>{html.escape(choices.label(choices.ACTIVITY_KINDS, activity.kind))}</b> · {when} · "
                  f"{html.escape(row.site_name)}"]
         if activity.facilitator:

@@ -8,38 +8,32 @@ a while); a result for a day no longer chosen is thrown away.
 
 from __future__ import annotations
 
-import datetime
 from html import escape
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QSplitter,
     QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
-from shelter_app.i18n import N_, current_language, tr
+from shelter_app.i18n import N_, tr
 from shelter_app.services import overview
 from shelter_app.ui.first_run import WelcomePanel
+from shelter_app.ui.forms import palette
+from shelter_app.ui.forms.fields import DateField
+from shelter_app.ui.forms.formatting import long_date, number, status_word
+from shelter_app.ui.forms.palette import STATUS_FILL, STATUS_ON_FILL
 from shelter_app.ui.main_window import PAGES
-from shelter_app.ui.pages.base import Page
 from shelter_app.ui.widgets import charts
 from shelter_app.ui.widgets.errors import show_unexpected
-from shelter_app.ui.widgets.fields import DateField
-from shelter_app.ui.widgets.lazy_model import ROW_ROLE, Column, ListModel
+from shelter_app.ui.widgets.lazy_model import CENTRE, RIGHT, ROW_ROLE, Column, ListModel
+from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.worker import Job
 from shelter_app.ui.user_settings import KEYS
 
 ROSTER_TITLE = "Roster"  # the Roster page's title, translated by its own catalogue
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
-CENTRE = Qt.AlignCenter
 # ok / short / critical: a colour AND a word, never colour alone.
-STATUS_WORDS = {"ok": N_("Enough"), "short": N_("Short"), "critical": N_("Critical")}  # as in the printed reports
-STATUS_TEXT = {"ok": "#1b5e20", "short": "#6d4c00", "critical": "#8e0000"}
-STATUS_FILL = {"ok": "#e3f2e4", "short": "#fff0b8", "critical": "#f9cdcd"}
-OVER_CAPACITY_FILL = "#f9cdcd"
 NEAR_CAPACITY = 0.9
 SITE_STATUS = {"open": N_("Open"), "closed": N_("Closed")}
 NEED_LABELS = {
@@ -50,30 +44,18 @@ NEED_LABELS = {
 }
 
 
-def number(value) -> str:
-    return "" if value is None else format_decimal(value, locale=current_language(), format="#,##0.#")
-
-
-def long_date(day: datetime.date) -> str:
-    return format_date(day, format="d MMMM yyyy", locale=current_language())
-
-
-def status_word(status: str) -> str:
-    return tr(STATUS_WORDS.get(status, STATUS_WORDS["ok"]))
-
-
 def need_text(cell: overview.NeedCell) -> str:
     days = cell.need.get("days_of_supply") if "days_of_supply" in cell.need else None
     if days is not None:
-        return tr("{status}, {days} d", status=status_word(cell.status), days=number(days))
+        return tr("{status}, {days} d", status=status_word(cell.status), days=number(days, 1))
     return status_word(cell.status)
 
 
 def need_tooltip(key: str, cell: overview.NeedCell) -> str:
     need = cell.need
     text = tr("{need}: needed {required}, available {available}, gap {gap}.", need=tr(NEED_LABELS[key]),
-              required=number(need.get("required")), available=number(need.get("available")),
-              gap=number(need.get("gap")))
+              required=number(need.get("required"), 1), available=number(need.get("available"), 1),
+              gap=number(need.get("gap"), 1))
     return f"{status_word(cell.status)} — {text}"
 
 
@@ -161,16 +143,16 @@ class DashboardModel(ListModel):
         if column in NEED_COLUMNS:
             cell = getattr(row, NEED_COLUMNS[column])
             if role == Qt.BackgroundRole:
-                return QBrush(QColor(STATUS_FILL[cell.status]))
+                return palette.brush(STATUS_FILL[cell.status])
             if role == Qt.ForegroundRole:
-                return QBrush(QColor(STATUS_TEXT[cell.status]))
+                return palette.brush(STATUS_ON_FILL[cell.status])
             if role == Qt.ToolTipRole:
                 return need_tooltip(NEED_COLUMNS[column], cell)
         if column == OCCUPANCY_COLUMN and row.over_capacity:
             if role == Qt.BackgroundRole:
-                return QBrush(QColor(OVER_CAPACITY_FILL))
+                return palette.brush(STATUS_FILL["critical"])
             if role == Qt.ForegroundRole:
-                return QBrush(QColor(STATUS_TEXT["critical"]))
+                return palette.brush(STATUS_ON_FILL["critical"])
             if role == Qt.ToolTipRole:
                 return tr("Over capacity: {n} present, capacity {capacity}.", n=number(row.persons),
                           capacity=number(row.capacity))
@@ -213,7 +195,7 @@ def vulnerable_tooltip(row) -> str:
 
 def flag(label: str, text: str, status: str) -> str:
     """A line of the alert: a coloured, bold word first, so it reads without the colour too."""
-    return (f"<span style='background:{STATUS_FILL[status]}; color:{STATUS_TEXT[status]};'>"
+    return (f"<span style='background:{STATUS_FILL[status]}; color:{STATUS_ON_FILL[status]};'>"
             f"&nbsp;<b>{escape(label)}</b>&nbsp;</span> {text}")
 
 
@@ -302,7 +284,7 @@ class DashboardPage(Page):
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_pyramid())
         hint = QLabel(tr("Double-click a site or press Enter to open it. Point at a cell for details."))
         hint.setObjectName("dashboard_hint")
-        hint.setStyleSheet("color: palette(placeholder-text);")
+        hint.setStyleSheet(palette.PLACEHOLDER_STYLE)
 
         self.pyramid = charts.Pyramid()
         self.pyramid.setObjectName("dashboard_pyramid")

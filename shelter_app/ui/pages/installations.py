@@ -14,26 +14,26 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import installations, site_overview, sites, stats
-from shelter_app.ui.pages.base import Page
-from shelter_app.ui.widgets.tables import add_button, table_view
-from shelter_app.ui.pages.sites import (
-    RIGHT, STATUS_COLOURS, MarkedListModel, fit_columns, status_word,
-)
-from shelter_app.ui.site_dialogs import InstallationDialog, StateDialog, fmt_date, fmt_number, open_dialog
-from shelter_app.ui.widgets.fields import DateField
-from shelter_app.ui.widgets.lazy_model import Column
+from shelter_app.ui.dialogs.sites.installation_dialogs import InstallationDialog, StateDialog
+from shelter_app.ui.forms.fields import DateField
+from shelter_app.ui.forms.form_dialog import open_dialog
+from shelter_app.ui.forms.formatting import fmt_date, number, status_word
+from shelter_app.ui.forms.palette import GONE, STATUS_TEXT
 from shelter_app.ui.user_settings import KEYS
+from shelter_app.ui.widgets.lazy_model import RIGHT, Column, MarkedListModel
+from shelter_app.ui.widgets.page import Page
+from shelter_app.ui.widgets.tables import add_button, fit_columns, table_view
 
 
 def _amount(decimals: int = 0):
-    return lambda value: fmt_number(value, decimals) if value else ""
+    return lambda value: number(value, decimals) if value else ""
 
 
 INSTALLATION_COLUMNS = [
     Column("kind_label", N_("Kind")),
     Column("name", N_("Name")),
     Column("subkind_label", N_("Type")),
-    Column("quantity", N_("Quantity"), fmt_number, RIGHT),
+    Column("quantity", N_("Quantity"), number, RIGHT),
     Column("litres_per_day", N_("L/day"), _amount(), RIGHT),
     Column("toilets", N_("Toilets W/M/acc."), align=Qt.AlignCenter),
     Column("floor_area_m2", N_("Floor m²"), _amount(1), RIGHT),
@@ -73,7 +73,7 @@ TOTAL_COLUMNS = [
 
 
 def _state_marker(row) -> str | None:
-    return {"broken": STATUS_COLOURS["critical"], "removed": "#707070", "planned": STATUS_COLOURS["short"]}.get(row.state)
+    return {"broken": STATUS_TEXT["critical"], "removed": GONE, "planned": STATUS_TEXT["short"]}.get(row.state)
 
 
 class InstallationsPage(Page):
@@ -163,7 +163,7 @@ class InstallationsPage(Page):
         self.totals_title.setObjectName("totals_title")
         self.totals_title.setWordWrap(True)
         layout.addWidget(self.totals_title)
-        self.totals_model = MarkedListModel(TOTAL_COLUMNS, marker=lambda line: STATUS_COLOURS.get(line.status))
+        self.totals_model = MarkedListModel(TOTAL_COLUMNS, marker=lambda line: STATUS_TEXT.get(line.status))
         self.totals_table = table_view(self.totals_model, "installation_totals", stretch_column=0)
         self.totals_table.setSortingEnabled(False)
         self.totals_table.horizontalHeader().setSortIndicatorShown(False)
@@ -264,7 +264,7 @@ class InstallationsPage(Page):
         self.totals_title.setText("<b>{}</b>".format(ntr(
             "Working installations on {date}, for {persons} person present",
             "Working installations on {date}, for {persons} persons present", figures["persons"], date=fmt_date(day),
-            persons=fmt_number(figures["persons"]))))
+            persons=number(figures["persons"]))))
         self.totals_model.set_rows(total_lines(total, figures["needs"]))
         fit_columns(self.totals_table)
 
@@ -305,7 +305,7 @@ def total_lines(total: installations.Totals, needs: dict) -> list[TotalLine]:
         found = needs.get(name)
         if not found:
             return "–", ""
-        return fmt_number(found["required"], decimals), found["status"]
+        return number(found["required"], decimals), found["status"]
 
     water_required, water_status = need("water")
     toilets_required, toilets_status = need("toilets")
@@ -315,17 +315,17 @@ def total_lines(total: installations.Totals, needs: dict) -> list[TotalLine]:
     toilets = tr("{n} ({female} W, {male} M, {accessible} acc.)", n=total.toilets, female=total.toilets_female,
                  male=total.toilets_male, accessible=total.toilets_accessible)
     lines = [
-        TotalLine(tr("Clean water (L/day)"), fmt_number(total.water_litres_per_day), water_required, water_status),
+        TotalLine(tr("Clean water (L/day)"), number(total.water_litres_per_day), water_required, water_status),
         TotalLine(tr("Working toilets"), toilets, toilets_required, toilets_status),
-        TotalLine(tr("Taps"), fmt_number(total.taps), taps_required, taps_status),
+        TotalLine(tr("Taps"), number(total.taps), taps_required, taps_status),
     ]
     if covered is not None:
-        lines.append(TotalLine(tr("Covered living space (m²)"), fmt_number(covered, 1), area_required, area_status))
+        lines.append(TotalLine(tr("Covered living space (m²)"), number(covered, 1), area_required, area_status))
     lines += [
-        TotalLine(tr("Pallet floor area (m²)"), fmt_number(total.pallet_area_m2, 1), "–", ""),
-        TotalLine(tr("Tent floor area (m²)"), fmt_number(total.tent_area_m2, 1), "–", ""),
-        TotalLine(tr("Generators (kW)"), fmt_number(total.generators_kw, 1), "–", ""),
-        TotalLine(tr("Kitchens"), fmt_number(total.kitchens), "–", ""),
-        TotalLine(tr("Broken installations"), fmt_number(total.broken), "–", ""),
+        TotalLine(tr("Pallet floor area (m²)"), number(total.pallet_area_m2, 1), "–", ""),
+        TotalLine(tr("Tent floor area (m²)"), number(total.tent_area_m2, 1), "–", ""),
+        TotalLine(tr("Generators (kW)"), number(total.generators_kw, 1), "–", ""),
+        TotalLine(tr("Kitchens"), number(total.kitchens), "–", ""),
+        TotalLine(tr("Broken installations"), number(total.broken), "–", ""),
     ]
     return lines

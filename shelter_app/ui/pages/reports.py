@@ -19,9 +19,10 @@ from shelter_app.files import write_atomically
 from shelter_app.i18n import LANGUAGES, N_, _, current_language, ntr, tr
 from shelter_app.outbox import queue
 from shelter_app.services import sites, stock
-from shelter_app.ui.pages.base import Page
+from shelter_app.ui.forms.fields import DateField
+from shelter_app.ui.forms.palette import PAGE_PREVIEW_STYLE
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
-from shelter_app.ui.widgets.fields import DateField
+from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.worker import Job
 from shelter_app.ui.user_settings import KEYS
 
@@ -221,7 +222,7 @@ class ReportsPage(Page):
         for image in page_images(self.pdf, PREVIEW_DPI):
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))
-            label.setStyleSheet("border: 1px solid #999; background: white;")
+            label.setStyleSheet(PAGE_PREVIEW_STYLE)
             self.pages_layout.addWidget(label)
         self.status.setText(ntr("{n} page. Save the PDF or print it.", "{n} pages. Save the PDF or print it.",
                                 rendered.pages))

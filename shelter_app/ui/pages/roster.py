@@ -21,33 +21,33 @@ from shelter_app.domain.standards import AGE_BAND_LABELS
 from shelter_app.i18n import N_, tr, translate, ntr
 from shelter_app.services import roster_query, settings, sites
 from shelter_app.services.roster_query import STATUSES, VULNERABLE_GROUPS, RosterFilter
-from shelter_app.ui.dialogs.common import (
-    HINT_STYLE, PagedModel, fmt_date, masked, relationship_word, sex_letter, sex_word, status_text, table,
-    vulnerable_words,
+from shelter_app.ui.dialogs.roster.household_form import HouseholdForm, PersonDialog
+from shelter_app.ui.dialogs.roster.household_view import HouseholdView
+from shelter_app.ui.dialogs.roster.stay_dialogs import DIALOGS
+from shelter_app.ui.forms.formatting import (
+    fmt_date, masked, number, presence_text, relationship_word, sex_letter, sex_word, vulnerable_words,
 )
-from shelter_app.ui.dialogs.household_form import HouseholdForm, PersonDialog
-from shelter_app.ui.dialogs.household_view import HouseholdView
-from shelter_app.ui.dialogs.stay_dialogs import DIALOGS
-from shelter_app.ui.pages.base import Page
+from shelter_app.ui.forms.palette import HINT, HINT_STYLE
 from shelter_app.ui.widgets.errors import show_unexpected
-from shelter_app.ui.widgets.lazy_model import ROW_ROLE, Column
+from shelter_app.ui.widgets.lazy_model import RIGHT, ROW_ROLE, Column, LazyTableModel
+from shelter_app.ui.widgets.page import Page
+from shelter_app.ui.widgets.tables import table_view
 from shelter_app.ui.widgets.worker import Job
 from shelter_app.ui.user_settings import KEYS
 
 log = logging.getLogger(__name__)
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
 SEARCH_DELAY_MS = 0  # next turn of the event loop: keystrokes already queued are searched once
 COUNT_DELAY_MS = 300  # the count waits for a pause in the typing
 _running_jobs: list = []  # kept until their thread has ended, whatever happens to the page
 
 
-class RosterModel(PagedModel):
+class RosterModel(LazyTableModel):
     """Roster rows; the status column is written from the whole row (status, site, date)."""
 
     def data(self, index, role=Qt.DisplayRole):
         if role in (Qt.DisplayRole, Qt.ToolTipRole) and index.isValid() and self.columns[index.column()].key == "status":
             row = self.row_at(index.row())
-            return status_text(row) if row is not None else None
+            return presence_text(row) if row is not None else None
         return super().data(index, role)
 
 
@@ -108,7 +108,7 @@ class RosterPage(Page):
             Column("status", N_("Status"), sortable=False),
             Column("vulnerable", N_("Vulnerable"), vulnerable_words, sortable=False),
         ], self._fetch)
-        self.table = table(self.model, "roster_table")
+        self.table = table_view(self.model, "roster_table", sortable=False)
         header = self.table.horizontalHeader()
         for column, width in enumerate((190, 36, 42, 120, 78, 160, 195, 150)):
             self.table.setColumnWidth(column, width)
@@ -281,8 +281,7 @@ class RosterPage(Page):
         if counted != self._count_wanted:  # the filter changed meanwhile: count that one
             self._run_count()
             return
-        grouped = format(n, ",").replace(",", "." if self.ctx.language() == "id" else ",")
-        self.count_label.setText(ntr("{n} person", "{n} persons", n, n=grouped))
+        self.count_label.setText(ntr("{n} person", "{n} persons", n, n=number(n)))
 
     def _count_failed(self, _error) -> None:
         self.count_label.setText("")
@@ -313,14 +312,14 @@ class RosterPage(Page):
         row = self.selected_row()
         if row is None:
             nobody = tr("Nobody matches the search and filters.")
-            self.details.setText(f"<span style='color:#555'>{nobody}</span>"
+            self.details.setText(f"<span style='color:{HINT}'>{nobody}</span>"
                                  if self._active and not self.model.rowCount() else "")
             return
         full = self.full_nik.isChecked()
         lines = [ntr("{sex}, {age} year (born {date}{estimated})", "{sex}, {age} years (born {date}{estimated})", row.age,
                      sex=sex_word(row.sex), age=row.age,
                     date=fmt_date(row.birth_date), estimated=tr(", estimated") if row.birth_date_estimated else ""),
-                 status_text(row) + (f" — {row.site_name}" if row.site_name else "")]
+                 presence_text(row) + (f" — {row.site_name}" if row.site_name else "")]
         if row.nik:
             lines.append(tr("NIK {nik}", nik=masked(row.nik, full)))
         if row.vulnerable:

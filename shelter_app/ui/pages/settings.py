@@ -15,11 +15,10 @@ from shelter_app.exchange import backups
 from shelter_app.domain.standards import AGE_BAND_LABELS, AgeBand
 from shelter_app.history.records import transaction
 from shelter_app.i18n import N_, _, tr
-from shelter_app.services import presence
+from shelter_app.services import database, presence
 from shelter_app.services import settings as stored_settings
-from shelter_app.services import database
-from shelter_app.ui.pages.base import Page
 from shelter_app.ui.user_settings import KEYS
+from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.errors import FieldErrors
 
 HINT_STYLE = "color: #555555;"

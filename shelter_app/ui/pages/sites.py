@@ -7,57 +7,24 @@ import datetime
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QBrush, QColor, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QSizePolicy, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import installations, site_overview, sites
-from shelter_app.ui.pages.base import Page
-from shelter_app.ui.site_dialogs import CloseSiteDialog, SiteDialog, fmt_date, fmt_number, open_dialog
+from shelter_app.ui.dialogs.sites.site_dialogs import CloseSiteDialog, SiteDialog
+from shelter_app.ui.forms.fields import DateField
+from shelter_app.ui.forms.form_dialog import open_dialog
+from shelter_app.ui.forms.formatting import fmt_date, number
+from shelter_app.ui.forms.palette import GONE, STATUS_TEXT
 from shelter_app.ui.widgets.errors import FieldErrors
-from shelter_app.ui.widgets.fields import DateField
-from shelter_app.ui.widgets.lazy_model import Column, LazyTableModel, ListModel
-from shelter_app.ui.widgets.tables import add_button, table_view
 from shelter_app.ui.user_settings import KEYS
-
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
-# ok / short / critical: a colour AND a word, never colour alone.
-STATUS_COLOURS = {"ok": "#1b7a2e", "short": "#9a5b00", "critical": "#b00020"}
-STATUS_WORDS = {"ok": N_("OK"), "short": N_("Short"), "critical": N_("Critical")}
-
-
-def status_word(code: str | None) -> str:
-    return tr(STATUS_WORDS[code]) if code in STATUS_WORDS else ""
-
-
-class PagedTableModel(LazyTableModel):
-    """Rows a page at a time from a service (a site's residents)."""
-
-
-class MarkedListModel(ListModel):
-    """A ListModel whose rows can be coloured: ``marker(row)`` gives a colour name or None."""
-
-    def __init__(self, columns, rows=None, marker=None, parent=None):
-        self._marker = marker or (lambda row: None)
-        super().__init__(columns, rows, parent)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if role == Qt.ForegroundRole and index.isValid() and 0 <= index.row() < len(self._rows):
-            colour = self._marker(self._rows[index.row()])
-            return QBrush(QColor(colour)) if colour else None
-        return super().data(index, role)
-
-
-def fit_columns(view: QTableView) -> None:
-    """Columns wide enough for their headers and the rows loaded so far."""
-    header = view.horizontalHeader()
-    for column in range(view.model().columnCount()):
-        if header.sectionResizeMode(column) != QHeaderView.Stretch:
-            view.resizeColumnToContents(column)
+from shelter_app.ui.widgets.lazy_model import RIGHT, Column, LazyTableModel, MarkedListModel
+from shelter_app.ui.widgets.page import Page
+from shelter_app.ui.widgets.tables import add_button, fit_columns, table_view
 
 
 def _percent(value) -> str:
@@ -69,18 +36,18 @@ SITE_COLUMNS = [
     Column("kind_label", N_("Kind")),
     Column("village", N_("Village")),
     Column("status_label", N_("Status")),
-    Column("capacity_day", N_("Cap. day"), fmt_number, RIGHT),
-    Column("capacity_night", N_("Cap. night"), fmt_number, RIGHT),
-    Column("persons", N_("Population"), fmt_number, RIGHT),
+    Column("capacity_day", N_("Cap. day"), number, RIGHT),
+    Column("capacity_night", N_("Cap. night"), number, RIGHT),
+    Column("persons", N_("Population"), number, RIGHT),
     Column("occupancy", N_("Occupancy"), _percent, RIGHT),
 ]
 
 
 def _site_marker(row) -> str | None:
     if row.status == "closed":
-        return "#707070"
+        return GONE
     if row.occupancy is not None and row.occupancy > 1:
-        return STATUS_COLOURS["critical"]  # over capacity
+        return STATUS_TEXT["critical"]  # over capacity
     return None
 
 
@@ -88,7 +55,7 @@ INSTALLATION_COLUMNS = [
     Column("kind_label", N_("Kind")),
     Column("name", N_("Name")),
     Column("subkind_label", N_("Type")),
-    Column("quantity", N_("Quantity"), fmt_number, RIGHT),
+    Column("quantity", N_("Quantity"), number, RIGHT),
     Column("state_on_day_label", N_("State on the day")),
     Column("state_label", N_("State now")),
     Column("state_since", N_("Since"), fmt_date),
@@ -108,9 +75,9 @@ RESIDENT_COLUMNS = [
 STOCK_COLUMNS = [
     Column("name", N_("Item")),
     Column("category_label", N_("Category")),
-    Column("on_hand", N_("On hand"), fmt_number, RIGHT),
+    Column("on_hand", N_("On hand"), number, RIGHT),
     Column("unit", N_("Unit")),
-    Column("low_stock_level", N_("Low-stock level"), fmt_number, RIGHT),
+    Column("low_stock_level", N_("Low-stock level"), number, RIGHT),
     Column("low", N_("Warning"), lambda low: tr("Low stock") if low else ""),
 ]
 
@@ -120,7 +87,7 @@ ACTIVITY_COLUMNS = [
     Column("kind_label", N_("Kind")),
     Column("title", N_("Title")),
     Column("facilitator", N_("Facilitator")),
-    Column("participants", N_("Participants"), fmt_number, RIGHT),
+    Column("participants", N_("Participants"), number, RIGHT),
 ]
 
 
@@ -259,7 +226,7 @@ class SitesPage(Page):
         self.resident_summary.setObjectName("resident_summary")
         layout.addWidget(self.resident_summary)
         # A page at a time from the database: a site of 20,000 opens as fast as one of 20.
-        self.resident_model = PagedTableModel(RESIDENT_COLUMNS, self._fetch_residents)
+        self.resident_model = LazyTableModel(RESIDENT_COLUMNS, self._fetch_residents)
         self.resident_table = table_view(self.resident_model, "site_residents", stretch_column=2)
         self.resident_table.verticalHeader().show()
         layout.addWidget(self.resident_table, 1)
@@ -271,7 +238,7 @@ class SitesPage(Page):
         self.stock_summary = QLabel()
         self.stock_summary.setObjectName("stock_summary")
         layout.addWidget(self.stock_summary)
-        self.stock_model = MarkedListModel(STOCK_COLUMNS, marker=lambda row: STATUS_COLOURS["critical"] if row.low else None)
+        self.stock_model = MarkedListModel(STOCK_COLUMNS, marker=lambda row: STATUS_TEXT["critical"] if row.low else None)
         self.stock_table = table_view(self.stock_model, "site_stock", stretch_column=0)
         layout.addWidget(self.stock_table, 1)
         return tab
@@ -358,12 +325,12 @@ class SitesPage(Page):
         contact = " · ".join(part for part in (site.contact_name, site.contact_phone) if part)
         coordinates = (f"{site.latitude:.5f}, {site.longitude:.5f}"
                        if site.latitude is not None and site.longitude is not None else "–")
-        capacity = tr("{day} by day, {night} by night", day=fmt_number(site.capacity_day), night=fmt_number(site.capacity_night))
+        capacity = tr("{day} by day, {night} by night", day=number(site.capacity_day), night=number(site.capacity_night))
         values = {
             "address": site.address or "–", "village": row.village or "–",
             "opened": fmt_date(site.opened_on), "contact": contact or "–",
             "coordinates": coordinates, "capacity": capacity,
-            "covered": f"{fmt_number(site.covered_area_m2, 1)} m²", "event": site.event.name,
+            "covered": f"{number(site.covered_area_m2, 1)} m²", "event": site.event.name,
             "notes": site.notes or "–",
         }
         for key, value in values.items():
@@ -387,10 +354,10 @@ class SitesPage(Page):
             "Working on {date}: clean water {water} L/day · toilets {toilets} ({female} women, {male} men, "
             "{accessible} accessible) · taps {taps} · pallet floor {pallets} m² · tent floor {tents} m² · "
             "generators {kw} kW · broken {broken}",
-            date=fmt_date(day), water=fmt_number(total.water_litres_per_day), toilets=total.toilets,
+            date=fmt_date(day), water=number(total.water_litres_per_day), toilets=total.toilets,
             female=total.toilets_female, male=total.toilets_male, accessible=total.toilets_accessible,
-            taps=total.taps, pallets=fmt_number(total.pallet_area_m2, 1), tents=fmt_number(total.tent_area_m2, 1),
-            kw=fmt_number(total.generators_kw, 1), broken=total.broken,
+            taps=total.taps, pallets=number(total.pallet_area_m2, 1), tents=number(total.tent_area_m2, 1),
+            kw=number(total.generators_kw, 1), broken=total.broken,
         ))
 
     def _fetch_residents(self, offset: int, limit: int, key, descending: bool) -> list:
@@ -406,9 +373,9 @@ class SitesPage(Page):
     def _load_residents(self) -> None:
         persons, households = site_overview.resident_summary(self.site_id, self.day_value())
         self.resident_summary.setText(tr("{persons} in {households} on {date}.",
-                                         persons=ntr("{n} person", "{n} persons", persons, n=fmt_number(persons)),
+                                         persons=ntr("{n} person", "{n} persons", persons, n=number(persons)),
                                          households=ntr("{n} household at this site", "{n} households at this site",
-                                                        households, n=fmt_number(households)),
+                                                        households, n=number(households)),
                                          date=fmt_date(self.day_value())))
         self.resident_model.reload()
         fit_columns(self.resident_table)
@@ -467,5 +434,5 @@ class SitesPage(Page):
 def _installation_marker(row) -> str | None:
     """Broken in red, planned in amber; removed, or not yet there on the day, in grey."""
     if row.state_on_day is None:
-        return "#707070"
-    return {"broken": STATUS_COLOURS["critical"], "planned": STATUS_COLOURS["short"], "removed": "#707070"}.get(row.state_on_day)
+        return GONE
+    return {"broken": STATUS_TEXT["critical"], "planned": STATUS_TEXT["short"], "removed": GONE}.get(row.state_on_day)

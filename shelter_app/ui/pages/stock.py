@@ -6,7 +6,7 @@ import datetime
 import html
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
     QTableView, QTabWidget, QVBoxLayout, QWidget,
@@ -16,23 +16,23 @@ from shelter_app.domain import choices
 from shelter_app.i18n import N_, tr, ntr
 from shelter_app.services import sites, stock_overview
 from shelter_app.services.stock_overview import EMPTY, EXPIRED, EXPIRING, LOW, OK
-from shelter_app.ui.pages.base import Page
-from shelter_app.ui.stock_dialogs import (
-    AdjustDialog, CancelMovementDialog, DistributeDialog, IssueDialog, ItemDialog, ReceiveDialog, TransferDialog,
-    day_text, find_data, qty,
+from shelter_app.ui.dialogs.stock.item_dialog import ItemDialog
+from shelter_app.ui.dialogs.stock.movement_dialogs import (
+    AdjustDialog, CancelMovementDialog, DistributeDialog, IssueDialog, ReceiveDialog, StockTransferDialog,
 )
+from shelter_app.ui.forms import palette
+from shelter_app.ui.forms.fields import DateField, find_data
+from shelter_app.ui.forms.formatting import fmt_date, quantity
 from shelter_app.ui.widgets.errors import show_unexpected
-from shelter_app.ui.widgets.fields import DateField
+from shelter_app.ui.widgets.lazy_model import RIGHT, Column, LazyTableModel, ListModel
+from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.tables import table_view
-from shelter_app.ui.widgets.lazy_model import Column, LazyTableModel, ListModel
 from shelter_app.ui.user_settings import KEYS
 
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
 STATUS_WORDS = {EXPIRED: N_("Expired"), LOW: N_("Low stock"), EXPIRING: N_("Expires soon"), EMPTY: N_("None held"),
                 OK: N_("Enough")}
 # Row tint and the colour of the status word: red for expired, orange for low, yellow for soon.
-STATUS_COLOURS = {EXPIRED: ("#f9d6d5", "#9b1c1c"), LOW: ("#fde3c8", "#9a4a00"), EXPIRING: ("#fff4c2", "#7a5d00"),
-                  EMPTY: (None, "#666666")}  # nothing held, but no level was set: grey, not a warning
+STATUS_COLOURS = {EXPIRED: palette.EXPIRED, LOW: palette.LOW, EXPIRING: palette.EXPIRING, EMPTY: palette.NONE_HELD}
 
 
 def _status(code: str) -> str:
@@ -40,7 +40,7 @@ def _status(code: str) -> str:
 
 
 def _days(value) -> str:
-    return "—" if value is None else qty(value)
+    return "—" if value is None else quantity(value)
 
 
 def _category(code: str) -> str:
@@ -50,31 +50,31 @@ def _category(code: str) -> str:
 ON_HAND_COLUMNS = [
     Column("name", N_("Item")),
     Column("category", N_("Category"), _category),
-    Column("on_hand", N_("On hand"), qty, RIGHT),
+    Column("on_hand", N_("On hand"), quantity, RIGHT),
     Column("unit", N_("Unit")),
-    Column("low_stock_level", N_("Low-stock level"), lambda v: qty(v) if v else "—", RIGHT),
+    Column("low_stock_level", N_("Low-stock level"), lambda v: quantity(v) if v else "—", RIGHT),
     Column("days_of_supply", N_("Days of supply"), _days, RIGHT),
-    Column("nearest_expiry", N_("Nearest expiry"), day_text),
+    Column("nearest_expiry", N_("Nearest expiry"), fmt_date),
     Column("status", N_("Status"), _status),
 ]
 
 LOT_COLUMNS = [
     Column("item_name", N_("Item")),
     Column("code", N_("Lot")),
-    Column("expires_on", N_("Expires"), day_text),
+    Column("expires_on", N_("Expires"), fmt_date),
     Column("days_left", N_("Days left"), lambda v: "" if v is None else str(v), RIGHT),
-    Column("on_hand", N_("On hand"), qty, RIGHT),
+    Column("on_hand", N_("On hand"), quantity, RIGHT),
     Column("unit", N_("Unit")),
     Column("status", N_("Status"), _status),
 ]
 
 CARD_COLUMNS = [
-    Column("moved_on", N_("Date"), day_text),
+    Column("moved_on", N_("Date"), fmt_date),
     Column("kind", N_("Movement"), stock_overview.movement_kind_label),
     Column("lot", N_("Lot"), sortable=False),
-    Column("received", N_("In"), qty, RIGHT),
-    Column("given", N_("Out"), qty, RIGHT),
-    Column("balance", N_("Balance"), qty, RIGHT),
+    Column("received", N_("In"), quantity, RIGHT),
+    Column("given", N_("Out"), quantity, RIGHT),
+    Column("balance", N_("Balance"), quantity, RIGHT),
     Column("party", N_("Household, site or reference"), sortable=False),
     Column("reason", N_("Reason"), lambda code: choices.label(choices.ADJUST_REASONS, code) if code else ""),
     Column("note", N_("Note")),
@@ -86,8 +86,8 @@ CATALOGUE_COLUMNS = [
     Column("category", N_("Category"), _category),
     Column("unit", N_("Unit")),
     Column("has_expiry", N_("Expires"), lambda v: tr("Yes") if v else tr("No")),
-    Column("per_person_per_day", N_("Use per person per day"), lambda v: qty(v) if v else "—", RIGHT),
-    Column("low_stock_level", N_("Low-stock level"), lambda v: qty(v) if v else "—", RIGHT),
+    Column("per_person_per_day", N_("Use per person per day"), lambda v: quantity(v) if v else "—", RIGHT),
+    Column("low_stock_level", N_("Low-stock level"), lambda v: quantity(v) if v else "—", RIGHT),
     Column("standard", N_("Standard"), lambda v: tr("Rice") if v == "rice" else v),
     Column("notes", N_("Notes")),
 ]
@@ -104,11 +104,11 @@ class StatusModel(ListModel):
                 return None
             is_status = self.columns[index.column()].key == "status"
             if role == Qt.BackgroundRole:
-                return QBrush(QColor(colours[0])) if colours[0] else None
+                return palette.brush(colours[0])
             if role == Qt.ForegroundRole:
                 if is_status:
-                    return QBrush(QColor(colours[1]))
-                return QBrush(QColor("#000000")) if colours[0] else None  # dark text on the light tint, whatever the theme
+                    return palette.brush(colours[1])
+                return palette.brush(palette.DARK_TEXT) if colours[0] else None  # dark text on the light tint, whatever the theme
             if is_status and colours[0]:
                 font = QFont()
                 font.setBold(True)
@@ -126,7 +126,7 @@ class CardModel(LazyTableModel):
             if role == Qt.DisplayRole and self.columns[index.column()].key == "kind":
                 return tr("{movement} (cancelled)", movement=super().data(index, role))
             if role == Qt.ForegroundRole:
-                return QBrush(QColor("#808080"))
+                return palette.brush(palette.CANCELLED)
             if role == Qt.FontRole:
                 font = QFont()
                 font.setStrikeOut(True)
@@ -365,8 +365,9 @@ class StockPage(Page):
                    "closing on {end}: {closing} {unit} · {n} movement",
                    "Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
                    "closing on {end}: {closing} {unit} · {n} movements", totals.lines,
-                   date=day_text(start), opening=qty(totals.opening), unit=item.unit, received=qty(totals.received),
-                  given=qty(totals.given), end=day_text(end), closing=qty(totals.closing))
+                   date=fmt_date(start), opening=quantity(totals.opening), unit=item.unit,
+                   received=quantity(totals.received), given=quantity(totals.given), end=fmt_date(end),
+                   closing=quantity(totals.closing))
         if totals.cancelled:
             text += " " + tr("(and {n} cancelled, shown struck through)", n=totals.cancelled)
         self.opening.setText(text)
@@ -400,7 +401,7 @@ class StockPage(Page):
         return self._movement(DistributeDialog)
 
     def open_transfer(self):
-        return self._movement(TransferDialog)
+        return self._movement(StockTransferDialog)
 
     def open_adjust(self):
         return self._movement(AdjustDialog)

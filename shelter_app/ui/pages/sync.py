@@ -23,12 +23,12 @@ from shelter_app.history import conflicts, records
 from shelter_app.i18n import N_, ntr, tr
 from shelter_app.storage.models import Site, Stay
 from shelter_app.sync import duplicates, hub, settling, sync_file
-from shelter_app.ui.dialogs.common import FINE_STYLE, HINT_STYLE, fmt_date, masked
-from shelter_app.ui.pages.base import Page
+from shelter_app.ui.forms.formatting import fmt_date, masked
+from shelter_app.ui.forms.palette import ERROR_STYLE, FINE_STYLE, HINT_STYLE
 from shelter_app.ui.sync_runner import EXPORT, HUB, IMPORT, PUSH, failure_words, runner
 from shelter_app.ui.sync_words import describe, field_label, moment, value_text, who_when
-from shelter_app.ui.widgets.errors import ERROR_STYLE
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
+from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.tables import add_button, table_view
 from shelter_app.ui.widgets.worker import Job
 from shelter_app.ui.user_settings import KEYS

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from babel.numbers import format_decimal
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from shelter_app.i18n import current_language
+from shelter_app.ui.forms import palette
+from shelter_app.ui.forms.formatting import number
 
-MALE = QColor("#3b6fb6")
-FEMALE = QColor("#d9730d")
-OK = QColor("#2e7d32")
-SHORT = QColor("#f9a825")
-CRITICAL = QColor("#c62828")
-GRID = QColor("#c8c8c8")
+MALE = palette.color(palette.CHART_MALE)
+FEMALE = palette.color(palette.CHART_FEMALE)
+OK = palette.color(palette.CHART_OK)
+SHORT = palette.color(palette.CHART_SHORT)
+CRITICAL = palette.color(palette.CHART_CRITICAL)
 
 
 def _number(value: float) -> str:
-
-    return format_decimal(round(value), locale=current_language(), format="#,##0")
+    return number(round(value))
 
 
 @dataclass
@@ -30,7 +27,7 @@ class Bar:
     label: str
     value: float
     limit: float | None = None  # drawn as a tick: capacity, requirement
-    color: QColor = field(default_factory=lambda: QColor(MALE))
+    color: QColor = field(default_factory=lambda: palette.color(palette.CHART_MALE))
 
 
 class _Chart(QWidget):

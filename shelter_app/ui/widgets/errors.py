@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import tr
+from shelter_app.ui.forms.palette import ERROR_STYLE
 
 log = logging.getLogger(__name__)
-ERROR_STYLE = "color: #b00020;"
 
 
 class FieldErrors:

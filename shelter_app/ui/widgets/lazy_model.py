@@ -12,8 +12,11 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from shelter_app.i18n import tr
+from shelter_app.ui.forms.palette import brush
 
 ROW_ROLE = Qt.UserRole + 1  # the whole row object, for views behind a proxy
+RIGHT = Qt.AlignRight | Qt.AlignVCenter  # numbers
+CENTRE = Qt.AlignCenter
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,20 @@ class ListModel(LazyTableModel):
     def set_rows(self, rows: list) -> None:
         self._all = list(rows)
         self.reload()
+
+
+class MarkedListModel(ListModel):
+    """A ListModel whose rows can be coloured: ``marker(row)`` gives a colour of
+    ``forms.palette``, or None for the theme's own."""
+
+    def __init__(self, columns, rows=None, marker=None, parent=None):
+        self._marker = marker or (lambda row: None)
+        super().__init__(columns, rows, parent)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if role == Qt.ForegroundRole and index.isValid() and 0 <= index.row() < len(self._rows):
+            return brush(self._marker(self._rows[index.row()]))
+        return super().data(index, role)
 
 
 def _sort_key(value):

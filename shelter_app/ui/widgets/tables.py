@@ -39,6 +39,14 @@ def table_view(model, name: str, *, stretch_column: int | None = None, sortable:
     return view
 
 
+def fit_columns(view: QTableView) -> None:
+    """Columns wide enough for their headers and the rows loaded so far (the stretched one aside)."""
+    header = view.horizontalHeader()
+    for column in range(view.model().columnCount()):
+        if header.sectionResizeMode(column) != QHeaderView.Stretch:
+            view.resizeColumnToContents(column)
+
+
 def add_button(bar, text: str, slot, name: str) -> QPushButton:
     """A named button (tests find it by name) added to a toolbar layout."""
     button = QPushButton(text)

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import datetime
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QSpinBox, QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QSpinBox, QWidget
 
-from shelter_app.domain import choices, identity, regions
+from shelter_app.domain import identity, regions
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, _, current_language, tr, translate
+from shelter_app.i18n import N_, _, tr, translate
 from shelter_app.services import roster
-from shelter_app.ui.dialogs.common import (
-    FINE_STYLE, HINT_STYLE, NOTICE_STYLE, field_row, fmt_date, masked, message_label, relationship_word, say,
-    sex_word,
-)
+from shelter_app.ui.forms.fields import BirthDateEdit, EnterMovesOn, RelationshipBox, SexBox
+from shelter_app.ui.forms.formatting import fmt_date, masked, sex_word
+from shelter_app.ui.forms.layout import field_row, message_label, say
+from shelter_app.ui.forms.palette import ERROR_STYLE, FINE_STYLE, HINT_STYLE, NOTICE_STYLE
 from shelter_app.ui.widgets.errors import FieldErrors
 
 FLAGS = (
@@ -31,132 +28,6 @@ FLAGS = (
     ("chronic_illness", N_("C&hronic illness")),
     ("unaccompanied_child", N_("Unaccompanied &child")),
 )
-
-
-class BirthDateEdit(QLineEdit):
-    """A birth date typed as on paper, digits only: 09071984 shows as 09/07/1984."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._day_first = current_language() == "id"
-        self.setInputMask("00/00/0000;_" if self._day_first else "0000-00-00;_")
-        self.setPlaceholderText("dd/mm/yyyy" if self._day_first else "yyyy-mm-dd")
-        self.setMinimumWidth(110)
-        self.setMaximumWidth(140)
-
-    def digits(self) -> str:
-        return "".join(ch for ch in self.text() if ch.isdigit())
-
-    def is_blank(self) -> bool:
-        return not self.digits()
-
-    def date_value(self) -> datetime.date | None:
-        """The date typed, or None while it is incomplete or not a real date."""
-        digits = self.digits()
-        if len(digits) != 8:
-            return None
-        try:
-            if self._day_first:
-                return datetime.date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
-            return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-        except ValueError:
-            return None
-
-    def set_date(self, day: datetime.date | None) -> None:
-        if day is None:
-            self.clear()
-        else:
-            self.setText(day.strftime("%d/%m/%Y") if self._day_first else day.isoformat())
-
-
-class TypeToChoose(QComboBox):
-    """Typing the start of an item chooses it ("su" -> Suami). What was typed is forgotten when
-    the field is left or after a pause, so the next member starts afresh."""
-
-    PAUSE_MS = 1000
-    LETTERS: dict[str, str] = {}  # single keys that mean a code whatever the language
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._typed = ""
-        self._clock = QElapsedTimer()
-
-    def focusInEvent(self, event) -> None:
-        self._typed = ""
-        super().focusInEvent(event)
-
-    def keyPressEvent(self, event) -> None:
-        text = event.text().strip().lower()
-        if not text or event.modifiers() & (Qt.ControlModifier | Qt.AltModifier) or not text.isprintable():
-            super().keyPressEvent(event)
-            return
-        if not self._clock.isValid() or self._clock.elapsed() > self.PAUSE_MS:
-            self._typed = ""
-        self._clock.restart()
-        if self._choose(self._typed + text):
-            self._typed += text
-            return
-        self._typed = text  # no item goes on like that: start again from this key
-        if not self._choose(text) and text in self.LETTERS:
-            self.setCurrentIndex(max(0, self.findData(self.LETTERS[text])))
-
-    def _choose(self, start: str) -> bool:
-        for index in range(self.count()):
-            if self.itemText(index) and self.itemText(index).lower().startswith(start):
-                self.setCurrentIndex(index)
-                return True
-        return False
-
-
-class SexBox(TypeToChoose):
-    """Blank until chosen: a wrong default would pass every check unnoticed. L/M and P/F/W
-    choose in either language."""
-
-    LETTERS = {"l": "L", "m": "L", "p": "P", "f": "P", "w": "P"}
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.addItem("", "")
-        for code in choices.SEXES:
-            self.addItem(sex_word(code), code)
-
-    def code(self) -> str:
-        return self.currentData() or ""
-
-    def set_code(self, code: str) -> None:
-        self.setCurrentIndex(max(0, self.findData(code or "")))
-
-
-class RelationshipBox(TypeToChoose):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        for code in choices.RELATIONSHIPS:
-            self.addItem(relationship_word(code), code)
-
-    def code(self) -> str:
-        return self.currentData()
-
-    def set_code(self, code: str) -> None:
-        self.setCurrentIndex(max(0, self.findData(code)))
-
-
-class EnterMovesOn(QObject):
-    """Enter in a field goes to the next field, as Tab does; on ``last`` it calls ``submit``,
-    and so does Ctrl+Enter anywhere (when the dialog's shortcut has not already taken it)."""
-
-    def __init__(self, parent: QWidget, submit):
-        super().__init__(parent)
-        self._submit = submit
-        self.last: QWidget | None = None
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter):
-            if watched is self.last or event.modifiers() & Qt.ControlModifier:
-                self._submit()
-            else:
-                QApplication.sendEvent(watched, QKeyEvent(QEvent.KeyPress, Qt.Key_Tab, Qt.NoModifier))
-            return True
-        return False
 
 
 class MemberEditor(QWidget):
@@ -303,7 +174,7 @@ class MemberEditor(QWidget):
             info, notices = identity.check_nik(text, birth_date=birth, sex=self.sex.code() or None,
                                                birth_date_estimated=estimated)
         except RuleViolation as problem:
-            say(self.nik_check, problem.text(), "color: #b00020;")
+            say(self.nik_check, problem.text(), ERROR_STYLE)
             return
         if notices:
             say(self.nik_check, " ".join(n.text() for n in notices), NOTICE_STYLE)

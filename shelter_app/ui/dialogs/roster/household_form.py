@@ -23,13 +23,12 @@ from shelter_app.domain import identity
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import tr, ntr
 from shelter_app.services import roster, roster_query, sites, stays
-from shelter_app.ui.dialogs.common import (
-    FINE_STYLE, HINT_STYLE, NOTICE_STYLE, age_text, field_row, fit_height, message_label, relationship_word, say,
-    sex_word,
-)
-from shelter_app.ui.dialogs.member_editor import MemberEditor, describe
+from shelter_app.ui.dialogs.roster.member_editor import MemberEditor, describe
+from shelter_app.ui.forms.fields import DateField, VillagePicker
+from shelter_app.ui.forms.formatting import age_text, relationship_word, sex_word
+from shelter_app.ui.forms.layout import field_row, fit_height, message_label, say
+from shelter_app.ui.forms.palette import ERROR_STYLE, FINE_STYLE, HINT_STYLE, NOTICE_STYLE
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
-from shelter_app.ui.widgets.fields import DateField, VillagePicker
 from shelter_app.ui.user_settings import KEYS
 
 
@@ -47,7 +46,7 @@ class HouseholdForm(QDialog):
         self.setObjectName("household_form")
         self.setWindowTitle(tr("Register a household") if household is None else tr("Add members to the household"))
         self.resize(1000, 720)
-        general = message_label("errors_general", "color: #b00020;")
+        general = message_label("errors_general", ERROR_STYLE)
         self.errors = FieldErrors(general)
         outer = QVBoxLayout(self)
         outer.addWidget(general)
@@ -271,7 +270,7 @@ class PersonDialog(QDialog):
         self.setObjectName("person_dialog")
         self.setWindowTitle(tr("Correct {name}", name=person.name))
         self.resize(720, 470)
-        general = message_label("errors_general", "color: #b00020;")
+        general = message_label("errors_general", ERROR_STYLE)
         self.errors = FieldErrors(general)
         layout = QVBoxLayout(self)
         layout.addWidget(general)

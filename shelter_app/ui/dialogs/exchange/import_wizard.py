@@ -14,7 +14,6 @@ import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QProgressBar, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWizard, QWizardPage,
@@ -25,14 +24,13 @@ from shelter_app.exchange import roster_import
 from shelter_app.exchange.tables import Table, cell_text, read_table
 from shelter_app.i18n import current_language, tr, ntr
 from shelter_app.services import sites
-from shelter_app.ui.widgets.errors import ERROR_STYLE
-from shelter_app.ui.widgets.fields import DateField
+from shelter_app.ui.forms.fields import DateField
+from shelter_app.ui.forms.palette import ERROR, ERROR_STYLE, PROBLEM_FILL, brush
 from shelter_app.ui.widgets.worker import Job
 
 PREVIEW_ROWS = 200
 PROBLEMS, FIRST_CELL = 1, 2  # columns of the preview: row number, problems, then the file's cells
 MAX_COLUMN_WIDTH = 320
-PROBLEM_BACKGROUND = QColor("#fde2e1")
 IGNORE = ""
 
 
@@ -221,12 +219,12 @@ class PreviewModel(QAbstractTableModel):
             return cells[column - FIRST_CELL]
         if role == Qt.BackgroundRole:
             if (index.row(), column) in self.problems or (column == PROBLEMS and index.row() in self.row_problems):
-                return PROBLEM_BACKGROUND
+                return brush(PROBLEM_FILL)
         if role == Qt.ToolTipRole:
             return self.problems.get((index.row(), column)) or (
                 self.row_problems.get(index.row()) if column in (0, PROBLEMS) else None)
         if role == Qt.ForegroundRole and column == PROBLEMS:
-            return QColor("#b00020")
+            return brush(ERROR)
         return None
 
     def headerData(self, section: int, orientation, role=Qt.DisplayRole):

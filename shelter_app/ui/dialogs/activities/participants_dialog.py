@@ -1,4 +1,5 @@
-"""Activity dialogs: create or correct an activity; add participants by searching the roster."""
+"""Adding participants to an activity by searching the roster, and the persons as the
+Activities page and this dialog list them."""
 
 from __future__ import annotations
 
@@ -7,25 +8,16 @@ import uuid
 from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer, Qt
-from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout
 
-from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, _, tr
-from shelter_app.services import activities, roster, sites, stays
-from shelter_app.ui.stock_dialogs import FormDialog, find_data
+from shelter_app.i18n import N_, tr
+from shelter_app.services import activities, roster, stays
+from shelter_app.ui.forms.formatting import masked, sex_word
+from shelter_app.ui.forms.palette import ERROR_STYLE
 from shelter_app.ui.widgets.errors import show_unexpected
-from shelter_app.ui.widgets.fields import ChoiceBox, DateField
-from shelter_app.ui.dialogs.common import masked
+from shelter_app.ui.widgets.lazy_model import RIGHT, Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
-from shelter_app.ui.widgets.lazy_model import Column, ListModel
-
-
-# --- persons as the activity lists show them ---------------------------------------------
-
 
 @dataclass
 class PersonRow:
@@ -48,10 +40,9 @@ def person_row(person, day: datetime.date, taking_part: bool = False) -> PersonR
         home = tr("household of {name}", name=head.name) if head else tr("no KK")
     stay = stays.stay_on(person.id, day)
     return PersonRow(person.id, person.name, f"{'~' if person.birth_date_estimated else ''}{age}",
-                     choices.label(choices.SEXES, person.sex), home, stay.site.name if stay else "", taking_part)
+                     sex_word(person.sex), home, stay.site.name if stay else "", taking_part)
 
 
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
 PERSON_COLUMNS = [
     Column("name", N_("Name")),
     Column("age", N_("Age"), align=RIGHT),
@@ -67,86 +58,6 @@ SEARCH_COLUMNS = PERSON_COLUMNS + [
 def person_table(model, name: str) -> QTableView:
     """Several persons can be chosen at once."""
     return table_view(model, name, sortable=False, fit_contents=True, multiple=True, alternating=False)
-
-
-# --- the activity form -------------------------------------------------------------------------
-
-
-class ActivityDialog(FormDialog):
-    """Kind, title, site, dates, facilitator and outcome of an activity, in the order of a report."""
-
-    def __init__(self, ctx, activity=None, site_id=None, day: datetime.date | None = None, parent=None):
-        super().__init__(ctx, parent, N_("Edit activity") if activity else N_("New activity"))
-        self.activity = activity
-        self.kind = ChoiceBox(choices.ACTIVITY_KINDS, activity.kind if activity else None)
-        self.kind.setObjectName("kind")
-        self.add_field(tr("&Kind"), self.kind, "kind")
-        self.title_edit = QLineEdit(activity.title if activity else "")
-        self.title_edit.setObjectName("title")
-        self.title_edit.setPlaceholderText(tr("e.g. Weaving training for mothers"))
-        self.add_field(tr("&Title"), self.title_edit, "title")
-        self.site = QComboBox()
-        self.site.setObjectName("site")
-        self.site.setMinimumWidth(300)
-        for site in sites.sites():
-            self.site.addItem(site.name, site.id)
-        chosen = activity.site_id if activity else site_id
-        if find_data(self.site, chosen) >= 0:
-            self.site.setCurrentIndex(find_data(self.site, chosen))
-        self.site.setEnabled(activity is None)  # an activity stays at its site; create another elsewhere
-        self.add_field(tr("&Site"), self.site, "site")
-        self.held_on = DateField(activity.held_on if activity else day)
-        self.held_on.setObjectName("held_on")
-        self.add_field(tr("&Date"), self.held_on, "held_on")
-        self.several_days = QCheckBox(tr("Lasts several days, until"))
-        self.several_days.setObjectName("several_days")
-        self.ends_on = DateField((activity.ends_on if activity else None) or self.held_on.date_value())
-        self.ends_on.setObjectName("ends_on")
-        self.several_days.toggled.connect(self.ends_on.setEnabled)
-        self.held_on.dateChanged.connect(self._start_changed)
-        self.several_days.setChecked(bool(activity and activity.ends_on))
-        self.ends_on.setEnabled(self.several_days.isChecked())
-        end = QWidget()
-        row = QHBoxLayout(end)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.several_days)
-        row.addWidget(self.ends_on)
-        row.addStretch(1)
-        self.add_field(tr("&End date"), end, "ends_on")
-        self.errors.widgets["ends_on"] = self.ends_on
-        self.facilitator = QLineEdit(activity.facilitator if activity else "")
-        self.facilitator.setObjectName("facilitator")
-        self.facilitator.setPlaceholderText(tr("who leads it: a person or an organisation"))
-        self.add_field(tr("&Facilitator"), self.facilitator, "facilitator")
-        self.outcome = QPlainTextEdit(activity.outcome if activity else "")
-        self.outcome.setObjectName("outcome")
-        self.outcome.setTabChangesFocus(True)
-        self.outcome.setPlaceholderText(tr("what came of it: products made, follow-up needed…"))
-        self.outcome.setMaximumHeight(90)
-        self.add_field(tr("&Outcome"), self.outcome, "outcome")
-        self.kind.setFocus()
-
-    def _start_changed(self) -> None:
-        if not self.several_days.isChecked() or self.ends_on.date_value() < self.held_on.date_value():
-            self.ends_on.set_date(self.held_on.date_value())
-
-    def save(self) -> None:
-        data = dict(kind=self.kind.code(), title=self.title_edit.text(), held_on=self.held_on.date_value(),
-                    ends_on=self.ends_on.date_value() if self.several_days.isChecked() else None,
-                    facilitator=self.facilitator.text(), outcome=self.outcome.toPlainText())
-        if data["ends_on"] and data["ends_on"] < data["held_on"]:
-            # Said plainly here: the service's date check would speak of the disaster's start.
-            raise RuleViolation("ends_on", _("The end date is before the start date."))
-        if self.activity is None:
-            if self.site.currentData() is None:
-                raise RuleViolation("site", _("Create a site first: an activity takes place at a site."))
-            self.saved = activities.create_activity(self.site.currentData(), data.pop("kind"), data.pop("title"),
-                                                    data.pop("held_on"), **data)
-        else:
-            self.saved = activities.update_activity(self.activity.id, **data)
-
-
-# --- adding participants ---------------------------------------------------------------------
 
 
 class AddParticipantsDialog(QDialog):
@@ -174,7 +85,7 @@ class AddParticipantsDialog(QDialog):
         layout.addWidget(self.search)
         self.error = QLabel()
         self.error.setObjectName("error_persons")
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)

@@ -21,8 +21,8 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import roster_export, sites_export
 from shelter_app.i18n import current_language, tr, ntr
 from shelter_app.services import sites
-from shelter_app.ui.widgets.errors import ERROR_STYLE
-from shelter_app.ui.widgets.fields import DateField
+from shelter_app.ui.forms.fields import DateField
+from shelter_app.ui.forms.palette import ERROR_STYLE
 from shelter_app.ui.widgets.worker import Job
 
 FORMAT_LABELS = {

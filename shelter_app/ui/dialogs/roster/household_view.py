@@ -15,18 +15,17 @@ from PySide6.QtWidgets import (
 from shelter_app.domain import choices, regions
 from shelter_app.i18n import N_, tr, translate, ntr
 from shelter_app.services import roster_query, stays
-from shelter_app.ui.dialogs.common import (
-    HINT_STYLE, ShortListModel, age_text, fmt_date, masked, relationship_word, sex_word, status_text, table,
-    vulnerable_words,
+from shelter_app.ui.dialogs.roster.household_details import HouseholdDetailsDialog
+from shelter_app.ui.dialogs.roster.household_form import HouseholdForm, PersonDialog
+from shelter_app.ui.dialogs.roster.stay_dialogs import DIALOGS
+from shelter_app.ui.forms.formatting import (
+    age_text, fmt_date, masked, presence_text, relationship_word, sex_word, vulnerable_words,
 )
-from shelter_app.ui.dialogs.household_details import HouseholdDetailsDialog
-from shelter_app.ui.dialogs.household_form import HouseholdForm, PersonDialog
-from shelter_app.ui.dialogs.stay_dialogs import DIALOGS
+from shelter_app.ui.forms.palette import HINT, HINT_STYLE
 from shelter_app.ui.widgets.errors import show_unexpected
-from shelter_app.ui.widgets.lazy_model import ROW_ROLE, Column
 from shelter_app.ui.user_settings import KEYS
-
-RIGHT = Qt.AlignRight | Qt.AlignVCenter
+from shelter_app.ui.widgets.lazy_model import RIGHT, ROW_ROLE, Column, ListModel
+from shelter_app.ui.widgets.tables import table_view
 
 
 class Age(int):
@@ -73,7 +72,7 @@ class HouseholdView(QDialog):
         top.addWidget(self.full_nik, 0, Qt.AlignTop)
         layout.addLayout(top)
 
-        self.members_model = ShortListModel([
+        self.members_model = ListModel([
             Column("name", N_("Name")),
             Column("sex", N_("Sex"), sex_word),
             Column("age", N_("Age"), align=RIGHT),
@@ -82,10 +81,10 @@ class HouseholdView(QDialog):
             Column("place", N_("Where"), sortable=False),
             Column("groups", N_("Vulnerable"), vulnerable_words, sortable=False),
         ])
-        self.members = table(self.members_model, "members")
+        self.members = table_view(self.members_model, "members", sortable=False)
         self.members.setSortingEnabled(False)
         self.members.doubleClicked.connect(lambda _index: self.correct_member())
-        self.stays_model = ShortListModel([
+        self.stays_model = ListModel([
             Column("person", N_("Name")),
             Column("site", N_("Site")),
             Column("arrived", N_("Arrived"), fmt_date),
@@ -93,15 +92,15 @@ class HouseholdView(QDialog):
             Column("reason", N_("Reason for leaving")),
             Column("note", N_("Note")),
         ])
-        self.stays = table(self.stays_model, "stays")
-        self.received_model = ShortListModel([
+        self.stays = table_view(self.stays_model, "stays", sortable=False)
+        self.received_model = ListModel([
             Column("moved_on", N_("Date"), fmt_date),
             Column("item_name", N_("Item")),
             Column("amount", N_("Quantity"), align=RIGHT),
             Column("site_name", N_("Site")),
             Column("note", N_("Note")),
         ])
-        self.received = table(self.received_model, "distributions")
+        self.received = table_view(self.received_model, "distributions", sortable=False)
         tabs = QTabWidget()
         tabs.addTab(self.stays, tr("Stays (every arrival, transfer and departure)"))
         tabs.addTab(self.received, tr("Received from the stock"))
@@ -162,7 +161,7 @@ class HouseholdView(QDialog):
         title = tr("Household of {name}", name=head.name) if head else tr("Household (no head recorded)")
         card = tr("Card number: {number}", number=household.id.hex)
         self.heading.setText(f"<b style='font-size:14pt'>{escape(title)}</b><br>{escape(' · '.join(facts))}"
-                             f"<br><span style='color:#555'>{escape(card)}</span>")
+                             f"<br><span style='color:{HINT}'>{escape(card)}</span>")
         self.setWindowTitle(title)
         self.members_model.set_rows([_Member(r) for r in self.rows])
         self.members.resizeColumnsToContents()
@@ -234,7 +233,7 @@ class _Member:
         self.row = row
         self.name, self.sex, self.relationship, self.nik = row.name, row.sex, row.relationship, row.nik
         self.age = Age(row.age, row.birth_date_estimated)
-        self.place = status_text(row) + (f" — {row.site_name}" if row.site_name else "")
+        self.place = presence_text(row) + (f" — {row.site_name}" if row.site_name else "")
         self.groups = row.vulnerable
 
 

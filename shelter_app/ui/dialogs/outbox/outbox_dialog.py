@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from shelter_app.i18n import N_, tr
 from shelter_app.outbox import queue
+from shelter_app.ui.forms.formatting import stamp
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
 
@@ -25,23 +26,19 @@ class DeliveryLine:
     error: str
 
 
-def _time(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def delivery_lines() -> list[DeliveryLine]:
     lines = []
     for report in queue.recent(50):
         for row in report.deliveries or [None]:
             if row is None:
-                lines.append(DeliveryLine(report.item.title, _time(report.item.created_at), tr("(none set up)"),
+                lines.append(DeliveryLine(report.item.title, stamp(report.item.created_at), tr("(none set up)"),
                                           tr("waiting"), 0, "", tr("Set up a folder or e-mail in Settings.")))
                 continue
             error = queue.last_error(row)
             lines.append(DeliveryLine(
-                report.item.title, _time(report.item.created_at), tr(DESTINATIONS.get(row.destination, row.destination)),
+                report.item.title, stamp(report.item.created_at), tr(DESTINATIONS.get(row.destination, row.destination)),
                 tr("sent") if row.status == "done" else tr("waiting"), row.attempts,
-                "" if row.status == "done" else _time(row.next_attempt_at), error.text() if error else "",
+                "" if row.status == "done" else stamp(row.next_attempt_at), error.text() if error else "",
             ))
     return lines
 

@@ -7,44 +7,35 @@ import datetime
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import N_, _, tr, translate, ntr
 from shelter_app.services import roster_query, sites, stays
-from shelter_app.ui.dialogs.common import FINE_STYLE, HINT_STYLE, NOTICE_STYLE, field_row, fit_height, message_label, say
-from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
-from shelter_app.ui.widgets.fields import ChoiceBox, DateField
+from shelter_app.ui.forms.fields import ChoiceBox, DateField
+from shelter_app.ui.forms.form_dialog import FormDialog
+from shelter_app.ui.forms.layout import say
+from shelter_app.ui.forms.palette import FINE_STYLE, HINT_STYLE, NOTICE_STYLE
 from shelter_app.ui.user_settings import KEYS
 
 
-class StayDialog(QDialog):
+class StayDialog(FormDialog):
     """What the three dialogs share: who moves (one person or the household), a date, Save."""
 
-    title = ""
     date_field = ""  # the service's name of the date
     date_label = ""
-    save_label = ""
+    min_width = 560
+    field_growth = QFormLayout.AllNonFixedFieldsGrow
     # Which members of the household this applies to, by their status on the chosen day.
     wants_present = True
 
     def __init__(self, ctx, person_id, household_id, whole_household: bool = False, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(parent, ctx=ctx)
         self.person_id = person_id
         self.household_id = household_id
         self.setObjectName(self.__class__.__name__)
-        self.setWindowTitle(translate(self.title))
-        self.setMinimumWidth(560)
-        general = message_label("errors_general", "color: #b00020;")
-        self.errors = FieldErrors(general)
-        layout = QVBoxLayout(self)
-        layout.addWidget(general)
-        self.form = QFormLayout()
-        layout.addLayout(self.form)
+        self.cancel_button.setAutoDefault(False)  # Enter saves wherever the focus is
 
         self.who = QLabel(objectName="who")
         self.who.setWordWrap(True)
@@ -52,28 +43,15 @@ class StayDialog(QDialog):
         self.whole.setChecked(whole_household)
         self.form.setLabelAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.form.addRow(tr("Who"), self.who)
-        field_row(self.form, "", self.whole, self.whole, self.errors.add("persons", self.whole))
+        self.add_field("persons", "", self.whole)
 
         self.date = DateField()
         self.date.setObjectName(self.date_field)
         self.fields = self.build_fields()  # [(label, field name, widget)] in the order shown
         self.fields.insert(self.date_position, (translate(self.date_label), self.date_field, self.date))
         for label, name, widget in self.fields:
-            field_row(self.form, label, widget, widget, self.errors.add(name, widget))
+            self.add_field(name, label, widget)
 
-        self.result_label = message_label("result", NOTICE_STYLE)
-        layout.addWidget(self.result_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.save_button = QPushButton(translate(self.save_label), objectName="save")
-        self.save_button.setDefault(True)
-        self.cancel_button = QPushButton(tr("Cancel"), objectName="cancel")
-        self.cancel_button.setAutoDefault(False)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
-        self.save_button.clicked.connect(self.accept_clicked)
-        self.cancel_button.clicked.connect(self.reject)
         self.whole.toggled.connect(lambda _on: self.update_who())
         self.date.dateChanged.connect(lambda _d: self.update_who())
         self.add_hint()
@@ -136,28 +114,18 @@ class StayDialog(QDialog):
 
     # --- saving ----------------------------------------------------------------------------
 
-    def accept_clicked(self) -> bool:
-        self.errors.clear()
-        day = self.date.date_value()
+    def submit(self):
         rows = self.selected_rows()
-        try:
-            if not rows:
-                raise RuleViolation("persons", _("Nobody in this household fits on this day; choose another day."))
-            moved = self.move([r.id for r in rows], day)
-        except RuleViolation as problem:
-            self.errors.show(problem)
-            fit_height(self)
-            return False
-        except Exception:
-            show_unexpected(self, f"saving {self.__class__.__name__}")
+        if not rows:
+            raise RuleViolation("persons", _("Nobody in this household fits on this day; choose another day."))
+        return self.move([r.id for r in rows], self.date.date_value())
+
+    def accept_clicked(self) -> bool:
+        if not self.try_save():
             return False
         self.ctx.data_changed.emit()
-        if moved.notices:  # saved, but someone should look: keep the dialog open to read it
-            say(self.result_label, tr("Saved.") + " " + " ".join(n.text() for n in moved.notices), NOTICE_STYLE)
-            self.save_button.setEnabled(False)
-            self.cancel_button.setText(tr("Close"))
-            self.cancel_button.setFocus()
-            fit_height(self)
+        if self.saved.notices:  # saved, but someone should look: keep the dialog open to read it
+            self.stay_open(tr("Saved.") + " " + " ".join(n.text() for n in self.saved.notices))
             return True
         say(self.result_label, tr("Saved."), FINE_STYLE)
         self.accept()
@@ -173,10 +141,10 @@ def _site_box(exclude=None) -> QComboBox:
 
 
 class CheckInDialog(StayDialog):
-    title = N_("Check in")
+    heading = N_("Check in")
     date_field = "arrived_on"
     date_label = N_("&Arrival date")
-    save_label = N_("&Check in")
+    save_text = N_("&Check in")
     wants_present = False
 
     def build_fields(self) -> list:
@@ -199,11 +167,11 @@ class CheckInDialog(StayDialog):
         return moved
 
 
-class TransferDialog(StayDialog):
-    title = N_("Transfer to another site")
+class StayTransferDialog(StayDialog):
+    heading = N_("Transfer to another site")
     date_field = "moved_on"
     date_label = N_("Transfer &date")
-    save_label = N_("&Transfer")
+    save_text = N_("&Transfer")
 
     def build_fields(self) -> list:
         person = next((r for r in roster_query.household_rows(self.household_id) if r.id == self.person_id), None)
@@ -223,10 +191,10 @@ class TransferDialog(StayDialog):
 
 
 class CheckOutDialog(StayDialog):
-    title = N_("Check out")
+    heading = N_("Check out")
     date_field = "left_on"
     date_label = N_("&Departure date")
-    save_label = N_("&Check out")
+    save_text = N_("&Check out")
 
     def build_fields(self) -> list:
         reasons = {code: label for code, label in choices.LEAVE_REASONS.items() if code != "transferred"}
@@ -245,4 +213,4 @@ class CheckOutDialog(StayDialog):
         return stays.check_out(person_ids, day, self.reason.code(), note=self.note.text())
 
 
-DIALOGS = {"check_in": CheckInDialog, "transfer": TransferDialog, "check_out": CheckOutDialog}
+DIALOGS = {"check_in": CheckInDialog, "transfer": StayTransferDialog, "check_out": CheckOutDialog}

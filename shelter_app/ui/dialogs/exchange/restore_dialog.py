@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import backups, startup
 from shelter_app.i18n import N_, tr
-from shelter_app.ui.widgets.errors import ERROR_STYLE, show_unexpected
+from shelter_app.ui.forms.formatting import stamp
+from shelter_app.ui.forms.palette import ERROR_STYLE
+from shelter_app.ui.widgets.errors import show_unexpected
 
 REASONS = {
     "daily": N_("Daily, at start"),
@@ -81,7 +83,7 @@ class RestoreDialog(QDialog):
         for backup in diagnosis.backups:
             row = self.list.rowCount()
             self.list.insertRow(row)
-            for column, text in enumerate((backup.taken_at.strftime("%Y-%m-%d %H:%M"), reason_label(backup.reason),
+            for column, text in enumerate((stamp(backup.taken_at), reason_label(backup.reason),
                                            _size(backup.path))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(backup.path))
@@ -124,7 +126,7 @@ class RestoreDialog(QDialog):
         """Ask before replacing anything (tests replace this method)."""
         answer = QMessageBox.question(self, tr("Restore the backup?"), tr(
             "Put the backup of {when} in place of {path}? The current file is kept in the backup folder.",
-            when=backup.taken_at.strftime("%Y-%m-%d %H:%M"), path=str(self.diagnosis.path)))
+            when=stamp(backup.taken_at), path=str(self.diagnosis.path)))
         return answer == QMessageBox.Yes
 
     def restore_clicked(self) -> bool:

@@ -1,0 +1,1 @@
+"""Dialogs of the Activities page: an activity, and adding its participants."""

@@ -1,0 +1,1 @@
+"""Dialogs of the Stock page: the movements and the catalogue."""

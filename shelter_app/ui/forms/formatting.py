@@ -1,0 +1,108 @@
+"""How the window writes values: dates, numbers, statuses and a person's facts, in the user's
+language. One function for each, used by every page and dialog (the printed reports have their
+own, ``reports.fmt``, bound to the report's language)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from shelter_app.domain import choices
+from shelter_app.i18n import N_, current_language, tr, translate
+from shelter_app.services.roster_query import VULNERABLE_GROUPS
+
+# --- dates and numbers ------------------------------------------------------------------------
+
+
+def fmt_date(day: datetime.date | None) -> str:
+    """A date as the user reads it: 28/11/2022 in Indonesian, 2022-11-28 in English."""
+    if day is None:
+        return ""
+    return day.strftime("%d/%m/%Y") if current_language() == "id" else day.isoformat()
+
+
+def stamp(moment: datetime.datetime | None) -> str:
+    """2022-11-28 10:31, as recorded (UTC), the same in every language: backups, the outbox."""
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def long_date(day: datetime.date) -> str:
+    """28 November 2022, the month in words: for headings."""
+    return format_date(day, format="d MMMM yyyy", locale=current_language())
+
+
+def number(value, decimals: int = 0) -> str:
+    """1.234,5 in Indonesian, 1,234.5 in English: thousands grouped, at most ``decimals``
+    decimals and none when the value is whole; empty for None."""
+    if value is None:
+        return ""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    if value == value.to_integral_value():
+        value = int(value)
+    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def quantity(value) -> str:
+    """A stock quantity: up to two decimals (2,5 kg; 0,25 liter)."""
+    return number(value, 2)
+
+
+def masked(value: str | None, full: bool = False) -> str:
+    """A NIK or KK with only its last four digits shown, unless ``full``."""
+    if not value:
+        return ""
+    return value if full else "••••" + value[-4:]
+
+
+# --- ok / short / critical ------------------------------------------------------------------
+
+# As the printed reports say them; the colours are in ``forms.palette``.
+STATUS_WORDS = {"ok": N_("Enough"), "short": N_("Short"), "critical": N_("Critical")}
+
+
+def status_word(code: str | None) -> str:
+    """Enough / Short / Critical; empty when no standard applies."""
+    return tr(STATUS_WORDS[code]) if code in STATUS_WORDS else ""
+
+
+# --- a person ---------------------------------------------------------------------------------
+
+SEX_LETTERS = {"L": N_("M"), "P": N_("F")}
+NOT_CHECKED_IN = N_("Not checked in")
+
+
+def sex_word(code: str) -> str:
+    return choices.label(choices.SEXES, code)
+
+
+def sex_letter(code: str) -> str:
+    """L / P in Indonesian, M / F in English: for narrow columns."""
+    return translate(SEX_LETTERS[code]) if code in SEX_LETTERS else code
+
+
+def relationship_word(code: str) -> str:
+    return choices.label(choices.RELATIONSHIPS, code)
+
+
+def vulnerable_words(groups) -> str:
+    return ", ".join(translate(VULNERABLE_GROUPS[g]) for g in groups)
+
+
+def age_text(age: int, estimated: bool) -> str:
+    return ("±" + str(age)) if estimated else str(age)
+
+
+def presence_text(row) -> str:
+    """Present since 22/11/2022 · Left 25/11/2022 (returned home) · Not checked in."""
+    if row.status == "present":
+        return tr("Present since {date}", date=fmt_date(row.since))
+    if row.status == "left":
+        reason = choices.label(choices.LEAVE_REASONS, row.leave_reason) if row.leave_reason else ""
+        return tr("Left on {date} ({reason})", date=fmt_date(row.since), reason=reason) if reason else tr(
+            "Left on {date}", date=fmt_date(row.since))
+    return translate(NOT_CHECKED_IN)
