@@ -147,7 +147,7 @@ def conflicts_command(args) -> int:
 
 
 def duplicates_command(args) -> int:
-    from shelter_app.exchange.roster_export import mask
+    from shelter_app.domain.identity import mask
     from shelter_app.sync import duplicates
 
     db, _target = open_database(args)

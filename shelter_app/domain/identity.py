@@ -193,3 +193,19 @@ def make_kk(district_code: str, issue_date: date, serial: int | str) -> str:
     """Build a KK number: district, issue date DDMMYY, serial."""
     return (f"{_compact_district(district_code)}{issue_date:%d%m}"
             f"{issue_date.year % 100:02d}{_serial(serial)}")
+
+
+MASK = "\u2022"  # •
+SHOWN_DIGITS = 4
+
+
+def mask(number: str | None, full: bool = False, keep_length: bool = False) -> str:
+    """A NIK or KK with only its last four digits showing, unless ``full``: on screen in short
+    (••••0002), on paper and in files one dot per hidden digit (••••••••••••0002). Empty for
+    no number."""
+    if not number:
+        return ""
+    if full:
+        return number
+    hidden = max(len(number) - SHOWN_DIGITS, 0) if keep_length else SHOWN_DIGITS
+    return MASK * hidden + number[-SHOWN_DIGITS:]

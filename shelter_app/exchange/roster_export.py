@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from shelter_app.domain import choices
+from shelter_app.domain import choices, identity
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange.tables import write_rows
 from shelter_app.i18n import _, current_language, translate
@@ -46,7 +46,6 @@ HXL_TAGS = {
 BOOLEAN_COLUMNS = {"birth_date_estimated", "pregnant", "lactating", "disability", "chronic_illness",
                    "unaccompanied_child"}
 YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
-MASK = "\u2022"  # •
 
 
 @dataclass
@@ -56,11 +55,6 @@ class Exported:
     households: int
 
 
-def mask(digits: str | None, full: bool) -> str:
-    """A NIK or KK with only its last four digits showing, unless ``full``."""
-    if not digits:
-        return ""
-    return digits if full else MASK * (len(digits) - 4) + digits[-4:]
 
 
 def headers(lang: str) -> list[str]:
@@ -88,8 +82,8 @@ def resident_rows(day, site=None, full_nik: bool = False, lang: str | None = Non
     for values in query.tuples():
         row = dict(zip(COLUMNS, values))
         row["household"] = row["household"].hex
-        row["kk"] = mask(row["kk"], full_nik)
-        row["nik"] = mask(row["nik"], full_nik)
+        row["kk"] = identity.mask(row["kk"], full_nik, keep_length=True)
+        row["nik"] = identity.mask(row["nik"], full_nik, keep_length=True)
         for name in BOOLEAN_COLUMNS:
             row[name] = yes if row[name] else no
         row["_order"] = order.get(row["relationship"], 99)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from shelter_app.domain import choices
+from shelter_app.domain import choices, identity
 from shelter_app.i18n import N_, tr, translate
 
 STATUS_WORDS = {"ok": N_("Enough"), "short": N_("Short"), "critical": N_("Critical")}
@@ -69,8 +69,4 @@ class Formatter:
 
 def mask_number(number: str | None, full: bool = False) -> str:
     """A NIK or KK with only its last four digits showing, unless ``full`` is asked for."""
-    if not number:
-        return "–"
-    if full:
-        return number
-    return "•" * (len(number) - 4) + number[-4:]
+    return identity.mask(number, full, keep_length=True) or "–"

@@ -28,7 +28,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import presence
-from shelter_app.storage.models import ActivityParticipant, Person, Site, Stay
+from shelter_app.storage.models import ActivityParticipant, Household, Person, Site, Stay
 
 FILLABLE = ("phone", "notes", "disability_note")  # taken from the second when the first has none
 FLAGS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
@@ -44,7 +44,8 @@ def same_nik() -> list[SamePerson]:
     shared = (Person.select(Person.nik).where(records.live(Person), Person.nik.is_null(False), Person.nik != "")
               .group_by(Person.nik).having(fn.COUNT(Person.id) > 1))
     groups: dict[str, list[Person]] = {}
-    for person in (Person.select().where(records.live(Person), Person.nik.in_(shared))
+    for person in (Person.select(Person, Household).join(Household)  # each person's KK, in the same query
+                   .where(records.live(Person), Person.nik.in_(shared))
                    .order_by(Person.nik, Person.created_at, Person.id)):
         groups.setdefault(person.nik, []).append(person)
     return [SamePerson(nik, persons) for nik, persons in groups.items()]

@@ -5,23 +5,19 @@ own, ``reports.fmt``, bound to the report's language)."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
-from shelter_app.domain import choices
-from shelter_app.i18n import N_, current_language, tr, translate
+from shelter_app.domain import choices, identity
+from shelter_app.i18n import N_, current_language, formats, tr, translate
 from shelter_app.services.roster_query import VULNERABLE_GROUPS
 
 # --- dates and numbers ------------------------------------------------------------------------
 
 
-def fmt_date(day: datetime.date | None) -> str:
-    """A date as the user reads it: 28/11/2022 in Indonesian, 2022-11-28 in English."""
-    if day is None:
-        return ""
-    return day.strftime("%d/%m/%Y") if current_language() == "id" else day.isoformat()
+# The same words as the read models use (``i18n.formats``), under the window's names.
+fmt_date = formats.short_date
+number = formats.number
 
 
 def stamp(moment: datetime.datetime | None) -> str:
@@ -34,29 +30,14 @@ def long_date(day: datetime.date) -> str:
     return format_date(day, format="d MMMM yyyy", locale=current_language())
 
 
-def number(value, decimals: int = 0) -> str:
-    """1.234,5 in Indonesian, 1,234.5 in English: thousands grouped, at most ``decimals``
-    decimals and none when the value is whole; empty for None."""
-    if value is None:
-        return ""
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    if value == value.to_integral_value():
-        value = int(value)
-    pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
-    return format_decimal(value, format=pattern, locale=current_language())
-
-
 def quantity(value) -> str:
     """A stock quantity: up to two decimals (2,5 kg; 0,25 liter)."""
     return number(value, 2)
 
 
 def masked(value: str | None, full: bool = False) -> str:
-    """A NIK or KK with only its last four digits shown, unless ``full``."""
-    if not value:
-        return ""
-    return value if full else "••••" + value[-4:]
+    """A NIK or KK with only its last four digits shown, unless ``full``: ••••0002."""
+    return identity.mask(value, full)
 
 
 # --- ok / short / critical ------------------------------------------------------------------

@@ -19,33 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.history import conflicts, records
+from shelter_app.history import conflicts
 from shelter_app.i18n import N_, ntr, tr
-from shelter_app.storage.models import Site, Stay
+from shelter_app.i18n.formats import local_time
 from shelter_app.sync import duplicates, hub, settling, sync_file
-from shelter_app.ui.forms.formatting import fmt_date, masked
+from shelter_app.sync.review import ConflictLine, PlaceLine, TwiceLine, conflict_lines, place_lines, twice_lines
 from shelter_app.ui.forms.palette import ERROR_STYLE, FINE_STYLE, HINT_STYLE
 from shelter_app.ui.sync_runner import EXPORT, HUB, IMPORT, PUSH, failure_words, runner
-from shelter_app.ui.sync_words import describe, field_label, moment, value_text, who_when
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.tables import add_button, table_view
 from shelter_app.ui.widgets.worker import Job
 from shelter_app.ui.user_settings import KEYS
-
-CONFLICTS_SHOWN = 500  # the newest; the count says how many wait in all
-
-
-@dataclass(frozen=True)
-class ConflictLine:
-    id: int
-    record: str
-    field: str
-    current: str
-    current_by: str
-    lost: str
-    lost_by: str
-
 
 @dataclass(frozen=True)
 class Merging:
@@ -54,38 +39,6 @@ class Merging:
     keep_name: str
     other_id: object
     other_name: str
-
-
-@dataclass(frozen=True)
-class TwiceLine:
-    """One person of a group sharing a NIK; the group's first record is the one kept."""
-
-    nik: str  # masked
-    person_id: object
-    keep_id: object  # the group's first record
-    second_id: object  # the group's second record: merged when the first row is chosen
-    name: str
-    kk: str
-    site: str
-    registered: str
-    role: str
-
-
-@dataclass(frozen=True)
-class PlaceLine:
-    """One stay of a pair of overlapping stays of one person; "keep" deletes the other."""
-
-    stay_id: object
-    other_id: object  # the other stay of the pair: deleted when this one is kept
-    person_id: object
-    name: str
-    site: str
-    arrived: str
-    left: str
-    recorded: str
-    role: str
-    other_site: str
-    other_arrived: str
 
 
 CONFLICT_COLUMNS = [
@@ -128,59 +81,6 @@ def fit(view) -> None:
     header.setStretchLastSection(True)
 
 
-def conflict_lines() -> list[ConflictLine]:
-    lines = []
-    for conflict in conflicts.listed(limit=CONFLICTS_SHOWN):
-        lines.append(ConflictLine(
-            conflict.id, describe(conflict.record), field_label(conflict.table, conflict.field),
-            value_text(conflict.table, conflict.field, conflict.current_value),
-            who_when(conflict.current_by, conflict.current_at),
-            value_text(conflict.table, conflict.field, conflict.lost_value),
-            who_when(conflict.lost_by, conflict.lost_at)))
-    return lines
-
-
-def site_text(person) -> str:
-    """SDN Cugenang 1 (since 24/11/2022), from the person's latest stay."""
-    stay = (Stay.select().where(Stay.person == person.id, records.live(Stay))
-            .order_by(Stay.arrived_on.desc()).first())
-    if stay is None:
-        return tr("not checked in")
-    site = Site.get_or_none(Site.id == stay.site_id)
-    name = site.name if site else ""
-    if stay.left_on:
-        return tr("{site} (left {date})", site=name, date=fmt_date(stay.left_on))
-    return tr("{site} (since {date})", site=name, date=fmt_date(stay.arrived_on))
-
-
-def twice_lines() -> list[TwiceLine]:
-    lines = []
-    for group in duplicates.same_nik():
-        keep, second = group.persons[0], group.persons[1]
-        for person in group.persons:
-            kk = person.household.kk
-            role = tr("kept") if person is keep else tr("merged into {name}", name=keep.name)
-            lines.append(TwiceLine(masked(group.nik), person.id, keep.id, second.id, person.name,
-                                   masked(kk) if kk else tr("no KK"), site_text(person),
-                                   who_when(person.created_by, person.created_at), role))
-    return lines
-
-
-def place_lines() -> list[PlaceLine]:
-    """Each pair of overlapping stays as two rows, the older arrival first."""
-    lines = []
-    for pair in duplicates.two_places():
-        for stay, other in (pair.stays, pair.stays[::-1]):
-            lines.append(PlaceLine(
-                stay.id, other.id, pair.person.id, pair.person.name, stay.site.name, fmt_date(stay.arrived_on),
-                fmt_date(stay.left_on) if stay.left_on else tr("still there"),
-                who_when(stay.created_by, stay.created_at),
-                tr("the stay at {site} from {date} is deleted", site=other.site.name,
-                   date=fmt_date(other.arrived_on)),
-                other.site.name, fmt_date(other.arrived_on)))
-    return lines
-
-
 def outcome_text(kind: str, value) -> str:
     """What a finished sync, export or import did, in one or two sentences."""
     if kind == HUB:
@@ -213,7 +113,7 @@ def last_sync_text() -> tuple[str, bool]:
     last = hub.last()
     if last is None:
         return tr("Never synced with a hub."), False
-    when = moment(last.at)
+    when = local_time(last.at)
     if last.ok:
         return ntr("{when}: {pushed} change sent, {pulled} received.", "{when}: {pushed} changes sent, {pulled} received.",
                    last.pushed, when=when, pushed=last.pushed, pulled=last.pulled), False

@@ -1,4 +1,4 @@
-"""Records, fields and values of the synced tables as people read them (the Sync page).
+"""Records, fields and values of the synced tables as people read them (the Sync page's lists).
 
 A conflict names a table, a record id, a column and two values as stored; a coordinator
 needs "Person: Siti Aminah", "Name", "22/11/2022", "Yes", a site's name rather than its id.
@@ -13,14 +13,14 @@ import uuid
 
 from peewee import ForeignKeyField
 
-from shelter_app.domain import choices, regions, settings_catalog
+from shelter_app.domain import choices, identity, regions, settings_catalog
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, current_language, tr, translate
+from shelter_app.i18n import N_, tr, translate
 from shelter_app.storage.models import (
     Activity, Event, Household, Installation, OperationSetting, Person, Site, Stay, StockItem,
 )
 from shelter_app.history.operations import MODELS_BY_TABLE
-from shelter_app.ui.forms.formatting import fmt_date, masked, number
+from shelter_app.i18n.formats import local_time, number, short_date
 
 TABLE_LABELS = {
     "event": N_("Disaster event"),
@@ -167,17 +167,9 @@ def field_label(table: str, field: str) -> str:
     return translate(msgid) if msgid else field.replace("_", " ")
 
 
-def moment(value: datetime.datetime | None) -> str:
-    """A stored (naive UTC) time in this laptop's time zone: 23/11/2022 10:31."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=datetime.UTC).astimezone()
-    return local.strftime("%d/%m/%Y %H:%M") if current_language() == "id" else local.strftime("%Y-%m-%d %H:%M")
-
-
 def who_when(by: str, at: datetime.datetime | None) -> str:
     """Ani, 23/11/2022 10:31."""
-    parts = [by or tr("(unknown)"), moment(at)]
+    parts = [by or tr("(unknown)"), local_time(at)]
     return ", ".join(part for part in parts if part)
 
 
@@ -199,7 +191,7 @@ def describe(record, deleted_note: bool = True) -> str:
     elif isinstance(record, Installation):
         what = record.name or choices.label(choices.INSTALLATION_KINDS, record.kind)
     elif isinstance(record, Household):
-        text = tr("Household, KK {kk}", kk=masked(record.kk)) if record.kk else kind
+        text = tr("Household, KK {kk}", kk=identity.mask(record.kk)) if record.kk else kind
         return text + (f" ({tr('deleted')})" if deleted_note and record.deleted_at else "")
     elif isinstance(record, Stay):
         person = Person.get_or_none(Person.id == record.person_id)
@@ -239,15 +231,15 @@ def value_text(table: str, field: str, value) -> str:
     if isinstance(value, bool):
         return tr("Yes") if value else tr("No")
     if isinstance(value, datetime.datetime):
-        return moment(value)
+        return local_time(value)
     if isinstance(value, datetime.date):
-        return fmt_date(value)
+        return short_date(value)
     if isinstance(value, (int, float, decimal.Decimal)):
         return number(value, 3)
     if f"{table}.{field}" in CHOICES:
         return choices.label(CHOICES[f"{table}.{field}"], str(value))
     if field in MASKED:
-        return masked(str(value))
+        return identity.mask(str(value))
     if field.endswith("region_code") or field.endswith("village_code"):
         return _region(str(value))
     return str(value)
