@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shelter_app.demo.generator import build_demo  # noqa: E402
-from shelter_app.history import records  # noqa: E402
-from shelter_app.services import roster, stats  # noqa: E402
-from shelter_app.storage.models import Household, Person, Site, database  # noqa: E402
-from shelter_app.storage.session import open_database  # noqa: E402
+from shelter_app.demo.generator import build_demo
+from shelter_app.history import records
+from shelter_app.services import roster, stats
+from shelter_app.storage.models import Household, Person, Site, database
+from shelter_app.storage.session import open_database
 
 DAY = datetime.date(2022, 11, 30)
 SAMPLES = 200
@@ -71,12 +71,16 @@ def search_figures(path: Path) -> None:
     raw_queries = {
         "name prefix": lambda p: raw.execute(
             f"SELECT * FROM person WHERE {live} AND name_key >= ? AND name_key < ? ORDER BY name_key LIMIT 50",
-            (p, p + "\uffff")).fetchall(),
+            (p, p + "\uffff"),
+        ).fetchall(),
         "NIK prefix": lambda n: raw.execute(
-            f"SELECT * FROM person WHERE {live} AND nik >= ? AND nik < ? ORDER BY nik LIMIT 50", (n, n + "\uffff")).fetchall(),
+            f"SELECT * FROM person WHERE {live} AND nik >= ? AND nik < ? ORDER BY nik LIMIT 50", (n, n + "\uffff")
+        ).fetchall(),
         "KK": lambda k: raw.execute(
             f"SELECT * FROM person WHERE {live} AND household_id IN (SELECT id FROM household WHERE kk >= ? AND kk < ? AND {live}) "
-            "ORDER BY name_key LIMIT 50", (k, k + "\uffff")).fetchall(),
+            "ORDER BY name_key LIMIT 50",
+            (k, k + "\uffff"),
+        ).fetchall(),
     }
     for label, inputs in (("name prefix", prefixes), ("NIK prefix", niks), ("KK", kk_values)):
         app = latency(roster.search, inputs)
@@ -92,7 +96,9 @@ def stats_figures() -> None:
     seconds, figures = timed(lambda: stats.figures(DAY, site_id=largest.id), repeat=5)
     print(f"  stats, largest site ({figures['sites'][0]['persons']:,} persons): {seconds * 1000:7.1f} ms")
     seconds, figures = timed(lambda: stats.figures(DAY), repeat=3)
-    print(f"  stats, whole operation ({len(sites)} sites, {figures['total']['persons']:,} persons): {seconds * 1000:7.1f} ms")
+    print(
+        f"  stats, whole operation ({len(sites)} sites, {figures['total']['persons']:,} persons): {seconds * 1000:7.1f} ms"
+    )
 
 
 def bulk_figures(path: Path, persons: int) -> None:
@@ -100,8 +106,14 @@ def bulk_figures(path: Path, persons: int) -> None:
     household = Household.select().first()
     rng = random.Random(2)
     rows = [
-        {"household": household.id, "name": f"Bench {i}", "name_key": f"bench {i}", "sex": rng.choice("LP"),
-         "birth_date": datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randint(0, 25000)), "nik": None}
+        {
+            "household": household.id,
+            "name": f"Bench {i}",
+            "name_key": f"bench {i}",
+            "sex": rng.choice("LP"),
+            "birth_date": datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randint(0, 25000)),
+            "nik": None,
+        }
         for i in range(persons)
     ]
     with database.atomic() as txn:
@@ -133,8 +145,10 @@ def bulk_figures(path: Path, persons: int) -> None:
     seconds_raw = time.perf_counter() - start
     raw.rollback()
     raw.close()
-    print(f"  bulk creation of {persons:,} persons: app {seconds_app:6.2f} s, raw executemany {seconds_raw:6.2f} s "
-          f"(ratio {seconds_app / seconds_raw:4.2f}x; raw timing excludes building its tuples)")
+    print(
+        f"  bulk creation of {persons:,} persons: app {seconds_app:6.2f} s, raw executemany {seconds_raw:6.2f} s "
+        f"(ratio {seconds_app / seconds_raw:4.2f}x; raw timing excludes building its tuples)"
+    )
 
 
 def run(persons: int, workdir: Path) -> None:
@@ -143,8 +157,10 @@ def run(persons: int, workdir: Path) -> None:
     records.set_operator("benchmark")
     print(f"\n== {persons:,} persons ({path})")
     seconds, summary = timed(lambda: build_demo(persons=persons, seed=7))
-    print(f"  build demo: {seconds:6.1f} s ({summary.sites} sites, {summary.households:,} households, "
-          f"{summary.persons:,} persons, {summary.movements:,} stock movements)")
+    print(
+        f"  build demo: {seconds:6.1f} s ({summary.sites} sites, {summary.households:,} households, "
+        f"{summary.persons:,} persons, {summary.movements:,} stock movements)"
+    )
     stats_figures()
     search_figures(path)
     bulk_figures(path, min(persons, 100_000))

@@ -32,23 +32,58 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shelter_app.domain import identity  # noqa: E402
-from shelter_app.exchange import roster_import  # noqa: E402
-from shelter_app.history import records  # noqa: E402
-from shelter_app.services import sites  # noqa: E402
-from shelter_app.storage.models import Person, database  # noqa: E402
-from shelter_app.storage.session import open_database  # noqa: E402
+from shelter_app.domain import identity
+from shelter_app.exchange import roster_import
+from shelter_app.history import records
+from shelter_app.services import sites
+from shelter_app.storage.models import Person, database
+from shelter_app.storage.session import open_database
 
 START = datetime.date(2022, 11, 21)
-SITES = ("Posko Lapangan Desa Gasol", "SDN Sarampad 1", "Masjid Jami Al-Ikhlas", "GOR Pamoyanan",
-         "Balai Desa Songgom", "Posko Lapangan Desa Cijedil")
+SITES = (
+    "Posko Lapangan Desa Gasol",
+    "SDN Sarampad 1",
+    "Masjid Jami Al-Ikhlas",
+    "GOR Pamoyanan",
+    "Balai Desa Songgom",
+    "Posko Lapangan Desa Cijedil",
+)
 DISTRICTS = ("32.03.11", "32.03.01", "32.03.02", "32.03.04", "32.03.10")
 MALE = ("Asep", "Ujang", "Dadang", "Cecep", "Jajang", "Iwan", "Yayan", "Agus", "Rahmat", "Budi", "Eko", "Dedi")
 FEMALE = ("Siti", "Euis", "Neng", "Imas", "Yati", "Lilis", "Dewi", "Rina", "Tati", "Wati", "Nia", "Sri")
-SECOND = ("Hidayat", "Supriatna", "Permana", "Nugraha", "Setiawan", "Kurniawan", "Suryana", "Mulyana",
-          "Saputra", "Ramdani", "Nurjanah", "Rahayu", "Lestari", "Handayani", "Wulandari", "Maryani")
-HEADERS = ["lokasi", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan", "hamil",
-           "menyusui", "disabilitas", "tanggal_datang", "kode_desa_asal", "telepon"]
+SECOND = (
+    "Hidayat",
+    "Supriatna",
+    "Permana",
+    "Nugraha",
+    "Setiawan",
+    "Kurniawan",
+    "Suryana",
+    "Mulyana",
+    "Saputra",
+    "Ramdani",
+    "Nurjanah",
+    "Rahayu",
+    "Lestari",
+    "Handayani",
+    "Wulandari",
+    "Maryani",
+)
+HEADERS = [
+    "lokasi",
+    "no_kk",
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "hubungan",
+    "hamil",
+    "menyusui",
+    "disabilitas",
+    "tanggal_datang",
+    "kode_desa_asal",
+    "telepon",
+]
 
 
 def write_csv(path: Path, rows: int, seed: int = 7) -> None:
@@ -63,7 +98,9 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
         while written < rows:
             serial += 1
             district = rng.choice(DISTRICTS)
-            kk = identity.make_kk(district, datetime.date(2010, 1, 1) + datetime.timedelta(days=serial % 3000), serial % 10000)
+            kk = identity.make_kk(
+                district, datetime.date(2010, 1, 1) + datetime.timedelta(days=serial % 3000), serial % 10000
+            )
             site = rng.choice(SITES)
             arrival = START + datetime.timedelta(days=rng.randrange(10))
             size = min(rng.randint(1, 7), rows - written)
@@ -85,11 +122,23 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
                     name = f"{rng.choice(MALE if sex == 'L' else FEMALE)} {rng.choice(SECOND)} {rng.choice(SECOND)}"
                 people.add((name, birth))
                 pregnant = "ya" if sex == "P" and member == 1 and rng.random() < 0.05 else "tidak"
-                writer.writerow([
-                    site, kk, nik, name, sex, birth.strftime("%d/%m/%Y"),
-                    relationship, pregnant, "tidak", "ya" if rng.random() < 0.02 else "tidak",
-                    arrival.strftime("%d/%m/%Y"), "", f"08{rng.randrange(10**9, 10**10)}" if member == 0 else "",
-                ])
+                writer.writerow(
+                    [
+                        site,
+                        kk,
+                        nik,
+                        name,
+                        sex,
+                        birth.strftime("%d/%m/%Y"),
+                        relationship,
+                        pregnant,
+                        "tidak",
+                        "ya" if rng.random() < 0.02 else "tidak",
+                        arrival.strftime("%d/%m/%Y"),
+                        "",
+                        f"08{rng.randrange(10**9, 10**10)}" if member == 0 else "",
+                    ]
+                )
             written += size
 
 
@@ -114,27 +163,67 @@ def raw_insert(db_path: Path, csv_path: Path) -> int:
     with csv_path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter=";")
         next(reader)
-        for (site, kk, nik, name, sex, birth, relationship, pregnant, lactating, disability, arrived,
-             village, phone) in reader:
+        for (
+            site,
+            kk,
+            nik,
+            name,
+            sex,
+            birth,
+            relationship,
+            pregnant,
+            lactating,
+            disability,
+            arrived,
+            village,
+            phone,
+        ) in reader:
             if kk not in households:
                 households[kk] = (uuid.uuid4().hex, now, "raw", now, "raw", kk, village, "", "")
             person_id = uuid.uuid4().hex
-            persons.append((person_id, now, "raw", now, "raw", households[kk][0], nik, name, name.lower(), sex,
-                            birth, 0, relationship, pregnant == "ya", lactating == "ya", disability == "ya", "", 0, 0,
-                            phone, ""))
+            persons.append(
+                (
+                    person_id,
+                    now,
+                    "raw",
+                    now,
+                    "raw",
+                    households[kk][0],
+                    nik,
+                    name,
+                    name.lower(),
+                    sex,
+                    birth,
+                    0,
+                    relationship,
+                    pregnant == "ya",
+                    lactating == "ya",
+                    disability == "ya",
+                    "",
+                    0,
+                    0,
+                    phone,
+                    "",
+                )
+            )
             stays.append((uuid.uuid4().hex, now, "raw", now, "raw", person_id, site_ids[site], arrived, "", None))
     with connection:
         connection.executemany(
             "INSERT INTO household (id, created_at, created_by, updated_at, updated_by, kk, origin_village_code,"
-            " address, notes) VALUES (?,?,?,?,?,?,?,?,?)", households.values())
+            " address, notes) VALUES (?,?,?,?,?,?,?,?,?)",
+            households.values(),
+        )
         connection.executemany(
             "INSERT INTO person (id, created_at, created_by, updated_at, updated_by, household_id, nik, name, name_key,"
             " sex, birth_date, birth_date_estimated, relationship, pregnant, lactating, disability, disability_note,"
             " chronic_illness, unaccompanied_child, phone, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            persons)
+            persons,
+        )
         connection.executemany(
             "INSERT INTO stay (id, created_at, created_by, updated_at, updated_by, person_id, site_id, arrived_on,"
-            " leave_note, came_from_id) VALUES (?,?,?,?,?,?,?,?,?,?)", stays)
+            " leave_note, came_from_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            stays,
+        )
     connection.close()
     return len(persons)
 
@@ -160,10 +249,10 @@ def main() -> int:
             raw_db = folder / f"raw{attempt}.db"
             fresh_database(raw_db).close()
             database.close()
-            raw_times.append(timed(lambda: raw_insert(raw_db, csv_path)))
+            raw_times.append(timed(lambda raw_db=raw_db: raw_insert(raw_db, csv_path)))
             inserted = raw_times[-1][2]
 
-            db = fresh_database(folder / f"import{attempt}.db")
+            fresh_database(folder / f"import{attempt}.db")
             import_times.append(timed(lambda: roster_import.import_roster(csv_path, today=datetime.date(2023, 1, 1))))
             result = import_times[-1][2]
             assert result.imported and not result.problems, result.problems[:3]
@@ -173,8 +262,10 @@ def main() -> int:
         summary = result.summary
         print(f"rows: {args.rows:,}  households: {summary.households_created:,}  (best of {args.repeat})")
         print(f"raw sqlite3 insertion (no checks): {raw[0]:7.2f} s wall  {raw[1]:7.2f} s CPU")
-        print(f"import, fully validated:           {imported[0]:7.2f} s wall  {imported[1]:7.2f} s CPU"
-              f"   ({imported[0] / raw[0]:.2f}x raw wall, {imported[1] / raw[1]:.2f}x raw CPU; target <= 3x)")
+        print(
+            f"import, fully validated:           {imported[0]:7.2f} s wall  {imported[1]:7.2f} s CPU"
+            f"   ({imported[0] / raw[0]:.2f}x raw wall, {imported[1] / raw[1]:.2f}x raw CPU; target <= 3x)"
+        )
         print(f"import rate: {args.rows / imported[0]:,.0f} rows/s")
     return 0
 

@@ -25,17 +25,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas
 
-from shelter_app.demo.generator import build_demo  # noqa: E402
-from shelter_app.history import records  # noqa: E402
-from shelter_app.i18n import set_language  # noqa: E402
-from shelter_app.reports import daily_report, fonts, operation_summary  # noqa: E402
-from shelter_app.reports import roster as roster_report  # noqa: E402
-from shelter_app.reports.fmt import Formatter  # noqa: E402
-from shelter_app.reports.style import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_X, PAGE_SIZE  # noqa: E402
-from shelter_app.services import roster, sites, stats, stays  # noqa: E402
-from shelter_app.storage.session import open_database  # noqa: E402
+from shelter_app.demo.generator import build_demo
+from shelter_app.history import records
+from shelter_app.i18n import set_language
+from shelter_app.reports import daily_report, fonts, operation_summary
+from shelter_app.reports import roster as roster_report
+from shelter_app.reports.fmt import Formatter
+from shelter_app.reports.style import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_X, PAGE_SIZE
+from shelter_app.services import roster, sites, stats, stays
+from shelter_app.storage.session import open_database
 
 DAY = datetime.date(2022, 11, 30)
 SITES_FOR_SUMMARY = 200
@@ -78,19 +78,46 @@ def add_sites(event_id, count: int) -> None:
     from shelter_app.services import installations
 
     for number in range(count):
-        site = sites.create_site(event_id, f"Posko Tambahan {number + 1:03d}", "tent_camp", datetime.date(2022, 11, 22),
-                                 capacity_night=20 + number % 30, covered_area_m2=40 + number)
+        site = sites.create_site(
+            event_id,
+            f"Posko Tambahan {number + 1:03d}",
+            "tent_camp",
+            datetime.date(2022, 11, 22),
+            capacity_night=20 + number % 30,
+            covered_area_m2=40 + number,
+        )
         household = roster.register_household(address=f"Kp. Tambahan {number + 1}")
         people = [
-            roster.add_person(household.id, confirmed=True, name=f"Warga Tambahan {number + 1} A", sex="L", age_years=40,
-                              relationship="head", today=DAY).person,
-            roster.add_person(household.id, confirmed=True, name=f"Warga Tambahan {number + 1} B", sex="P", age_years=6,
-                              relationship="child", today=DAY).person,
+            roster.add_person(
+                household.id,
+                confirmed=True,
+                name=f"Warga Tambahan {number + 1} A",
+                sex="L",
+                age_years=40,
+                relationship="head",
+                today=DAY,
+            ).person,
+            roster.add_person(
+                household.id,
+                confirmed=True,
+                name=f"Warga Tambahan {number + 1} B",
+                sex="P",
+                age_years=6,
+                relationship="child",
+                today=DAY,
+            ).person,
         ]
         stays.check_in([p.id for p in people], site.id, datetime.date(2022, 11, 25))
         if number % 3:
-            installations.add_installation(site.id, "water", state="working", since=datetime.date(2022, 11, 23),
-                                           subkind="tank", name="Tandon", litres_per_day=20 + number % 40)
+            installations.add_installation(
+                site.id,
+                "water",
+                state="working",
+                since=datetime.date(2022, 11, 23),
+                subkind="tank",
+                name="Tandon",
+                litres_per_day=20 + number % 40,
+            )
 
 
 def main() -> int:
@@ -129,10 +156,14 @@ def main() -> int:
         bare_time = min(bare_time, best_of(1, lambda: bare_canvas(rows, widths))[0])
     print(f"roster: {rendered.pages} pages, {len(rows):,} rows (households and residents)")
     print(f"  bare canvas, same rows          {bare_time:6.3f} s")
-    print(f"  report, render from data        {render_time:6.3f} s   {render_time / bare_time:4.2f}x the bare canvas"
-          f"   (target <= 1.5x)")
-    print(f"  report, read + render           {collect_time + render_time:6.3f} s   "
-          f"{(collect_time + render_time) / bare_time:4.2f}x   (reading the residents: {collect_time:.3f} s)")
+    print(
+        f"  report, render from data        {render_time:6.3f} s   {render_time / bare_time:4.2f}x the bare canvas"
+        f"   (target <= 1.5x)"
+    )
+    print(
+        f"  report, read + render           {collect_time + render_time:6.3f} s   "
+        f"{(collect_time + render_time) / bare_time:4.2f}x   (reading the residents: {collect_time:.3f} s)"
+    )
 
     daily_time, daily = best_of(3, lambda: daily_report(site, DAY, prepared_by="Benchmark"))
     print(f"daily site report: {daily_time:6.3f} s, {daily.pages} pages   (target < 1 s)")
@@ -141,7 +172,9 @@ def main() -> int:
     if existing < SITES_FOR_SUMMARY:
         started = time.perf_counter()
         add_sites(site.event_id, SITES_FOR_SUMMARY - existing)
-        print(f"added {SITES_FOR_SUMMARY - existing} sites through the services in {time.perf_counter() - started:.1f} s")
+        print(
+            f"added {SITES_FOR_SUMMARY - existing} sites through the services in {time.perf_counter() - started:.1f} s"
+        )
     count = len(stats.figures(DAY)["sites"])
     summary_time, summary = best_of(3, lambda: operation_summary(DAY))
     print(f"operation summary of {count} sites: {summary_time:6.3f} s, {summary.pages} pages   (target < 3 s)")

@@ -32,9 +32,9 @@ import json
 import multiprocessing
 import os
 import queue
-import signal
 import random
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -86,7 +86,6 @@ def fresh_database(server: str) -> str:
 
 def hub_counts(url: str) -> tuple[int, int]:
     import psycopg2
-
     from playhouse.db_url import parse
 
     connection = psycopg2.connect(url, password=hub._password(parse(url)) or None)
@@ -128,13 +127,17 @@ def one_laptop(url: str, changes: int, workdir: Path, figures: Figures) -> None:
     records.set_operator("Relawan A")
     seconds, summary = timed(lambda: build_demo(persons=persons, seed=7))
     total = held_operations()
-    print(f"  demo built in {seconds:.1f} s: {summary.households:,} households, {summary.persons:,} persons, "
-          f"{summary.movements:,} stock movements; {total:,} operations", flush=True)
+    print(
+        f"  demo built in {seconds:.1f} s: {summary.households:,} households, {summary.persons:,} persons, "
+        f"{summary.movements:,} stock movements; {total:,} operations",
+        flush=True,
+    )
 
     seconds, result = timed(lambda: hub.sync(url))
     assert result.pushed == total and result.pulled == 0, result
-    figures.add(f"1. push {result.pushed:,} ops to an empty hub", seconds,
-                f"{result.pushed / seconds:,.0f} ops/s", TARGET_PUSH)
+    figures.add(
+        f"1. push {result.pushed:,} ops to an empty hub", seconds, f"{result.pushed / seconds:,.0f} ops/s", TARGET_PUSH
+    )
     a.close()
 
     b = open_database(str(workdir / "laptop-b.db"))
@@ -149,8 +152,10 @@ def one_laptop(url: str, changes: int, workdir: Path, figures: Figures) -> None:
 
     a = open_database(str(workdir / "laptop-a.db"))
     records.set_operator("Relawan A")
-    chosen = [row[0] for row in Person.select(Person.id).where(Person.deleted_at.is_null())
-              .order_by(Person.id).limit(100).tuples()]
+    chosen = [
+        row[0]
+        for row in Person.select(Person.id).where(Person.deleted_at.is_null()).order_by(Person.id).limit(100).tuples()
+    ]
     seconds_edits, _ = timed(lambda: [roster.update_person(pid, phone=f"0812{i:08d}") for i, pid in enumerate(chosen)])
     print(f"  {len(chosen)} edits through roster.update_person: {seconds_edits:.2f} s", flush=True)
     seconds, result = timed(lambda: hub.sync(url))
@@ -180,9 +185,14 @@ def _state() -> dict:
 
     tables = dump()
     found = sorted(conflicts_dump(), key=repr)
-    return {"tables": digest(tables), "presence": digest(sorted(presence_dump(), key=repr)),
-            "conflicts": digest(found), "n_conflicts": len(found), "n_ops": held_operations(),
-            "n_rows": sum(len(rows) for rows in tables.values())}
+    return {
+        "tables": digest(tables),
+        "presence": digest(sorted(presence_dump(), key=repr)),
+        "conflicts": digest(found),
+        "n_conflicts": len(found),
+        "n_ops": held_operations(),
+        "n_rows": sum(len(rows) for rows in tables.values()),
+    }
 
 
 def _edits(index: int, laptops: int, households: int) -> int:
@@ -192,21 +202,44 @@ def _edits(index: int, laptops: int, households: int) -> int:
 
     rng = random.Random(index)
     before = Change.select().count()
-    sites = [s for s in Site.select().where(Site.deleted_at.is_null()).order_by(Site.name)
-             if s.opened_on <= DAY and (s.closed_on is None or s.closed_on > DAY)]
+    sites = [
+        s
+        for s in Site.select().where(Site.deleted_at.is_null()).order_by(Site.name)
+        if s.opened_on <= DAY and (s.closed_on is None or s.closed_on > DAY)
+    ]
     site = sites[index % len(sites)]
-    base_persons = [row[0] for row in Person.select(Person.id).where(Person.deleted_at.is_null())
-                    .order_by(Person.id).limit(2 * laptops + 10).tuples()]
-    base_households = [row[0] for row in Household.select(Household.id).where(Household.deleted_at.is_null())
-                       .order_by(Household.id).limit(laptops).tuples()]
+    base_persons = [
+        row[0]
+        for row in Person.select(Person.id)
+        .where(Person.deleted_at.is_null())
+        .order_by(Person.id)
+        .limit(2 * laptops + 10)
+        .tuples()
+    ]
+    base_households = [
+        row[0]
+        for row in Household.select(Household.id)
+        .where(Household.deleted_at.is_null())
+        .order_by(Household.id)
+        .limit(laptops)
+        .tuples()
+    ]
     item = StockItem.select().where(StockItem.deleted_at.is_null()).order_by(StockItem.name).first()
     day = DAY + datetime.timedelta(days=index % 5)
     # New households and persons, checked in.
     for number in range(households):
         household = roster.register_household(address=f"Kampung Laptop {index} no. {number}")
-        new = [roster.add_person(household.id, confirmed=True, name=f"Warga {index}-{number}-{k}",
-                                 sex=rng.choice("LP"), birth_date=datetime.date(1960 + rng.randrange(55), 1 + k, 5),
-                                 relationship="head" if k == 0 else "child").person.id for k in range(3)]
+        new = [
+            roster.add_person(
+                household.id,
+                confirmed=True,
+                name=f"Warga {index}-{number}-{k}",
+                sex=rng.choice("LP"),
+                birth_date=datetime.date(1960 + rng.randrange(55), 1 + k, 5),
+                relationship="head" if k == 0 else "child",
+            ).person.id
+            for k in range(3)
+        ]
         stays.check_in(new, site.id, day)
     # Stock received and used.
     stock.receive(site.id, item.id, 10 + index, day, reference=f"DO-{index:03d}")
@@ -258,9 +291,22 @@ class Fleet:
         self.results = context.Queue()
         self.barrier = context.Barrier(laptops)
         self.commands = [context.Queue() for _ in range(laptops)]
-        self.processes = [context.Process(target=_worker, daemon=True, args=(
-            i, str(workdir / f"laptop-{i:02d}.db"), url, laptops, self.commands[i], self.results, self.barrier))
-            for i in range(laptops)]
+        self.processes = [
+            context.Process(
+                target=_worker,
+                daemon=True,
+                args=(
+                    i,
+                    str(workdir / f"laptop-{i:02d}.db"),
+                    url,
+                    laptops,
+                    self.commands[i],
+                    self.results,
+                    self.barrier,
+                ),
+            )
+            for i in range(laptops)
+        ]
         for process in self.processes:
             process.start()
 
@@ -304,8 +350,11 @@ def many_laptops(url: str, laptops: int, households: int, workdir: Path, figures
         figures.add(f"4. {laptops - 1} laptops pull the base ({base:,} ops) at once", wall)
 
         made = fleet.ask("edit", households)
-        print(f"  own edits: {sum(made.values()):,} history rows in all "
-              f"({min(made.values())}-{max(made.values())} per laptop)", flush=True)
+        print(
+            f"  own edits: {sum(made.values()):,} history rows in all "
+            f"({min(made.values())}-{max(made.values())} per laptop)",
+            flush=True,
+        )
         rounds, round_walls, states = 0, [], {}
         while rounds < 6:
             rounds += 1
@@ -316,26 +365,37 @@ def many_laptops(url: str, laptops: int, households: int, workdir: Path, figures
             slowest = max(a[1] - a[0] for a in answers.values())
             pushed = sum(a[2] for a in answers.values())
             new = sum(a[4] for a in answers.values())
-            print(f"  round {rounds}: wall {wall:.2f} s (slowest laptop {slowest:.2f} s), "
-                  f"pushed {pushed:,}, received {new:,} new", flush=True)
+            print(
+                f"  round {rounds}: wall {wall:.2f} s (slowest laptop {slowest:.2f} s), "
+                f"pushed {pushed:,}, received {new:,} new",
+                flush=True,
+            )
             if rounds == 1:
                 figures.add(f"4. concurrent round, {laptops} laptops", wall, f"slowest laptop {slowest:.2f} s")
             states = fleet.ask("state")
             on_hub, distinct = hub_counts(url)
-            if (on_hub == distinct and len({json.dumps({k: v for k, v in s.items()}, sort_keys=True)
-                                            for s in states.values()}) == 1
-                    and all(s["n_ops"] == on_hub for s in states.values())):
+            if (
+                on_hub == distinct
+                and len({json.dumps({k: v for k, v in s.items()}, sort_keys=True) for s in states.values()}) == 1
+                and all(s["n_ops"] == on_hub for s in states.values())
+            ):
                 break
         one = states[0]
         on_hub, distinct = hub_counts(url)
         same = {key: len({s[key] for s in states.values()}) == 1 for key in ("tables", "presence", "conflicts")}
         complete = all(s["n_ops"] == on_hub for s in states.values())
         converged = all(same.values()) and complete and on_hub == distinct
-        figures.add(f"4. convergence ({rounds} rounds)", sum(round_walls),
-                    f"{on_hub:,} ops on the hub, {one['n_rows']:,} rows, {one['n_conflicts']} conflicts per laptop")
-        print(f"  check: tables identical {same['tables']}, populations identical {same['presence']}, "
-              f"conflicts identical {same['conflicts']}, every laptop holds all {on_hub:,} hub ops {complete}, "
-              f"hub holds each op once {on_hub == distinct}", flush=True)
+        figures.add(
+            f"4. convergence ({rounds} rounds)",
+            sum(round_walls),
+            f"{on_hub:,} ops on the hub, {one['n_rows']:,} rows, {one['n_conflicts']} conflicts per laptop",
+        )
+        print(
+            f"  check: tables identical {same['tables']}, populations identical {same['presence']}, "
+            f"conflicts identical {same['conflicts']}, every laptop holds all {on_hub:,} hub ops {complete}, "
+            f"hub holds each op once {on_hub == distinct}",
+            flush=True,
+        )
         return converged
     finally:
         fleet.close()

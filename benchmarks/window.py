@@ -76,14 +76,14 @@ PREFIXES = "as,de,ri,su,ne,ag,ci,wa,yu,ma,ka,nu,ha,la,eu,en,sa,bu,ib,ro"
 
 
 def run_child(db: str, config_home: str) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": config_home,
-           "BENCH_T0": repr(time.time())}
-    done = subprocess.run([sys.executable, "-c", CHILD, db, PREFIXES], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=600)
-    line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": config_home, "BENCH_T0": repr(time.time())}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, db, PREFIXES], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600
+    )
+    line = next((text for text in done.stdout.splitlines() if text.startswith("RESULT ")), None)
     if line is None:
         raise SystemExit(f"the window process failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(line[len("RESULT "):])
+    return json.loads(line[len("RESULT ") :])
 
 
 def main() -> None:
@@ -94,20 +94,29 @@ def main() -> None:
     args = parser.parse_args()
     if not Path(args.db).exists():
         print(f"building a demo of {args.persons:,} persons in {args.db} …")
-        subprocess.run([sys.executable, "-m", "shelter_app", "demo", "--db", args.db, "--persons", str(args.persons)],
-                       check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "shelter_app", "demo", "--db", args.db, "--persons", str(args.persons)],
+            check=True,
+            cwd=ROOT,
+        )
     config_home = tempfile.mkdtemp(prefix="posko-bench-config-")
     results = [run_child(args.db, config_home) for _ in range(args.runs)]
     starts = [r["startup_s"] for r in results]
     searches = sorted(s for r in results for s in r["search_s"])
     p95 = searches[int(len(searches) * 0.95) - 1]
     print(f"database: {args.db}")
-    print(f"start-up to main window shown: median {statistics.median(starts):.2f} s "
-          f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target < 1.5 s)")
-    print(f"roster search, keystroke to rows shown: median {statistics.median(searches) * 1000:.0f} ms, "
-          f"p95 {p95 * 1000:.0f} ms over {len(searches)} searches (target < 100 ms)")
-    print(f"peak memory after start-up, searches and scrolling to row {results[-1]['rows_loaded']:,}: "
-          f"{max(r['peak_rss_mb'] for r in results):.0f} MB (target < 400 MB)")
+    print(
+        f"start-up to main window shown: median {statistics.median(starts):.2f} s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in starts)}; target < 1.5 s)"
+    )
+    print(
+        f"roster search, keystroke to rows shown: median {statistics.median(searches) * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms over {len(searches)} searches (target < 100 ms)"
+    )
+    print(
+        f"peak memory after start-up, searches and scrolling to row {results[-1]['rows_loaded']:,}: "
+        f"{max(r['peak_rss_mb'] for r in results):.0f} MB (target < 400 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ for _name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_H
     os.environ[_name] = os.path.join(_HOME, _name.lower())
 os.environ.pop("SHELTER_APP_DB", None)
 
-from shelter_app.i18n import set_language  # noqa: E402
 from shelter_app.history import records  # noqa: E402
+from shelter_app.i18n import set_language  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
 
 D = datetime.date
@@ -48,8 +48,15 @@ def operation(db):
     from shelter_app.services import sites
 
     event = sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21), region_code="32.03")
-    tent = sites.create_site(event.id, "Posko Lapangan Gasol", "tent_camp", D(2022, 11, 21),
-                             capacity_night=4, covered_area_m2=20, village_code="32.03.11.2002")
+    tent = sites.create_site(
+        event.id,
+        "Posko Lapangan Gasol",
+        "tent_camp",
+        D(2022, 11, 21),
+        capacity_night=4,
+        covered_area_m2=20,
+        village_code="32.03.11.2002",
+    )
     school = sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=100)
     return event, tent, school
 

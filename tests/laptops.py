@@ -41,9 +41,12 @@ def _plain(value):
 
 def dump() -> dict:
     """Every synced record of the bound database, field by field, comparable between laptops."""
-    return {model._meta.table_name: {row["id"].hex: {name: _plain(value) for name, value in row.items()}
-                                     for row in model.select().dicts()}
-            for model in SYNCED_MODELS}
+    return {
+        model._meta.table_name: {
+            row["id"].hex: {name: _plain(value) for name, value in row.items()} for row in model.select().dicts()
+        }
+        for model in SYNCED_MODELS
+    }
 
 
 def presence_dump() -> set:
@@ -77,8 +80,9 @@ def setup_operation(a):
         event = sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21), region_code="32.03")
         site = sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=100)
         household = roster.register_household(kk="3203012503770011")
-        person = roster.add_person(household.id, confirmed=True, name="Siti Aminah", sex="P",
-                                   birth_date=D(1980, 5, 1), relationship="head").person
+        person = roster.add_person(
+            household.id, confirmed=True, name="Siti Aminah", sex="P", birth_date=D(1980, 5, 1), relationship="head"
+        ).person
         stays.check_in([person.id], site.id, D(2022, 11, 22))
         rice = stock.add_item("Beras", "food", "kg", standard="rice")
         stock.receive(site.id, rice.id, 100, D(2022, 11, 22))

@@ -69,24 +69,37 @@ class _Server:
             if self.prefix:
                 shutil.chown(pwfile, "nobody")
             auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}"]
-        self.run(find_bin("initdb"), "-D", str(self.data), "-U", "posko", *auth, "--no-sync", "-E", "UTF8",
-                 "--locale=C")
+        self.run(
+            find_bin("initdb"), "-D", str(self.data), "-U", "posko", *auth, "--no-sync", "-E", "UTF8", "--locale=C"
+        )
 
     def start(self) -> None:
-        self.run(find_bin("pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.folder / "log"), "-o",
-                 f"-p {self.port} -h 127.0.0.1 -k {self.sockets} -c fsync=off -c full_page_writes=off", "start")
+        self.run(
+            find_bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-w",
+            "-l",
+            str(self.folder / "log"),
+            "-o",
+            f"-p {self.port} -h 127.0.0.1 -k {self.sockets} -c fsync=off -c full_page_writes=off",
+            "start",
+        )
         self.running = True
 
     def stop(self, mode: str = "immediate") -> None:
         """Stop the server and wait until it is gone (``immediate``: as a power cut would)."""
-        subprocess.run([*self.prefix, find_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"],
-                       check=False, capture_output=True, cwd=self.folder)
+        subprocess.run(
+            [*self.prefix, find_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"],
+            check=False,
+            capture_output=True,
+            cwd=self.folder,
+        )
         self.running = False
 
     def createdb(self, name: str) -> None:
         # Over the Unix socket, trusted even when TCP asks for a password.
-        self.run(find_bin("createdb") or "createdb", "-h", str(self.sockets), "-p", str(self.port), "-U", "posko",
-                 name)
+        self.run(find_bin("createdb") or "createdb", "-h", str(self.sockets), "-p", str(self.port), "-U", "posko", name)
 
     def remove(self) -> None:
         self.stop()

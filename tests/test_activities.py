@@ -15,8 +15,9 @@ def test_activity_with_participants_and_outcome(operation):
     hh = roster.register_household()
     a = roster.add_person(hh.id, name="Imas", sex="P", age_years=30, relationship="head").person
     b = roster.add_person(hh.id, name="Cucu", sex="P", age_years=12, relationship="child").person
-    cafe = activities.create_activity(tent.id, "livelihood", "Cafe Kreasi", D(2022, 12, 5), ends_on=D(2022, 12, 12),
-                                      facilitator="Tagana Cianjur")
+    cafe = activities.create_activity(
+        tent.id, "livelihood", "Cafe Kreasi", D(2022, 12, 5), ends_on=D(2022, 12, 12), facilitator="Tagana Cianjur"
+    )
     assert activities.add_participants(cafe.id, [a.id, b.id, a.id]) == 2
     assert activities.add_participants(cafe.id, [a.id]) == 0
     activities.update_activity(cafe.id, outcome="Omzet hari pertama Rp 350.000")

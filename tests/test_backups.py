@@ -141,7 +141,11 @@ def test_restore_refuses_a_damaged_or_foreign_backup_and_changes_nothing(tmp_pat
     foreign = tmp_path / "sheet.db"
     with sqlite3.connect(foreign) as raw:
         raw.execute("CREATE TABLE t (x)")
-    for candidate, word in ((broken, "damaged"), (foreign, "not one of Posko"), (tmp_path / "none.db", "does not exist")):
+    for candidate, word in (
+        (broken, "damaged"),
+        (foreign, "not one of Posko"),
+        (tmp_path / "none.db", "does not exist"),
+    ):
         with pytest.raises(RuleViolation) as caught:
             backups.restore(candidate, path)
         assert word in caught.value.text("en")
@@ -246,8 +250,9 @@ def test_a_backup_killed_in_the_middle_leaves_the_database_whole_and_no_false_ba
     driver.write_text(BACKUP_DRIVER)
     out = tmp_path / "usb" / "posko-copy.db"
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    process = subprocess.Popen([sys.executable, str(driver), str(path), str(out)], stdout=subprocess.PIPE,
-                               text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, str(driver), str(path), str(out)], stdout=subprocess.PIPE, text=True, env=env
+    )
     for line in process.stdout:
         if not line.startswith("done") and int(line.split()[0]) > 0:
             process.send_signal(signal.SIGKILL)

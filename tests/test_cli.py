@@ -43,12 +43,16 @@ def test_info_creates_the_database_and_says_where_it_is(capsys, tmp_path, monkey
 def test_broken_rule_exits_2_with_a_message_in_the_language(capsys, tmp_path):
     code, _out, err = run(capsys, "stats", "--db", str(tmp_path / "a.db"), "--date", "30-11-2022")
     assert code == 2 and "YYYY-MM-DD" in err and "bukan tanggal" in err.lower()
-    code, _out, err = run(capsys, "stats", "--db", str(tmp_path / "a.db"), "--date", "2022-11-30", "--site", "Nowhere", "--lang", "en")
+    code, _out, err = run(
+        capsys, "stats", "--db", str(tmp_path / "a.db"), "--date", "2022-11-30", "--site", "Nowhere", "--lang", "en"
+    )
     assert code == 2 and "Nowhere" in err and "Traceback" not in err
 
 
 def test_module_entry_point_runs(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "shelter_app", "--version"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "shelter_app", "--version"], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == f"shelter-app {__version__}"
 
 
@@ -64,8 +68,9 @@ def test_sync_duplicates_lists_persons_at_two_places_at_once_after_the_niks(caps
         site, household, _person, _rice = setup_operation(a)
         with a.active():
             mosque = sites.create_site(site.event_id, "Masjid Al-Ikhlas", "mosque", day(2022, 11, 21))
-            child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
-                                      birth_date=day(2018, 3, 1), relationship="child").person
+            child = roster.add_person(
+                household.id, confirmed=True, name="Rina", sex="P", birth_date=day(2018, 3, 1), relationship="child"
+            ).person
         exchange(a, b, tmp_path)
         with a.active():
             stays.check_in([child.id], site.id, day(2022, 11, 23))

@@ -193,7 +193,8 @@ def test_participants_were_at_the_site(summary):
     for link in links:
         activity = link.activity
         assert any(
-            s.site_id == activity.site_id and s.arrived_on <= activity.held_on
+            s.site_id == activity.site_id
+            and s.arrived_on <= activity.held_on
             and (s.left_on is None or s.left_on > activity.held_on)
             for s in stays[link.person_id]
         )

@@ -180,17 +180,71 @@ def test_a_site_without_coordinates_has_a_null_geometry(db, operation, tmp_path)
 def test_export_commands(demo, tmp_path, capsys):
     demo.close()
     target = str(tmp_path / "posko.db")
-    code = main(["export", "roster", "--db", target, "--format", "csv", "--out", str(tmp_path / "r.csv"),
-                 "--date", DAY.isoformat(), "--lang", "en"])
+    code = main(
+        [
+            "export",
+            "roster",
+            "--db",
+            target,
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--date",
+            DAY.isoformat(),
+            "--lang",
+            "en",
+        ]
+    )
     assert code == 0 and "persons in" in capsys.readouterr().out
-    code = main(["export", "sites", "--db", target, "--format", "geojson", "--out", str(tmp_path / "s.geojson"),
-                 "--date", DAY.isoformat(), "--lang", "id"])
+    code = main(
+        [
+            "export",
+            "sites",
+            "--db",
+            target,
+            "--format",
+            "geojson",
+            "--out",
+            str(tmp_path / "s.geojson"),
+            "--date",
+            DAY.isoformat(),
+            "--lang",
+            "id",
+        ]
+    )
     assert code == 0 and "lokasi ditulis" in capsys.readouterr().out
-    code = main(["export", "roster", "--db", target, "--format", "csv", "--out", str(tmp_path / "r.csv"),
-                 "--site", "Nowhere", "--lang", "en"])
+    code = main(
+        [
+            "export",
+            "roster",
+            "--db",
+            target,
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--site",
+            "Nowhere",
+            "--lang",
+            "en",
+        ]
+    )
     assert code == 2 and "Nowhere" in capsys.readouterr().err
-    code = main(["export", "sites", "--db", str(tmp_path / "missing.db"), "--format", "csv",
-                 "--out", str(tmp_path / "x.csv"), "--lang", "en"])
+    code = main(
+        [
+            "export",
+            "sites",
+            "--db",
+            str(tmp_path / "missing.db"),
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "x.csv"),
+            "--lang",
+            "en",
+        ]
+    )
     assert code == 2 and "no database" in capsys.readouterr().err
     assert not (tmp_path / "missing.db").exists()
     with pytest.raises(SystemExit) as stop:

@@ -101,8 +101,7 @@ def test_leap_day():
 # --- refused numbers -----------------------------------------------------------------------
 
 
-@given(st.integers(0, 999_999).map("{:06d}".format).filter(lambda d: d not in COMPACT_DISTRICTS),
-       birth_dates, sexes)
+@given(st.integers(0, 999_999).map("{:06d}".format).filter(lambda d: d not in COMPACT_DISTRICTS), birth_dates, sexes)
 def test_unknown_district_is_refused(district6, birth_date, sex):
     nik = make_nik(district6, birth_date, sex, 1)
     err = refused(nik)
@@ -111,8 +110,9 @@ def test_unknown_district_is_refused(district6, birth_date, sex):
     assert "district" in err.text("en")
 
 
-@given(districts, st.one_of(st.just(0), st.integers(32, 40), st.integers(72, 99)),
-       st.integers(1, 12), st.integers(0, 99))
+@given(
+    districts, st.one_of(st.just(0), st.integers(32, 40), st.integers(72, 99)), st.integers(1, 12), st.integers(0, 99)
+)
 def test_impossible_day_is_refused(district_code, dd, mm, yy):
     nik = raw_nik(district_code.replace(".", ""), f"{dd:02d}{mm:02d}{yy:02d}")
     err = refused(nik)
@@ -120,8 +120,12 @@ def test_impossible_day_is_refused(district_code, dd, mm, yy):
     assert f"{dd:02d}" in err.text("en") and "41-71" in err.text("en")
 
 
-@given(districts, st.integers(1, 71).filter(lambda d: not 31 < d < 41),
-       st.one_of(st.just(0), st.integers(13, 99)), st.integers(0, 99))
+@given(
+    districts,
+    st.integers(1, 71).filter(lambda d: not 31 < d < 41),
+    st.one_of(st.just(0), st.integers(13, 99)),
+    st.integers(0, 99),
+)
 def test_impossible_month_is_refused(district_code, dd, mm, yy):
     nik = raw_nik(district_code.replace(".", ""), f"{dd:02d}{mm:02d}{yy:02d}")
     err = refused(nik)
@@ -165,8 +169,7 @@ def test_exact_birth_date_disagreeing_is_refused(district_code, in_nik, entered,
 @given(districts, birth_dates, birth_dates, sexes)
 def test_estimated_birth_date_disagreeing_gives_a_notice(district_code, in_nik, estimated, sex):
     nik = make_nik(district_code, in_nik, sex, 3)
-    info, notices = check_nik(nik, birth_date=estimated, sex=sex, birth_date_estimated=True,
-                              today=TODAY)
+    info, notices = check_nik(nik, birth_date=estimated, sex=sex, birth_date_estimated=True, today=TODAY)
     if same_nik_date(in_nik, estimated):
         assert notices == [] and info.birth_date == estimated
         return
@@ -180,8 +183,7 @@ def test_estimated_birth_date_disagreeing_gives_a_notice(district_code, in_nik, 
 def test_estimated_date_picks_the_century_nearest_the_estimate():
     # A very old evacuee: estimated 1925, NIK says 01-07-20 -> 1920, not 2020.
     nik = make_nik(CUGENANG, date(1920, 7, 1), "L", 1)
-    info, [notice] = check_nik(nik, birth_date=date(1925, 1, 1), birth_date_estimated=True,
-                               today=date(2026, 11, 28))
+    info, [notice] = check_nik(nik, birth_date=date(1925, 1, 1), birth_date_estimated=True, today=date(2026, 11, 28))
     assert info.birth_date == date(1920, 7, 1)
     assert "1920-07-01" in notice.text("en")
 
@@ -223,8 +225,7 @@ def test_scientific_notation_from_a_spreadsheet_is_explained(typed):
         assert "teks" in err.text("id")
 
 
-@pytest.mark.parametrize("typed, count", [("320311120590001", 15), ("32031112059000011", 17),
-                                          ("3203", 4), ("", 0)])
+@pytest.mark.parametrize("typed, count", [("320311120590001", 15), ("32031112059000011", 17), ("3203", 4), ("", 0)])
 def test_wrong_length_says_how_many_digits(typed, count):
     err = refused(typed)
     assert err.field == "nik"

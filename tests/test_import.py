@@ -52,12 +52,19 @@ def texts(result, lang="en"):
 # --- files and headers ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding,bom,delimiter", [
-    ("utf-8", True, ";"), ("utf-8", False, ","), ("cp1252", False, ";"), ("cp1252", False, ","),
-])
+@pytest.mark.parametrize(
+    "encoding,bom,delimiter",
+    [
+        ("utf-8", True, ";"),
+        ("utf-8", False, ","),
+        ("cp1252", False, ";"),
+        ("cp1252", False, ","),
+    ],
+)
 def test_csv_with_any_separator_bom_and_encoding(db, operation, tmp_path, encoding, bom, delimiter):
-    header = delimiter.join([" Nama ", "JENIS KELAMIN", "Tanggal Lahir", "No. KK", "hubungan", "Lokasi",
-                             "tanggal_datang"])
+    header = delimiter.join(
+        [" Nama ", "JENIS KELAMIN", "Tanggal Lahir", "No. KK", "hubungan", "Lokasi", "tanggal_datang"]
+    )
     row1 = delimiter.join(["Siti Nur\u2019aini", "P", "09/07/1984", KK_1, "Istri", "SDN Cugenang 1", "21/11/2022"])
     row2 = delimiter.join(["Asep Hidayat", "L", "01-05-1980", KK_1, "kepala keluarga", "sdn cugenang 1", "2022-11-21"])
     path = write(tmp_path, f"{header}\n{row1}\n{row2}\n", encoding=encoding, bom=bom)
@@ -70,12 +77,15 @@ def test_csv_with_any_separator_bom_and_encoding(db, operation, tmp_path, encodi
 
 
 def test_english_headers_and_blank_rows_and_kobo_groups(db, operation, tmp_path):
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         group_hh/name,group_hh/sex,group_hh/age,Site,KK
         Ujang,m,7,SDN Cugenang 1,{KK_1}
         ,,,,
         Neng,female,5,SDN Cugenang 1,{KK_1}
-        """)
+        """,
+    )
     result = run(path, arrival_date=D(2022, 11, 22))
     assert result.problems == []
     assert result.summary.rows == 2
@@ -85,10 +95,13 @@ def test_english_headers_and_blank_rows_and_kobo_groups(db, operation, tmp_path)
 
 
 def test_unknown_headers_are_mapped_and_the_mapping_saved(db, operation, tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         Nama Pengungsi KK,Gender,Umur Tahun,Desa
         Asep,L,40,x
-        """)
+        """,
+    )
     with pytest.raises(RuleViolation) as caught:
         run(path, site="SDN Cugenang 1")
     assert "Nama Pengungsi KK" in caught.value.text("en")
@@ -110,12 +123,35 @@ def test_xlsx_with_dates_serials_text_and_mangled_numbers(db, operation, tmp_pat
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["nama", "jenis_kelamin", "nik", "no_kk", "tanggal_lahir", "hubungan", "menyusui",
-                  "tanggal_datang", "telepon"])
-    sheet.append(["Asep Hidayat", "Laki-laki", f"'{NIK_ASEP}", KK_1, datetime.datetime(1980, 5, 1),
-                  "Kepala Keluarga", 0, 44886, 81234567890])
-    sheet.append(["Siti Aminah", "Perempuan", NIK_SITI, KK_1, "1984-07-09", "Istri", True,
-                  datetime.datetime(2022, 11, 21), "0812-3456-7891"])
+    sheet.append(
+        ["nama", "jenis_kelamin", "nik", "no_kk", "tanggal_lahir", "hubungan", "menyusui", "tanggal_datang", "telepon"]
+    )
+    sheet.append(
+        [
+            "Asep Hidayat",
+            "Laki-laki",
+            f"'{NIK_ASEP}",
+            KK_1,
+            datetime.datetime(1980, 5, 1),
+            "Kepala Keluarga",
+            0,
+            44886,
+            81234567890,
+        ]
+    )
+    sheet.append(
+        [
+            "Siti Aminah",
+            "Perempuan",
+            NIK_SITI,
+            KK_1,
+            "1984-07-09",
+            "Istri",
+            True,
+            datetime.datetime(2022, 11, 21),
+            "0812-3456-7891",
+        ]
+    )
     sheet.append(["Euis", "P", float(NIK_EUIS), KK_1, "03/02/1990", "Anak", "tidak", 44886, ""])
     path = tmp_path / "roster.xlsx"
     workbook.save(path)
@@ -141,27 +177,70 @@ def test_not_a_spreadsheet_and_old_excel_are_refused(db, tmp_path):
 # --- values as people type them -------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed,code", [("L", "L"), ("p", "P"), ("Laki-laki", "L"), ("PEREMPUAN", "P"),
-                                        ("M", "L"), ("F", "P"), ("male", "L"), ("Female", "P")])
+@pytest.mark.parametrize(
+    "typed,code",
+    [
+        ("L", "L"),
+        ("p", "P"),
+        ("Laki-laki", "L"),
+        ("PEREMPUAN", "P"),
+        ("M", "L"),
+        ("F", "P"),
+        ("male", "L"),
+        ("Female", "P"),
+    ],
+)
 def test_sex_as_typed(typed, code):
     assert ri.parse_sex(typed) == code
 
 
-@pytest.mark.parametrize("typed,value", [("ya", True), ("Tidak", False), ("y", True), ("n", False), ("1", True),
-                                         ("0", False), ("TRUE", True), ("false", False), ("", False), (1, True)])
+@pytest.mark.parametrize(
+    "typed,value",
+    [
+        ("ya", True),
+        ("Tidak", False),
+        ("y", True),
+        ("n", False),
+        ("1", True),
+        ("0", False),
+        ("TRUE", True),
+        ("false", False),
+        ("", False),
+        (1, True),
+    ],
+)
 def test_yes_no_as_typed(typed, value):
     assert ri.parse_yes_no("pregnant", typed) is value
 
 
-@pytest.mark.parametrize("typed", ["2022-11-21", "21/11/2022", "21-11-2022", "21.11.2022", "44886", 44886,
-                                   "21 November 2022", "21 Nov 2022", "2022-11-21 00:00:00",
-                                   datetime.datetime(2022, 11, 21, 0, 0)])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2022-11-21",
+        "21/11/2022",
+        "21-11-2022",
+        "21.11.2022",
+        "44886",
+        44886,
+        "21 November 2022",
+        "21 Nov 2022",
+        "2022-11-21 00:00:00",
+        datetime.datetime(2022, 11, 21, 0, 0),
+    ],
+)
 def test_dates_as_typed(typed):
     assert ri.parse_date("arrival_date", typed) == D(2022, 11, 21)
 
 
-@pytest.mark.parametrize("typed,words", [("11/21/2022", "day/month/year"), ("1980", "only a year"),
-                                         ("kemarin", "not a date"), ("31/02/2022", "not a real date")])
+@pytest.mark.parametrize(
+    "typed,words",
+    [
+        ("11/21/2022", "day/month/year"),
+        ("1980", "only a year"),
+        ("kemarin", "not a date"),
+        ("31/02/2022", "not a real date"),
+    ],
+)
 def test_bad_dates_are_explained(typed, words):
     with pytest.raises(RuleViolation) as caught:
         ri.parse_date("birth_date", typed)
@@ -171,10 +250,13 @@ def test_bad_dates_are_explained(typed, words):
 def test_nik_and_kk_with_spaces_dots_apostrophe_are_read(db, operation, tmp_path):
     spaced = f"'{NIK_ASEP[:6]} {NIK_ASEP[6:12]} {NIK_ASEP[12:]}"
     dotted = ".".join([KK_1[:6], KK_1[6:12], KK_1[12:]])
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama;jenis_kelamin;nik;no_kk;lokasi;tanggal_datang
         Asep;L;{spaced};{dotted};SDN Cugenang 1;21/11/2022
-        """)
+        """,
+    )
     result = run(path)
     assert result.problems == []
     assert Person.get().nik == NIK_ASEP and Household.get().kk == KK_1
@@ -195,7 +277,9 @@ def test_nik_mangled_by_excel_is_refused_with_an_explanation(db, operation, tmp_
 
 def test_every_row_passes_the_rules_of_typed_entry(db, operation, tmp_path):
     future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama,jenis_kelamin,tanggal_lahir,umur,nik,hamil,lokasi,tanggal_datang,kode_desa_asal,telepon,hubungan
         ,L,1980-01-01,,,,SDN Cugenang 1,2022-11-21,,,
         Asep,L,1980-01-01,,,ya,SDN Cugenang 1,2022-11-21,,,
@@ -208,7 +292,8 @@ def test_every_row_passes_the_rules_of_typed_entry(db, operation, tmp_path):
         Tati,P,2010-01-01,,,,SDN Cugenang 1,2022-11-21,99.99.99.9999,,
         Oman,L,2010-01-01,,,,SDN Cugenang 1,2022-11-21,,12ab,
         Odang,L,2010-01-01,,,,SDN Cugenang 1,2022-11-21,,,sepupu jauh
-        """)
+        """,
+    )
     result = run(path)
     assert not result.imported and counts() == (0, 0, 0)
     by_row = {p.row: (p.column, p.text("en")) for p in result.problems}
@@ -231,12 +316,15 @@ def test_a_closed_site_and_a_second_head_are_refused(db, operation, tmp_path):
 
     _event, tent, _school = operation
     sites.close_site(tent.id, D(2022, 11, 25))
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama,jenis_kelamin,umur,no_kk,hubungan,lokasi,tanggal_datang
         Asep,L,40,{KK_1},Kepala Keluarga,SDN Cugenang 1,2022-11-21
         Dadang,L,45,{KK_1},kepala keluarga,SDN Cugenang 1,2022-11-21
         Ujang,L,30,,,Posko Lapangan Gasol,2022-11-26
-        """)
+        """,
+    )
     result = run(path)
     by_row = {p.row: p.text("en") for p in result.problems}
     assert "already has a head (Asep)" in by_row[3]
@@ -244,10 +332,13 @@ def test_a_closed_site_and_a_second_head_are_refused(db, operation, tmp_path):
 
 
 def test_a_row_breaking_a_rule_gets_the_message_typed_entry_gives(db, operation, tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         nama,jenis_kelamin,umur,hamil,lokasi
         Asep,L,40,ya,SDN Cugenang 1
-        """)
+        """,
+    )
     result = run(path)
     with pytest.raises(RuleViolation) as typed:
         roster.add_person(roster.register_household().id, name="Asep", sex="L", age_years=40, pregnant=True)
@@ -258,7 +349,9 @@ def test_a_row_breaking_a_rule_gets_the_message_typed_entry_gives(db, operation,
 
 
 def test_rows_become_households_by_kk_or_household_column(db, operation, tmp_path):
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama,jenis_kelamin,umur,no_kk,keluarga,hubungan,lokasi
         Asep,L,40,{KK_1},,kepala keluarga,SDN Cugenang 1
         Siti,P,38,{KK_1},,istri,SDN Cugenang 1
@@ -267,7 +360,8 @@ def test_rows_become_households_by_kk_or_household_column(db, operation, tmp_pat
         Ujang,L,12,,A,anak,SDN Cugenang 1
         Oman,L,70,,,,SDN Cugenang 1
         Ade,L,30,{KK_2},,,SDN Cugenang 1
-        """)
+        """,
+    )
     result = run(path, arrival_date="2022-11-21")
     assert result.problems == [] and result.summary.households_created == 4
     sizes = sorted(len(roster.members(h.id)) for h in Household.select())
@@ -277,12 +371,15 @@ def test_rows_become_households_by_kk_or_household_column(db, operation, tmp_pat
 
 
 def test_one_kk_in_two_households_and_two_kks_in_one_are_refused(db, operation, tmp_path):
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama,jenis_kelamin,umur,no_kk,rumah_tangga,lokasi
         Asep,L,40,{KK_1},A,SDN Cugenang 1
         Siti,P,38,{KK_2},A,SDN Cugenang 1
         Dadang,L,50,{KK_1},B,SDN Cugenang 1
-        """)
+        """,
+    )
     result = run(path, arrival_date="2022-11-21")
     assert {p.row for p in result.problems} == {3, 4}
     assert all(p.column == "no_kk" for p in result.problems)
@@ -291,17 +388,22 @@ def test_one_kk_in_two_households_and_two_kks_in_one_are_refused(db, operation, 
 def test_persons_on_the_roster_are_matched_not_duplicated(db, operation, tmp_path):
     _event, _tent, school = operation
     household = roster.register_household(kk=KK_1)
-    asep = roster.add_person(household.id, name="Asep Hidayat", sex="L", birth_date=D(1980, 5, 1),
-                             relationship="head", nik=NIK_ASEP).person
-    siti = roster.add_person(household.id, name="Siti Aminah", sex="P", birth_date=D(1984, 7, 9),
-                             relationship="wife").person
+    asep = roster.add_person(
+        household.id, name="Asep Hidayat", sex="L", birth_date=D(1980, 5, 1), relationship="head", nik=NIK_ASEP
+    ).person
+    siti = roster.add_person(
+        household.id, name="Siti Aminah", sex="P", birth_date=D(1984, 7, 9), relationship="wife"
+    ).person
     stays.check_in([asep.id], school.id, D(2022, 11, 21))
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama,jenis_kelamin,tanggal_lahir,nik,no_kk,hubungan,lokasi,tanggal_datang
         ASEP  HIDAYAT,L,1980-05-01,{NIK_ASEP},,kepala keluarga,SDN Cugenang 1,2022-11-22
         Siti Aminah,P,09/07/1984,,{KK_1},istri,SDN Cugenang 1,2022-11-22
         Ujang,L,2015-03-03,,{KK_1},anak,SDN Cugenang 1,2022-11-22
-        """)
+        """,
+    )
     result = run(path)
     assert result.problems == []
     s = result.summary
@@ -315,8 +417,10 @@ def test_persons_on_the_roster_are_matched_not_duplicated(db, operation, tmp_pat
 def test_a_probable_duplicate_is_refused_like_in_typed_entry(db, operation, tmp_path):
     household = roster.register_household(kk=KK_1)
     roster.add_person(household.id, name="Siti Aminah", sex="P", birth_date=D(1984, 7, 9))
-    path = write(tmp_path, "nama,jenis_kelamin,tanggal_lahir,lokasi,tanggal_datang\n"
-                           "Siti Aminah,P,1984-07-09,SDN Cugenang 1,2022-11-21\n")
+    path = write(
+        tmp_path,
+        "nama,jenis_kelamin,tanggal_lahir,lokasi,tanggal_datang\nSiti Aminah,P,1984-07-09,SDN Cugenang 1,2022-11-21\n",
+    )
     result = run(path)
     [problem] = result.problems
     assert problem.column == "nama" and "may already be on the roster" in problem.text("en")
@@ -327,13 +431,17 @@ def test_a_person_at_another_site_is_refused(db, operation, tmp_path):
     household = roster.register_household(kk=KK_1)
     asep = roster.add_person(household.id, name="Asep", sex="L", birth_date=D(1980, 5, 1), nik=NIK_ASEP).person
     stays.check_in([asep.id], tent.id, D(2022, 11, 21))
-    path = write(tmp_path, f"nama,jenis_kelamin,nik,lokasi,tanggal_datang\nAsep,L,{NIK_ASEP},SDN Cugenang 1,2022-11-22\n")
+    path = write(
+        tmp_path, f"nama,jenis_kelamin,nik,lokasi,tanggal_datang\nAsep,L,{NIK_ASEP},SDN Cugenang 1,2022-11-22\n"
+    )
     result = run(path)
     assert "already at Posko Lapangan Gasol" in result.problems[0].text("en")
 
 
 def test_the_same_person_twice_in_a_file_is_refused(db, operation, tmp_path):
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama,jenis_kelamin,nik,tanggal_lahir,umur,no_kk,lokasi
         Asep,L,{NIK_ASEP},,,,SDN Cugenang 1
         Asep H,L,{NIK_ASEP},,,,SDN Cugenang 1
@@ -341,7 +449,8 @@ def test_the_same_person_twice_in_a_file_is_refused(db, operation, tmp_path):
         Siti,P,,1990-01-01,,{KK_2},SDN Cugenang 1
         Ujang,L,,,7,{KK_1},SDN Cugenang 1
         Ujang,L,,,7,{KK_2},SDN Cugenang 1
-        """)
+        """,
+    )
     result = run(path, arrival_date="2022-11-21")
     assert [p.row for p in result.problems] == [3, 5]
     assert "row 2" in result.problems[0].text("en") and "row 4" in result.problems[1].text("en")
@@ -349,14 +458,18 @@ def test_the_same_person_twice_in_a_file_is_refused(db, operation, tmp_path):
 
 
 def messy_roster(tmp_path):
-    return write(tmp_path, f"""
+    return write(
+        tmp_path,
+        f"""
         Nama;Jenis Kelamin;NIK;No KK;Tanggal Lahir;Umur;Hubungan;Hamil;Lokasi;Tanggal Datang
         Asep Hidayat;L;{NIK_ASEP};{KK_1};01/05/1980;;Kepala Keluarga;tidak;SDN Cugenang 1;21/11/2022
         Siti Aminah;P;{NIK_SITI};{KK_1};;;Istri;ya;SDN Cugenang 1;21/11/2022
         Ujang;L;;{KK_1};;7;Anak;;SDN Cugenang 1;22/11/2022
         Salah;X;3.20301E+15;{KK_1};;;;;SDN Cugenang 1;
         Euis;P;{NIK_EUIS};{KK_2};03-02-1990;;kepala keluarga;;Posko Lapangan Gasol;44887
-        """, bom=True)
+        """,
+        bom=True,
+    )
 
 
 def test_importing_the_same_file_twice_creates_nothing_the_second_time(db, operation, tmp_path):
@@ -412,13 +525,16 @@ def test_presence_index_matches_a_full_rebuild(db, operation, tmp_path):
     _event, _tent, school = operation
     household = roster.register_household(kk=KK_2)
     roster.add_person(household.id, name="Oman", sex="L", birth_date=D(1950, 1, 1))
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
         nama,jenis_kelamin,umur,tanggal_lahir,no_kk,hubungan,hamil,disabilitas,lokasi
         Euis,P,40,,{KK_1},kepala keluarga,ya,,SDN Cugenang 1
         Ujang,L,10,,{KK_1},anak,,ya,SDN Cugenang 1
         Imas,P,60,,{KK_2},kepala keluarga,,,SDN Cugenang 1
         Oman,L,,1950-01-01,{KK_2},suami,,,Posko Lapangan Gasol
-        """)
+        """,
+    )
     result = run(path, arrival_date="2022-11-21")
     assert result.problems == [] and result.summary.persons_matched == 1  # Oman, now under a female head
     stored = sorted(tuple(sorted(row.items())) for row in Presence.select().dicts())
@@ -436,8 +552,12 @@ def test_cancel_leaves_nothing_and_progress_is_reported(db, operation, tmp_path)
         return bool(seen) and seen[-1][0] >= 2 * 3000 + 500  # in the middle of writing
 
     with pytest.raises(ri.ImportCancelled):
-        run(path, arrival_date="2022-11-21", progress=lambda done, total: seen.append((done, total)),
-            cancelled=cancelled)
+        run(
+            path,
+            arrival_date="2022-11-21",
+            progress=lambda done, total: seen.append((done, total)),
+            cancelled=cancelled,
+        )
     assert counts() == (0, 0, 0) and Presence.select().count() == 0
     assert seen[0][1] == 3 * 3000 + 1
     seen.clear()
@@ -477,8 +597,15 @@ def test_command_import_roster(db, operation, tmp_path, capsys):
 
 
 def test_new_commands_have_help_in_both_languages(capsys):
-    commands = (["import"], ["import", "roster"], ["export"], ["export", "roster"], ["export", "sites"],
-                ["backup"], ["restore"])
+    commands = (
+        ["import"],
+        ["import", "roster"],
+        ["export"],
+        ["export", "roster"],
+        ["export", "sites"],
+        ["backup"],
+        ["restore"],
+    )
     for command in commands:
         for lang, word in (("id", "bantuan"), ("en", "help")):
             with pytest.raises(SystemExit) as stop:
@@ -517,8 +644,9 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(db, operation, tmp
     lines = ["nama,jenis_kelamin,umur,no_kk,hubungan,lokasi"]
     for i in range(rows):
         kk = identity.make_kk("32.03.11", D(2010, 1, 1) + datetime.timedelta(days=i // 4 // 10000), (i // 4) % 10000)
-        lines.append(f"Orang {i},{'LP'[i % 2]},{i % 90 + 1},{kk},{'kepala keluarga' if i % 4 == 0 else 'anak'},"
-                     "SDN Cugenang 1")
+        lines.append(
+            f"Orang {i},{'LP'[i % 2]},{i % 90 + 1},{kk},{'kepala keluarga' if i % 4 == 0 else 'anak'},SDN Cugenang 1"
+        )
     csv_path = tmp_path / "big.csv"
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with sqlite3.connect(tmp_path / "posko.db") as raw:
@@ -526,8 +654,12 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(db, operation, tmp
     driver = tmp_path / "driver.py"
     driver.write_text(KILL_DRIVER)
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    process = subprocess.Popen([sys.executable, str(driver), str(tmp_path / "posko.db"), str(csv_path)],
-                               stdout=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, str(driver), str(tmp_path / "posko.db"), str(csv_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     threshold = rows // 2 if phase == "checking" else 2 * rows + rows // 4
     for line in process.stdout:
         if line.startswith("done"):
@@ -541,8 +673,10 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(db, operation, tmp
     assert process.returncode == -signal.SIGKILL
     with sqlite3.connect(tmp_path / "posko.db") as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        counts = tuple(raw.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                       for table in ("household", "person", "stay", "presence"))
+        counts = tuple(
+            raw.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("household", "person", "stay", "presence")
+        )
         new_changes = raw.execute("SELECT COUNT(*) FROM change").fetchone()[0] - changes_before
     # Every kind of row the import writes, households included: all of them or none.
     households = rows // 4

@@ -12,14 +12,19 @@ D = datetime.date
 
 def populate(site, n, day=D(2022, 11, 22)):
     hh = roster.register_household()
-    ids = [roster.add_person(hh.id, confirmed=True, name=f"P{i}", sex="LP"[i % 2], age_years=30) .person.id for i in range(n)]
+    ids = [
+        roster.add_person(hh.id, confirmed=True, name=f"P{i}", sex="LP"[i % 2], age_years=30).person.id
+        for i in range(n)
+    ]
     stays.check_in(ids, site.id, day)
     return ids
 
 
 def test_state_history_decides_what_works_on_each_day(operation):
     _event, tent, _school = operation
-    water = installations.add_installation(tent.id, "water", state="planned", since=D(2022, 11, 21), subkind="tank", litres_per_day=2000)
+    water = installations.add_installation(
+        tent.id, "water", state="planned", since=D(2022, 11, 21), subkind="tank", litres_per_day=2000
+    )
     installations.change_state(water.id, "working", D(2022, 11, 23))
     installations.change_state(water.id, "broken", D(2022, 11, 26), note="pompa rusak")
     installations.change_state(water.id, "working", D(2022, 11, 28))
@@ -32,7 +37,9 @@ def test_state_history_decides_what_works_on_each_day(operation):
 
 def test_state_cannot_go_back_before_the_last_change(operation):
     _event, tent, _school = operation
-    toilet = installations.add_installation(tent.id, "toilet", state="working", since=D(2022, 11, 25), toilets_female=3, toilets_male=1)
+    toilet = installations.add_installation(
+        tent.id, "toilet", state="working", since=D(2022, 11, 25), toilets_female=3, toilets_male=1
+    )
     with pytest.raises(RuleViolation) as caught:
         installations.change_state(toilet.id, "broken", D(2022, 11, 24))
     assert caught.value.field == "on"
@@ -41,8 +48,12 @@ def test_state_cannot_go_back_before_the_last_change(operation):
 def test_needs_and_gaps_against_bnpb_and_sphere(operation):
     _event, _tent, school = operation
     populate(school, 50)
-    installations.add_installation(school.id, "water", state="working", since=D(2022, 11, 21), subkind="tank", litres_per_day=500)
-    installations.add_installation(school.id, "toilet", state="working", since=D(2022, 11, 21), toilets_female=1, toilets_male=1)
+    installations.add_installation(
+        school.id, "water", state="working", since=D(2022, 11, 21), subkind="tank", litres_per_day=500
+    )
+    installations.add_installation(
+        school.id, "toilet", state="working", since=D(2022, 11, 21), toilets_female=1, toilets_male=1
+    )
     rice = stock.add_item("Beras", "food", "kg", per_person_per_day="0.4", standard="rice")
     stock.receive(school.id, rice.id, 30, D(2022, 11, 22))
     needs = stats.figures(D(2022, 11, 23))["sites"][1]["needs"]

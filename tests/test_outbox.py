@@ -161,8 +161,12 @@ def test_a_report_goes_to_every_destination_and_one_failing_does_not_hold_the_ot
     sent = []
 
     def down(parcel, config):
-        raise delivery.DeliveryError(_("Cannot reach the e-mail server {server} (no internet connection?). "
-                                                "Posko will try again.", server="mail.example:587"))
+        raise delivery.DeliveryError(
+            _(
+                "Cannot reach the e-mail server {server} (no internet connection?). Posko will try again.",
+                server="mail.example:587",
+            )
+        )
 
     queue.add(PDF, "Laporan", "daily")
     summary = queue.send_due(transports={"email": down})
@@ -195,8 +199,9 @@ def smtp_server():
         return AuthResult(success=ok, handled=False)  # not handled: the server answers 535 itself
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
-                            auth_require_tls=False)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticator, auth_require_tls=False
+    )
     controller.start()
     try:
         yield inbox, controller.port
@@ -292,8 +297,20 @@ def test_cli_config_outbox_and_report_queue(capsys, operation, tmp_path):
     assert f"outbox.folder = {usb}" in out and "Destinations: folder" in out
 
     pdf = tmp_path / "summary.pdf"
-    code, out, err = run(capsys, "report", "summary", "--db", db_path, "--date", "2022-11-22", "--out", str(pdf),
-                         "--queue", "--lang", "en")
+    code, out, err = run(
+        capsys,
+        "report",
+        "summary",
+        "--db",
+        db_path,
+        "--date",
+        "2022-11-22",
+        "--out",
+        str(pdf),
+        "--queue",
+        "--lang",
+        "en",
+    )
     assert code == 0, err
     assert pdf.exists() and "queued" in out
     assert OutboxItem.select().count() == 1 and bytes(OutboxItem.get().pdf) == pdf.read_bytes()

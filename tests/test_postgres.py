@@ -27,8 +27,10 @@ def small_operation():
     event = sites.create_event("Banjir", "flood", D(2022, 11, 21))
     site = sites.create_site(event.id, "Masjid Al-Ikhlas", "mosque", D(2022, 11, 21), capacity_night=50)
     hh = roster.register_household()
-    ids = [roster.add_person(hh.id, name="Ibu", sex="P", age_years=35, relationship="head", lactating=True).person.id,
-           roster.add_person(hh.id, name="Bayi", sex="L", age_years=0, relationship="child").person.id]
+    ids = [
+        roster.add_person(hh.id, name="Ibu", sex="P", age_years=35, relationship="head", lactating=True).person.id,
+        roster.add_person(hh.id, name="Bayi", sex="L", age_years=0, relationship="child").person.id,
+    ]
     stays.check_in(ids, site.id, D(2022, 11, 22))
     rice = stock.add_item("Beras", "food", "kg", per_person_per_day="0.4", standard="rice")
     stock.receive(site.id, rice.id, 20, D(2022, 11, 22))

@@ -19,18 +19,27 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import AGE_BAND_LABELS
 from shelter_app.history import records
 from shelter_app.i18n import set_language, translate
-from shelter_app.reports import REPORTS, daily_report, household_cards, operation_summary, site_roster, stock_card_report
+from shelter_app.reports import (
+    REPORTS,
+    daily_report,
+    household_cards,
+    operation_summary,
+    site_roster,
+    stock_card_report,
+)
 from shelter_app.reports.parts import NEED_LABELS, VULNERABLE_LABELS
-from shelter_app.services.residents import residents_by_household
 from shelter_app.reports.style import MARGIN_X
 from shelter_app.services import settings, sites, stats, stock
+from shelter_app.services.residents import residents_by_household
 from shelter_app.storage.models import Person
 from shelter_app.storage.session import open_database
 
 DAY = datetime.date(2022, 11, 30)
 LANGS = ("id", "en")
-STATUS = {"id": {"ok": "Cukup", "short": "Kurang", "critical": "Kritis"},
-          "en": {"ok": "Enough", "short": "Short", "critical": "Critical"}}
+STATUS = {
+    "id": {"ok": "Cukup", "short": "Kurang", "critical": "Kritis"},
+    "en": {"ok": "Enough", "short": "Short", "critical": "Critical"},
+}
 PAGE = {"id": "Halaman {} dari {}", "en": "Page {} of {}"}
 
 
@@ -99,7 +108,11 @@ def has_row(lines: list[str], prefix: str, cells: list[str]) -> bool:
         at = line.find(wanted)
         while at >= 0:
             before = line[:at].strip()
-            if before and prefix.startswith(before) and (at + len(wanted) == len(line) or line[at + len(wanted)] == " "):
+            if (
+                before
+                and prefix.startswith(before)
+                and (at + len(wanted) == len(line) or line[at + len(wanted)] == " ")
+            ):
                 return True
             at = line.find(wanted, at + 1)
     return False
@@ -150,17 +163,28 @@ def test_every_figure_of_the_daily_report_equals_stats(lang, big_site):
     assert " ".join([*key, pct(figures["occupancy"], lang)]) in text
     for band in settings.age_bands():
         cell = figures["age_bands"][band.name]
-        assert has_row(lines, translate(AGE_BAND_LABELS[band.name], lang), [n(cell[s], lang) for s in ("male", "female", "total")]), band
+        assert has_row(
+            lines, translate(AGE_BAND_LABELS[band.name], lang), [n(cell[s], lang) for s in ("male", "female", "total")]
+        ), band
     assert has_row(lines, "Total", [n(figures["male"], lang), n(figures["female"], lang), n(figures["persons"], lang)])
     for name, label in VULNERABLE_LABELS.items():
         assert has_row(lines, translate(label, lang), [n(figures["vulnerable"][name], lang)]), name
-    movements = {"arrivals": "Arrivals", "departures": "Departures", "transfers_in": "of which transferred in",
-                 "transfers_out": "of which transferred out"}
+    movements = {
+        "arrivals": "Arrivals",
+        "departures": "Departures",
+        "transfers_in": "of which transferred in",
+        "transfers_out": "of which transferred out",
+    }
     for name, label in movements.items():
         assert has_pair(lines, translate(label, lang), n(figures[name], lang)), name
     units = {"L/day": "L/day", "toilets": "toilets", "m2": "m²", "kg/day": "kg/day", "taps": "taps"}
     for name, need in figures["needs"].items():
-        cells = [n(need["required"], lang), n(need["available"], lang), n(need["gap"], lang), translate(units[need["unit"]], lang)]
+        cells = [
+            n(need["required"], lang),
+            n(need["available"], lang),
+            n(need["gap"], lang),
+            translate(units[need["unit"]], lang),
+        ]
         if need.get("days_of_supply") is not None:
             cells.append(n(need["days_of_supply"], lang))
         cells.append(STATUS[lang][need["status"]])
@@ -217,8 +241,11 @@ def test_every_figure_of_the_operation_summary_equals_stats(lang):
         assert has_row(lines, name, ages), (name, ages)
         vulnerable = [n(entry["vulnerable"][k], lang) for k in VULNERABLE_LABELS]
         assert has_row(lines, name, vulnerable), (name, vulnerable)
-        needs = [n(entry["needs"][k][v], lang) for k in ("water", "toilets", "covered_area", "rice")
-                 for v in ("required", "available")]
+        needs = [
+            n(entry["needs"][k][v], lang)
+            for k in ("water", "toilets", "covered_area", "rice")
+            for v in ("required", "available")
+        ]
         assert has_row(lines, name, needs), (name, needs)
     # Sites most short of water, toilets and space come first, each gap with its status word.
     severity = {"ok": 0, "short": 1, "critical": 2}
@@ -264,8 +291,10 @@ def test_roster_masks_every_nik_unless_asked(lang, big_site):
     assert not re.search(r"\d{16}", text)
     assert not any(nik in text for nik in all_niks)
     assert sum(1 for nik in niks if "•" * 12 + nik[-4:] in text) >= 1
-    summary = (f"{n(figures['persons'], lang)} {'jiwa dalam' if lang == 'id' else 'persons in'} "
-               f"{n(figures['households'], lang)}")
+    summary = (
+        f"{n(figures['persons'], lang)} {'jiwa dalam' if lang == 'id' else 'persons in'} "
+        f"{n(figures['households'], lang)}"
+    )
     assert summary in text.replace("\n", " ")
     full = site_roster(site, DAY, lang=lang, full_nik=True)
     full_text = "\n".join(pypdf_pages(full.pdf))
@@ -334,7 +363,9 @@ def test_stock_card_balances_equal_the_stock_service(lang, big_site):
     total_out = -sum(line.movement.delta for line in lines if line.movement.delta < 0)
     assert opening + total_in - total_out == closing
     label = translate("Closing balance", lang)
-    assert any(line.endswith(f"{label} {n(total_in, lang)} {n(total_out, lang)} {n(closing, lang)}") for line in text_lines)
+    assert any(
+        line.endswith(f"{label} {n(total_in, lang)} {n(total_out, lang)} {n(closing, lang)}") for line in text_lines
+    )
     assert has_pair(text_lines, translate("Opening balance", lang), n(opening, lang))
     # The running balance never goes below zero, and each day ends on the service's balance.
     dated = [line for line in text_lines if re.match(r"^\d+/\d+/\d+ ", line)][1:-1]
@@ -354,13 +385,35 @@ def test_the_report_commands_write_the_files(demo_path, tmp_path, capsys, big_si
     site, _figures = big_site
     common = ["--db", demo_path]
     commands = {
-        "daily.pdf": ["report", "daily", *common, "--site", site.name, "--date", "2022-11-30", "--prepared-by", "Asep",
-                      "--notes", "Tandon bocor"],
+        "daily.pdf": [
+            "report",
+            "daily",
+            *common,
+            "--site",
+            site.name,
+            "--date",
+            "2022-11-30",
+            "--prepared-by",
+            "Asep",
+            "--notes",
+            "Tandon bocor",
+        ],
         "summary.pdf": ["report", "summary", *common, "--date", "2022-11-30", "--lang", "en"],
         "roster.pdf": ["report", "roster", *common, "--site", site.name, "--date", "2022-11-30"],
         "full.pdf": ["report", "roster", *common, "--site", site.name, "--date", "2022-11-30", "--full-nik"],
-        "card.pdf": ["report", "stock", *common, "--site", site.name, "--item", "Beras", "--from", "2022-11-21",
-                     "--to", "2022-11-30"],
+        "card.pdf": [
+            "report",
+            "stock",
+            *common,
+            "--site",
+            site.name,
+            "--item",
+            "Beras",
+            "--from",
+            "2022-11-21",
+            "--to",
+            "2022-11-30",
+        ],
         "cards.pdf": ["report", "cards", *common, "--site", site.name, "--date", "2022-11-30"],
     }
     for name, argv in commands.items():
@@ -375,11 +428,28 @@ def test_the_report_commands_write_the_files(demo_path, tmp_path, capsys, big_si
 
 
 def test_report_errors_exit_2_with_a_message(demo_path, tmp_path, capsys):
-    code = main(["report", "daily", "--db", demo_path, "--site", "Nowhere", "--out", str(tmp_path / "x.pdf"), "--lang", "en"])
+    code = main(
+        ["report", "daily", "--db", demo_path, "--site", "Nowhere", "--out", str(tmp_path / "x.pdf"), "--lang", "en"]
+    )
     assert code == 2 and "Nowhere" in capsys.readouterr().err
-    code = main(["report", "stock", "--db", demo_path, "--site", "GOR Pamoyanan", "--item", "Emas", "--out", str(tmp_path / "x.pdf")])
+    code = main(
+        [
+            "report",
+            "stock",
+            "--db",
+            demo_path,
+            "--site",
+            "GOR Pamoyanan",
+            "--item",
+            "Emas",
+            "--out",
+            str(tmp_path / "x.pdf"),
+        ]
+    )
     assert code == 2 and "Emas" in capsys.readouterr().err
-    code = main(["report", "summary", "--db", demo_path, "--date", "2022-11-30", "--out", str(tmp_path / "no" / "x.pdf")])
+    code = main(
+        ["report", "summary", "--db", demo_path, "--date", "2022-11-30", "--out", str(tmp_path / "no" / "x.pdf")]
+    )
     assert code == 2 and "x.pdf" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
 

@@ -41,9 +41,17 @@ def test_wrapped_lines_never_exceed_their_width():
 
 
 def test_a_long_table_repeats_its_header_and_never_loses_or_cuts_a_row():
-    rows = [Row([f"R{i:04d}", f"Name {i} " + ("with a long tail of words " * (i % 7 == 0)), f"{i * 3}",
-                 Status(("ok", "short", "critical")[i % 3], ("Enough", "Short", "Critical")[i % 3])])
-            for i in range(1, 1201)]
+    rows = [
+        Row(
+            [
+                f"R{i:04d}",
+                f"Name {i} " + ("with a long tail of words " * (i % 7 == 0)),
+                f"{i * 3}",
+                Status(("ok", "short", "critical")[i % 3], ("Enough", "Short", "Critical")[i % 3]),
+            ]
+        )
+        for i in range(1, 1201)
+    ]
     rows.append(Row(["", "Total", "x", ""], kind="total"))
     table = DataTable([Col("Code", 0.15), Col("Name", 0.5), Col("Value", 0.15, "R"), Col("Status", 0.2, "C")], rows)
     done = Report("Long table", "test", "en").build([table])
@@ -75,8 +83,11 @@ def test_a_household_stays_on_one_page_when_it_fits():
 
 def test_a_household_longer_than_a_page_is_continued_under_a_repeated_row():
     rows = [Row(["Big household"], kind="group", group=1)] + [Row([f"M{i:03d}", "x"], group=1) for i in range(150)]
-    texts = _pages(Report("Groups", "test", "en").build([DataTable([Col("A", 0.5), Col("B", 0.5)], rows, keep_groups=True,
-                                                                   continued_label="(continued)")]).pdf)
+    texts = _pages(
+        Report("Groups", "test", "en")
+        .build([DataTable([Col("A", 0.5), Col("B", 0.5)], rows, keep_groups=True, continued_label="(continued)")])
+        .pdf
+    )
     assert len(texts) >= 2
     assert all("Big household (continued)" in text for text in texts[1:])
 

@@ -20,7 +20,14 @@ def household(kk=None):
 def test_person_with_valid_nik_is_registered_and_recorded_in_history(db):
     hh = household(make_kk("32.03.11", D(2015, 5, 1), 12))
     nik = make_nik("32.03.11", D(1984, 7, 9), "P", 3)
-    saved = roster.add_person(hh.id, name="  Euis   Kurniasih ", sex="P", birth_date=D(1984, 7, 9), nik=f"{nik[:6]} {nik[6:12]}.{nik[12:]}", relationship="head")
+    saved = roster.add_person(
+        hh.id,
+        name="  Euis   Kurniasih ",
+        sex="P",
+        birth_date=D(1984, 7, 9),
+        nik=f"{nik[:6]} {nik[6:12]}.{nik[12:]}",
+        relationship="head",
+    )
     person = Person.get_by_id(saved.person.id)
     assert person.name == "Euis Kurniasih" and person.nik == nik
     assert person.created_by == "Relawan Uji"

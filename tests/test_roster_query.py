@@ -83,7 +83,7 @@ def expected(f: RosterFilter):
     for p in persons:
         mine = by_person.get(p.id, [])
         begun = [s for s in mine if s.arrived_on <= day]
-        at = lambda site: [s for s in begun if site is None or s.site_id == site]  # noqa: E731
+        at = lambda site, begun=begun: [s for s in begun if site is None or s.site_id == site]  # noqa: E731
         here = [s for s in at(f.site_id) if s.left_on is None or s.left_on > day]
         gone = [s for s in at(f.site_id) if s.left_on is not None and s.left_on <= day]
         if f.status == "present" and not here:
@@ -167,9 +167,15 @@ def test_present_count_equals_the_figures(demo):
         assert count_persons(f) == entry["persons"]
         assert count_persons(RosterFilter(day=DAY, status="present", site_id=entry["id"], sex="P")) == entry["female"]
         for group in roster_query.VULNERABLE_GROUPS:
-            assert count_persons(RosterFilter(day=DAY, status="present", site_id=entry["id"], vulnerable=group)) == entry["vulnerable"][group]
+            assert (
+                count_persons(RosterFilter(day=DAY, status="present", site_id=entry["id"], vulnerable=group))
+                == entry["vulnerable"][group]
+            )
         for band, cell in entry["age_bands"].items():
-            assert count_persons(RosterFilter(day=DAY, status="present", site_id=entry["id"], age_band=band)) == cell["total"]
+            assert (
+                count_persons(RosterFilter(day=DAY, status="present", site_id=entry["id"], age_band=band))
+                == cell["total"]
+            )
 
 
 # --- orders -----------------------------------------------------------------------------------
@@ -194,8 +200,16 @@ def test_orders_match_a_recount(plan, f, descending):
 
     present_at = {p.id: where(by_person.get(p.id, []), DAY)[0] for p in want}
     site_order = sorted({s for s in present_at.values() if s}, key=lambda s: names[s].lower(), reverse=descending)
-    grouped = [p for s in site_order for p in sorted((p for p in want if present_at[p.id] == s), key=lambda p: (p.name_key, p.id.hex), reverse=descending)]
-    grouped += sorted((p for p in want if present_at[p.id] is None), key=lambda p: (p.name_key, p.id.hex), reverse=descending)
+    grouped = [
+        p
+        for s in site_order
+        for p in sorted(
+            (p for p in want if present_at[p.id] == s), key=lambda p: (p.name_key, p.id.hex), reverse=descending
+        )
+    ]
+    grouped += sorted(
+        (p for p in want if present_at[p.id] is None), key=lambda p: (p.name_key, p.id.hex), reverse=descending
+    )
     assert [r.id for r in paged(f, "site_name", descending, size=11)] == [p.id for p in grouped]
 
 
@@ -241,7 +255,9 @@ def test_registered_household_is_found_by_name_nik_and_kk_at_once(db, operation)
     kk = make_kk("32.03.11", D(2015, 5, 1), 12)
     household = roster.register_household(kk=kk)
     nik = make_nik("32.03.11", D(1984, 7, 9), "P", 3)
-    euis = roster.add_person(household.id, name="Euis Kurniasih", sex="P", birth_date=D(1984, 7, 9), nik=nik, relationship="head").person
+    euis = roster.add_person(
+        household.id, name="Euis Kurniasih", sex="P", birth_date=D(1984, 7, 9), nik=nik, relationship="head"
+    ).person
     roster.add_person(household.id, name="Asep", sex="L", age_years=9, relationship="child")
     for text in ("euis", "EUIS kur", nik[:10], kk[:12]):
         names = [r.name for r in list_persons(RosterFilter(text=text), 0, 200)]

@@ -26,9 +26,11 @@ def run(capsys, *argv):
 
 def everything() -> dict:
     """Every setting kept in the database, as stored, and the history's length."""
-    return {"laptop": {row.key: row.value for row in Setting.select()},
-            "operation": {row.key: (row.value, row.deleted_at) for row in OperationSetting.select()},
-            "changes": Change.select().count()}
+    return {
+        "laptop": {row.key: row.value for row in Setting.select()},
+        "operation": {row.key: (row.value, row.deleted_at) for row in OperationSetting.select()},
+        "changes": Change.select().count(),
+    }
 
 
 # --- the declaration -------------------------------------------------------------------
@@ -56,8 +58,13 @@ def test_the_declaration_stays_low_in_the_layers():
         tree = ast.parse((Path(catalog.__file__).parent / f"{module}.py").read_text())
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-        above = [name for name in imported if name and name.startswith("shelter_app.")
-                 and not name.startswith(("shelter_app.domain", "shelter_app.i18n"))]
+        above = [
+            name
+            for name in imported
+            if name
+            and name.startswith("shelter_app.")
+            and not name.startswith(("shelter_app.domain", "shelter_app.i18n"))
+        ]
         assert above == [], f"{module} imports {above}"
 
 
@@ -129,7 +136,11 @@ def test_an_operation_setting_change_is_in_the_history_and_can_be_undone(db):
     row = OperationSetting.get_by_id(OperationSetting.id_for("standards_profile"))
     inserted, updated = records.history(row.id)
     assert (inserted.action, inserted.by, json.loads(inserted.data)["value"]) == ("insert", "Ani", '"sphere"')
-    assert (updated.action, updated.by, json.loads(updated.data)) == ("update", "Ani", {"value": ['"sphere"', '"bnpb"']})
+    assert (updated.action, updated.by, json.loads(updated.data)) == (
+        "update",
+        "Ani",
+        {"value": ['"sphere"', '"bnpb"']},
+    )
     records.undo(updated.seq)
     assert settings.profile().code == "sphere"
     records.undo(inserted.seq)  # the first setting undone: back to the default, kept as a tombstone

@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
@@ -17,26 +17,43 @@ D = datetime.date
 START = D(2022, 11, 21)
 DAYS = 20
 
-person_st = st.fixed_dictionaries({
-    "sex": st.sampled_from("LP"),
-    "age": st.integers(0, 90),
-    "disability": st.booleans(),
-    "chronic_illness": st.booleans(),
-    "head": st.booleans(),
-})
+person_st = st.fixed_dictionaries(
+    {
+        "sex": st.sampled_from("LP"),
+        "age": st.integers(0, 90),
+        "disability": st.booleans(),
+        "chronic_illness": st.booleans(),
+        "head": st.booleans(),
+    }
+)
 action_st = st.tuples(
     st.sampled_from(["check_in", "transfer", "check_out"]),
-    st.integers(0, 11),   # person index
-    st.integers(0, 2),    # site index
-    st.integers(0, DAYS), # day offset
+    st.integers(0, 11),  # person index
+    st.integers(0, 2),  # site index
+    st.integers(0, DAYS),  # day offset
 )
 
 
 def recount(day: datetime.date, site_ids):
     """Count from Stay and Person rows directly, without the presence index."""
-    counts = {sid: {"persons": 0, "male": 0, "female": 0, "households": set(), "arrivals": 0, "departures": 0,
-                    "bands": {}, "disability": 0, "chronic_illness": 0, "female_headed": set()} for sid in site_ids}
-    heads = {p.household_id: p for p in Person.select().where(Person.relationship == "head", Person.deleted_at.is_null())}
+    counts = {
+        sid: {
+            "persons": 0,
+            "male": 0,
+            "female": 0,
+            "households": set(),
+            "arrivals": 0,
+            "departures": 0,
+            "bands": {},
+            "disability": 0,
+            "chronic_illness": 0,
+            "female_headed": set(),
+        }
+        for sid in site_ids
+    }
+    heads = {
+        p.household_id: p for p in Person.select().where(Person.relationship == "head", Person.deleted_at.is_null())
+    }
     for stay in Stay.select().join(Person).where(Stay.deleted_at.is_null(), Person.deleted_at.is_null()):
         person, c = stay.person, counts[stay.site_id]
         if stay.arrived_on == day:
@@ -59,9 +76,14 @@ def recount(day: datetime.date, site_ids):
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(people=st.lists(person_st, min_size=1, max_size=12), actions=st.lists(action_st, max_size=30),
-       day_offset=st.integers(0, DAYS))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    people=st.lists(person_st, min_size=1, max_size=12),
+    actions=st.lists(action_st, max_size=30),
+    day_offset=st.integers(0, DAYS),
+)
 def test_figures_equal_a_recount_from_the_stays(tmp_path_factory, people, actions, day_offset):
     db = open_database(str(tmp_path_factory.mktemp("recount") / "p.db"))
     try:
@@ -73,9 +95,19 @@ def test_figures_equal_a_recount_from_the_stays(tmp_path_factory, people, action
         for index, p in enumerate(people):
             hh = households[index % 3]
             relationship = "head" if p["head"] and roster.head_of(hh.id) is None else "other"
-            ids.append(roster.add_person(hh.id, confirmed=True, name=f"Orang {index}", sex=p["sex"], age_years=p["age"],
-                                         disability=p["disability"], chronic_illness=p["chronic_illness"],
-                                         relationship=relationship, today=START).person.id)
+            ids.append(
+                roster.add_person(
+                    hh.id,
+                    confirmed=True,
+                    name=f"Orang {index}",
+                    sex=p["sex"],
+                    age_years=p["age"],
+                    disability=p["disability"],
+                    chronic_illness=p["chronic_illness"],
+                    relationship=relationship,
+                    today=START,
+                ).person.id
+            )
         for kind, who, where, offset in actions:
             person, site, day = ids[who % len(ids)], site_list[where], START + datetime.timedelta(days=offset)
             try:

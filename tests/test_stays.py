@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.services import roster, sites, stays, stats
+from shelter_app.services import roster, sites, stats, stays
 from shelter_app.storage.models import Stay
 
 D = datetime.date

@@ -44,7 +44,9 @@ def test_file_is_copied_before_a_pending_migration_runs(tmp_path, monkeypatch):
     last = schema.known_migrations()[-1]
     with sqlite3.connect(path) as raw:
         raw.execute("DELETE FROM schema_migration WHERE name = ?", (last,))
-    monkeypatch.setattr(schema, "runner", lambda db: _FakeRunner(schema.Runner(db, str(schema.MIGRATIONS_DIR), schema.HISTORY_TABLE)))
+    monkeypatch.setattr(
+        schema, "runner", lambda db: _FakeRunner(schema.Runner(db, str(schema.MIGRATIONS_DIR), schema.HISTORY_TABLE))
+    )
     db = open_database(str(path))
     copies = list((tmp_path / "backups").glob(f"old.before-{last}-*.db"))  # exchange.backups folder
     assert len(copies) == 1

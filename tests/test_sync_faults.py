@@ -154,8 +154,15 @@ def cli(*argv: str, fault: str | None = None, **env: str) -> subprocess.Complete
     if fault:
         environment[FAULT_ENV] = fault
     # The timeout only guards against a hang; nothing waits on it.
-    return subprocess.run([sys.executable, "-m", "shelter_app", *argv], check=False, capture_output=True, text=True,
-                          cwd=REPO, env=environment, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "shelter_app", *argv],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=environment,
+        timeout=300,
+    )
 
 
 def killed(run: subprocess.CompletedProcess) -> bool:
@@ -184,8 +191,10 @@ def message_in_words(message, indonesian, english, *both) -> None:
 
 
 LOST = (("terputus",), ("connection to the hub", "was lost", "next sync carries on"))
-UNREACHABLE = (("tidak dapat dihubungi", "tidak bisa dihubungi", "tidak terjangkau", "tidak dapat dijangkau"),
-               ("Cannot reach the hub", "Your work is kept on this laptop"))
+UNREACHABLE = (
+    ("tidak dapat dihubungi", "tidak bisa dihubungi", "tidak terjangkau", "tidak dapat dijangkau"),
+    ("Cannot reach the hub", "Your work is kept on this laptop"),
+)
 PASSWORD_REFUSED = (("kata sandi", "sandi"), ("refused the password", hub.PASSWORD_ENV))
 
 
@@ -239,8 +248,14 @@ def test_hub_stopped_during_the_pull_then_the_next_sync_carries_on(laptops, stop
         hub.sync(url)
     with b.active():  # Budi's own work, pushed before the pull
         household = roster.register_household(address="Kampung Babakan")
-        roster.add_person(household.id, confirmed=True, name="Budi Santoso", sex="L",
-                          birth_date=datetime.date(1985, 3, 4), relationship="head")
+        roster.add_person(
+            household.id,
+            confirmed=True,
+            name="Budi Santoso",
+            sex="L",
+            birth_date=datetime.date(1985, 3, 4),
+            relationship="head",
+        )
     own = held(b)
     monkeypatch.setattr(hub, "PULL_BATCH", 50)
     seen = []
@@ -445,13 +460,21 @@ def test_export_to_a_full_or_read_only_stick(laptops, tmp_path, capsys, monkeypa
     assert len(read) == total and [p.name for p in stick.iterdir()] == [out.name]
     for failed in (failed_id, failed_en):
         assert failed[0] == 2 and failed[1] == "" and "Traceback" not in failed[2], failed
-    in_words(failed_id[2], failed_en[2], ("flashdisk", "penuh"),
-             ("nothing was written", "not full", "write-protected"), str(out))
+    in_words(
+        failed_id[2],
+        failed_en[2],
+        ("flashdisk", "penuh"),
+        ("nothing was written", "not full", "write-protected"),
+        str(out),
+    )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder (chmod 0o555 does not stop "
-                                               "root); the read-only case is simulated (EROFS) in "
-                                               "test_export_to_a_full_or_read_only_stick")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root may write into a read-only folder (chmod 0o555 does not stop "
+    "root); the read-only case is simulated (EROFS) in "
+    "test_export_to_a_full_or_read_only_stick",
+)
 def test_export_into_a_read_only_folder(laptops, tmp_path, capsys):
     laptop = laptops("Ani")
     demo(laptop, persons=50)
@@ -490,8 +513,11 @@ def test_wrong_password_is_refused_in_words_and_the_right_one_works(laptops, pas
         with pytest.raises(hub.HubError) as in_url:
             hub.sync(_with_password(url, "salah"))
         assert hub.last().ok is False
-        cursors = [key for (key,) in Setting.select(Setting.key).tuples()
-                   if key.startswith("sync.hub.") and key != hub.LAST_KEY]
+        cursors = [
+            key
+            for (key,) in Setting.select(Setting.key).tuples()
+            if key.startswith("sync.hub.") and key != hub.LAST_KEY
+        ]
     assert cursors == [] and state(a) == before and held(a) == total  # nothing changed locally
     assert on_hub(url, PASSWORD) == (0, 0)
 

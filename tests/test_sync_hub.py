@@ -9,8 +9,7 @@ from shelter_app.outbox import queue
 from shelter_app.services import roster, settings
 from shelter_app.storage.models import Change, Person
 from shelter_app.sync import hub
-from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
-from tests.laptops import setup_operation
+from tests.laptops import Laptop, conflicts_dump, dump, presence_dump, setup_operation
 
 D = datetime.date
 
@@ -65,8 +64,14 @@ def test_an_interrupted_pull_carries_on_without_applying_anything_twice(trio, hu
     with a.active():
         household = roster.register_household(kk="3203012503770033")
         for number in range(30):
-            roster.add_person(household.id, confirmed=True, name=f"Anak {number}", sex="L",
-                              birth_date=D(2015, 1, 1), relationship="child")
+            roster.add_person(
+                household.id,
+                confirmed=True,
+                name=f"Anak {number}",
+                sex="L",
+                birth_date=D(2015, 1, 1),
+                relationship="child",
+            )
     sync(a, hub_url)
     monkeypatch.setattr(hub, "PULL_BATCH", 10)
     calls = {"n": 0}

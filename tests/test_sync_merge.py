@@ -113,8 +113,9 @@ def test_stock_issued_on_both_laptops_is_counted_twice_and_populations_merge(pai
         stock.issue(site.id, rice.id, 30, D(2022, 11, 23))
     with b.active():
         stock.issue(site.id, rice.id, 20, D(2022, 11, 23))
-        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
-                                  birth_date=D(2018, 3, 1), relationship="child").person
+        child = roster.add_person(
+            household.id, confirmed=True, name="Rina", sex="P", birth_date=D(2018, 3, 1), relationship="child"
+        ).person
         stays.check_in([child.id], site.id, D(2022, 11, 23))
     exchange(a, b, tmp_path)
     assert state(a) == state(b)
@@ -187,14 +188,21 @@ def test_the_same_nik_registered_on_two_laptops_is_flagged_then_merged(pair, tmp
     a, b = pair
     site, _household, _person, _rice = setup_operation(a)
     exchange(a, b, tmp_path)
-    details = dict(confirmed=True, nik="3203010107800002", name="Ujang Suherman", sex="L",
-                   birth_date=D(1980, 7, 1), relationship="head")
+    details = dict(
+        confirmed=True,
+        nik="3203010107800002",
+        name="Ujang Suherman",
+        sex="L",
+        birth_date=D(1980, 7, 1),
+        relationship="head",
+    )
     with a.active():
         first = roster.add_person(roster.register_household(kk="3203012503770044").id, **details).person
         stays.check_in([first.id], site.id, D(2022, 11, 24))
     with b.active():
-        second = roster.add_person(roster.register_household(kk="3203012503770044").id,
-                                   **{**details, "name": "Ujang S."}).person
+        second = roster.add_person(
+            roster.register_household(kk="3203012503770044").id, **{**details, "name": "Ujang S."}
+        ).person
         roster.update_person(second.id, phone="081311112222")
         stays.check_in([second.id], site.id, D(2022, 11, 24))
     exchange(a, b, tmp_path)
@@ -247,8 +255,9 @@ def test_a_person_checked_in_at_two_sites_on_two_laptops_is_flagged_then_one_sta
     site, household, _person, _rice = setup_operation(a)
     with a.active():
         mosque = sites.create_site(site.event_id, "Masjid Al-Ikhlas", "mosque", D(2022, 11, 21))
-        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
-                                  birth_date=D(2018, 3, 1), relationship="child").person
+        child = roster.add_person(
+            household.id, confirmed=True, name="Rina", sex="P", birth_date=D(2018, 3, 1), relationship="child"
+        ).person
     exchange(a, b, tmp_path)
     with a.active():  # each laptop keeps the rule "one site per person at a time"...
         stays.check_in([child.id], site.id, D(2022, 11, 23))
@@ -304,8 +313,9 @@ def test_keep_stay_refuses_stays_that_do_not_overlap_or_belong_to_two_persons(pa
         with pytest.raises(RuleViolation) as apart:
             duplicates.keep_stay(later.id, first.id)
         assert "tidak bertumpang tindih" in apart.value.message.text("id")
-        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P",
-                                  birth_date=D(2018, 3, 1), relationship="child").person
+        child = roster.add_person(
+            household.id, confirmed=True, name="Rina", sex="P", birth_date=D(2018, 3, 1), relationship="child"
+        ).person
         hers = stays.check_in([child.id], site.id, D(2022, 11, 26)).stays[0]
         with pytest.raises(RuleViolation) as others:
             duplicates.keep_stay(later.id, hers.id)

@@ -16,14 +16,13 @@ from hypothesis import strategies as st
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
+from shelter_app.history.operations import MODELS_BY_TABLE, from_json
 from shelter_app.services import roster, stays, stock
 from shelter_app.storage.models import Person, Site, StockItem
 from shelter_app.sync import hub, sync_file
-from shelter_app.history.operations import MODELS_BY_TABLE, from_json
 from tests.conftest import examples
-from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
+from tests.laptops import Laptop, conflicts_dump, dump, presence_dump, setup_operation
 from tests.postgres_server import new_database
-from tests.laptops import setup_operation
 
 D = datetime.date
 NAMES = ["Siti", "Asep", "Dedi", "Euis", "Ujang"]
@@ -31,8 +30,13 @@ VALUES = ["", "a", "b", "c"]
 
 laptop_index = st.integers(0, 2)
 edit = st.one_of(
-    st.tuples(st.just("field"), laptop_index, st.integers(0, 99), st.sampled_from(["phone", "notes"]),
-              st.sampled_from(["081200000001", "081200000002", "081200000003"])),
+    st.tuples(
+        st.just("field"),
+        laptop_index,
+        st.integers(0, 99),
+        st.sampled_from(["phone", "notes"]),
+        st.sampled_from(["081200000001", "081200000002", "081200000003"]),
+    ),
     st.tuples(st.just("name"), laptop_index, st.integers(0, 99), st.sampled_from(NAMES)),
     st.tuples(st.just("add"), laptop_index, st.integers(0, 99), st.sampled_from(NAMES)),
     st.tuples(st.just("check_in"), laptop_index, st.integers(0, 99)),
@@ -76,8 +80,14 @@ def do_edit(step) -> None:
         elif kind == "add":
             person = pick(live, step[2])
             if person:
-                roster.add_person(person.household_id, confirmed=True, name=step[3], sex="L",
-                                  birth_date=D(2010, 1, 1), relationship="child")
+                roster.add_person(
+                    person.household_id,
+                    confirmed=True,
+                    name=step[3],
+                    sex="L",
+                    birth_date=D(2010, 1, 1),
+                    relationship="child",
+                )
         elif kind == "check_in":
             person = pick(live, step[2])
             if person and stays.stay_on(person.id, D(2022, 11, 25)) is None:
@@ -176,7 +186,8 @@ def check_no_edit_lost(rows: list[dict], listed: set) -> None:
                 if name in ("updated_at", "updated_by", "name_key"):
                     continue
                 won = best[name] is row or from_json(model, name, value) == from_json(
-                    model, name, sets(best[name])[name])
+                    model, name, sets(best[name])[name]
+                )
                 op_name = f"{row['hlc']}.{row['node']}"
                 replaced = any(op_name in (other["bases"] or {}).get(name, []) for other in row_ops)
                 kept = (table, row_id, name, row["node"], row["hlc"]) in listed
@@ -184,8 +195,11 @@ def check_no_edit_lost(rows: list[dict], listed: set) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=examples(fast=12, ci=40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=examples(fast=12, ci=40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(plan=steps)
 def test_laptops_converge_whatever_the_order_of_edits_and_syncs(plan, template, pg_server):
     folder = Path(tempfile.mkdtemp(prefix="posko-property-"))
@@ -198,8 +212,9 @@ def test_laptops_converge_whatever_the_order_of_edits_and_syncs(plan, template, 
         _site, household, _person, _rice = setup_operation(laptops[0])
         with laptops[0].active():
             for name in NAMES[:3]:
-                roster.add_person(household.id, confirmed=True, name=name, sex="P", birth_date=D(2001, 2, 3),
-                                  relationship="child")
+                roster.add_person(
+                    household.id, confirmed=True, name=name, sex="P", birth_date=D(2001, 2, 3), relationship="child"
+                )
         with laptops[0].active():
             hub.sync(url)
         for laptop in laptops[1:]:
@@ -232,7 +247,9 @@ def test_laptops_converge_whatever_the_order_of_edits_and_syncs(plan, template, 
         rows = hub_rows(url)
         data = states[0][0]
         expected = replay(rows)
-        assert {t: {r: {k: v for k, v in row.items()} for r, row in rows.items()} for t, rows in data.items()} == expected
+        assert {
+            t: {r: {k: v for k, v in row.items()} for r, row in rows.items()} for t, rows in data.items()
+        } == expected
         check_no_edit_lost(rows, {c[:5] for c in states[0][2]})
     finally:
         for laptop in laptops:

@@ -7,7 +7,8 @@ from pathlib import Path
 from shelter_app.i18n import _, catalog, ngettext, plural_catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-from i18n_check import main as i18n_check_main, marked_plurals, marked_strings, missing_plurals  # noqa: E402
+from i18n_check import main as i18n_check_main
+from i18n_check import marked_plurals, marked_strings, missing_plurals
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}|%\((\w+)\)[sr]")
 
@@ -19,8 +20,11 @@ def test_every_marked_string_is_translated_to_indonesian():
 
 
 def test_translations_keep_their_placeholders():
-    broken = [msgid for msgid, text in catalog("id").items()
-              if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(text))]
+    broken = [
+        msgid
+        for msgid, text in catalog("id").items()
+        if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(text))
+    ]
     assert broken == []
 
 
@@ -37,16 +41,24 @@ def test_every_message_with_a_plural_has_its_indonesian_form():
 
 
 def test_plural_translations_keep_their_placeholders():
-    broken = [pair for pair, forms in plural_catalog("id").items() for form in forms
-              if sorted(PLACEHOLDER.findall(pair[1])) != sorted(PLACEHOLDER.findall(form))
-              or sorted(PLACEHOLDER.findall(pair[0])) != sorted(PLACEHOLDER.findall(pair[1]))]
+    broken = [
+        pair
+        for pair, forms in plural_catalog("id").items()
+        for form in forms
+        if sorted(PLACEHOLDER.findall(pair[1])) != sorted(PLACEHOLDER.findall(form))
+        or sorted(PLACEHOLDER.findall(pair[0])) != sorted(PLACEHOLDER.findall(pair[1]))
+    ]
     assert broken == []
 
 
 def test_a_count_takes_the_form_its_language_gives_it():
     def waiting(n):
-        return ngettext("{n} report waiting to be sent, since {since} (UTC)",
-                        "{n} reports waiting to be sent, since {since} (UTC)", n, since="08:00")
+        return ngettext(
+            "{n} report waiting to be sent, since {since} (UTC)",
+            "{n} reports waiting to be sent, since {since} (UTC)",
+            n,
+            since="08:00",
+        )
 
     assert waiting(1).text("en") == "1 report waiting to be sent, since 08:00 (UTC)"
     assert waiting(0).text("en") == "0 reports waiting to be sent, since 08:00 (UTC)"
@@ -60,7 +72,7 @@ def test_a_count_takes_the_form_its_language_gives_it():
 
 
 def test_no_message_about_a_count_says_s_in_brackets():
-    """"row(s)" is what a message says when it cannot choose its plural: none does."""
+    """ "row(s)" is what a message says when it cannot choose its plural: none does."""
     assert [m for m in [*marked_strings(), *(p for pair in marked_plurals() for p in pair)] if "(s)" in m] == []
 
 

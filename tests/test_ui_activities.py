@@ -16,10 +16,16 @@ D = datetime.date
 def people(ctx, operation):
     _event, tent, school = operation
     household = roster.register_household(kk="3203112907190001")
-    imas = roster.add_person(household.id, name="Imas Masitoh", sex="P", birth_date=D(1988, 5, 1), relationship="head").person
-    cucu = roster.add_person(household.id, name="Cucu Sumarni", sex="P", birth_date=D(2010, 3, 3), relationship="child").person
+    imas = roster.add_person(
+        household.id, name="Imas Masitoh", sex="P", birth_date=D(1988, 5, 1), relationship="head"
+    ).person
+    cucu = roster.add_person(
+        household.id, name="Cucu Sumarni", sex="P", birth_date=D(2010, 3, 3), relationship="child"
+    ).person
     other = roster.register_household()
-    ilham = roster.add_person(other.id, name="Ilham Maulana", sex="L", birth_date=D(2003, 1, 1), relationship="head").person
+    ilham = roster.add_person(
+        other.id, name="Ilham Maulana", sex="L", birth_date=D(2003, 1, 1), relationship="head"
+    ).person
     stays.check_in([imas.id, cucu.id, ilham.id], tent.id, D(2022, 11, 21))
     return tent, school, imas, cucu, ilham
 
@@ -52,13 +58,20 @@ def test_create_an_activity_and_add_participants_by_searching(ctx, qtbot, people
     qtbot.keyClicks(form.title_edit, "Pelatihan menganyam bambu")
     qtbot.keyClicks(form.facilitator, "Tagana Cianjur")
     qtbot.keyClick(form.facilitator, Qt.Key_Return)
-    assert form.errors.labels["ends_on"].text() == "Tanggal selesai lebih awal daripada tanggal mulai; periksa kembali kedua tanggal."
+    assert (
+        form.errors.labels["ends_on"].text()
+        == "Tanggal selesai lebih awal daripada tanggal mulai; periksa kembali kedua tanggal."
+    )
     assert activities.activities() == []
     form.ends_on.set_date(D(2022, 12, 5))
     qtbot.keyClick(form.facilitator, Qt.Key_Return)
     assert form.result() == QDialog.Accepted
     [weaving] = activities.activities()
-    assert (weaving.kind, weaving.ends_on, weaving.facilitator) == ("vocational_training", D(2022, 12, 5), "Tagana Cianjur")
+    assert (weaving.kind, weaving.ends_on, weaving.facilitator) == (
+        "vocational_training",
+        D(2022, 12, 5),
+        "Tagana Cianjur",
+    )
     assert texts(page.model, "title") == ["Pelatihan menganyam bambu"]
     assert texts(page.model, "kind") == ["Pelatihan vokasi"]
 

@@ -100,7 +100,8 @@ def test_first_event_and_site_typed_with_the_keyboard(ctx, qtbot):
     assert not page.showing_welcome()
     created = sites.sites()
     assert [(s.name, s.kind, s.village_code, s.capacity_night) for s in created] == [
-        ("Masjid Al-Ikhlas", "mosque", "32.03.11.2002", 120)]
+        ("Masjid Al-Ikhlas", "mosque", "32.03.11.2002", 120)
+    ]
     assert [row.name for row in site_rows(page)] == ["Masjid Al-Ikhlas"]
     assert page.model.row_at(0).is_total and page.model.row_at(1).site_id == created[0].id
     assert "Langkah berikutnya" in page.alert.text()  # nobody yet: the next step is said
@@ -126,7 +127,11 @@ def assert_matches_stats(page, day):
     for row in rows:
         entry = by_id[row.site_id]
         assert (row.persons, row.households, row.arrivals, row.departures) == (
-            entry["persons"], entry["households"], entry["arrivals"], entry["departures"])
+            entry["persons"],
+            entry["households"],
+            entry["arrivals"],
+            entry["departures"],
+        )
         assert row.water.status == entry["needs"]["water"]["status"]
         assert row.rice.status == entry["needs"]["rice"]["status"]
     total = page.model.row_at(0)
@@ -177,7 +182,6 @@ def test_demo_loaded_in_a_worker_shows_the_figures_of_the_day(demo_page, ctx, qt
     page.table.setCurrentIndex(page.model.index(3, 0))
     qtbot.keyClick(page.table, Qt.Key_Return)
     assert opened[-1] == ("sites", page.model.row_at(3).site_id)
-
 
 
 def test_dashboard_pictures_in_both_languages(demo_page, ctx, qtbot, screenshot):

@@ -32,7 +32,8 @@ def kobo_file(tmp_path):
         f"Siti Aminah;P;;{KK};09/07/1984;;Istri;SDN Cugenang 1;21/11/2022\n"
         f"Ujang;L;;{KK};;7;Anak;SDN Cugenang 1;22/11/2022\n"
         f"Salah;X;3.20301E+15;{KK};;;;SDN Cugenang 1;\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return path
 
 
@@ -93,8 +94,10 @@ def test_import_wizard_maps_previews_and_imports(ctx, operation, qtbot, qtmodelt
 
 def test_a_stopped_import_leaves_nothing(ctx, operation, qtbot, tmp_path):
     path = tmp_path / "big.csv"
-    path.write_text("nama,jenis_kelamin,umur,lokasi\n" +
-                    "".join(f"Orang {i},L,{i % 80 + 1},SDN Cugenang 1\n" for i in range(6000)), encoding="utf-8")
+    path.write_text(
+        "nama,jenis_kelamin,umur,lokasi\n" + "".join(f"Orang {i},L,{i % 80 + 1},SDN Cugenang 1\n" for i in range(6000)),
+        encoding="utf-8",
+    )
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
     wizard.show()

@@ -21,16 +21,16 @@ def test_every_page_opens_and_is_translated_both_ways(ctx, qtbot, screenshot):
     for index, key in enumerate(PAGES):
         qtbot.keyClick(window, Qt.Key(Qt.Key_1 + index), Qt.ControlModifier)
         assert window.current_key() == key
-        qtbot.waitUntil(lambda: window.pages[key].isVisible())
+        qtbot.waitUntil(lambda key=key: window.pages[key].isVisible())
         screenshot(window, f"window_{key}_id")
     assert window.nav.item(0).text() == "Dasbor"
 
     ctx.set_language("en")
     assert window.nav.item(0).text() == "Dashboard"
     assert window.current_key() == list(PAGES)[-1]  # the language switch keeps the page
-    for index, key in enumerate(PAGES):
+    for key in PAGES:
         window.go_to(key)
-        qtbot.waitUntil(lambda: window.pages[key].isVisible())
+        qtbot.waitUntil(lambda key=key: window.pages[key].isVisible())
         screenshot(window, f"window_{key}_en")
     assert window.statusBar().findChildren(type(window.status_label)).count(window.status_label) == 1
 
@@ -90,9 +90,9 @@ def test_started_with_lang_en_the_window_speaks_english_and_remembers_it(db, qtb
 
 
 def test_an_old_database_is_upgraded_behind_a_progress_dialog(tmp_path, qtbot):
+    from shelter_app.services.database import pending_upgrade
     from shelter_app.storage import schema
     from shelter_app.storage.session import open_database
-    from shelter_app.services.database import pending_upgrade
     from shelter_app.ui.app import upgrade_with_progress
 
     path = tmp_path / "lama.db"

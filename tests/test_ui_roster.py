@@ -77,8 +77,10 @@ def make_page(ctx, qtbot):
 
 def wait_count(qtbot, page):
     """Until the worker's count is shown (its signal crosses threads: wait for the label)."""
-    qtbot.waitUntil(lambda: page.count_job is not None and page.count_job.wait(0)
-                    and "…" not in page.count_label.text(), timeout=10000)
+    qtbot.waitUntil(
+        lambda: page.count_job is not None and page.count_job.wait(0) and "…" not in page.count_label.text(),
+        timeout=10000,
+    )
 
 
 def search(qtbot, page, text):
@@ -90,8 +92,9 @@ def search(qtbot, page, text):
     return [page.model.row_at(i) for i in range(page.model.rowCount())]
 
 
-def member_fields(qtbot, form, name, nik=None, sex_keys=None, birth=None, age=None, relationship_keys=None,
-                  flags=(), phone=""):
+def member_fields(
+    qtbot, form, name, nik=None, sex_keys=None, birth=None, age=None, relationship_keys=None, flags=(), phone=""
+):
     """Type one member in the order of the paper form, moving on with Enter."""
     editor = form.editor
     assert focused(form) is editor.name
@@ -168,7 +171,13 @@ def test_register_search_check_in_transfer_and_check_out(ctx, operation, qtbot, 
     assert household.kk == KK and household.origin_village_code == "32.03.11.2002"
     [euis] = roster.members(household.id)
     assert (euis.name, euis.nik, euis.sex, euis.relationship, euis.lactating, euis.phone) == (
-        "Euis Kurniasih", EUIS_NIK, "P", "head", True, "081234567890")
+        "Euis Kurniasih",
+        EUIS_NIK,
+        "P",
+        "head",
+        True,
+        "081234567890",
+    )
     assert focused(form) is form.editor.name  # the next member starts at the name
     assert form.member_box.title() == "Anggota 2"
 
@@ -259,7 +268,9 @@ def test_register_search_check_in_transfer_and_check_out(ctx, operation, qtbot, 
     assert dialog.accept_clicked()
     asep_stays = stays.stays_of(rows[0].id)
     assert [(s.site_id, s.left_on, s.leave_reason) for s in asep_stays] == [
-        (tent.id, D(2022, 11, 25), "transferred"), (school.id, None, None)]
+        (tent.id, D(2022, 11, 25), "transferred"),
+        (school.id, None, None),
+    ]
     day = stats.figures(D(2022, 11, 26))
     persons = {s["name"]: s["persons"] for s in day["sites"]}
     assert persons[tent.name] == 2 and persons[school.name] == 1
@@ -287,12 +298,17 @@ def test_register_search_check_in_transfer_and_check_out(ctx, operation, qtbot, 
     # --- the page shows where everyone is now -------------------------------------------------------
     rows = [page.model.row_at(i) for i in range(page.model.rowCount())]
     assert [(r.name, r.status, r.site_name) for r in rows] == [
-        ("Asep Saepudin", "present", school.name), ("Euis Kurniasih", "present", tent.name),
-        ("Neng Siti", "left", tent.name)]
+        ("Asep Saepudin", "present", school.name),
+        ("Euis Kurniasih", "present", tent.name),
+        ("Neng Siti", "left", tent.name),
+    ]
     assert page.model.index(2, col(page.model, "status")).data() == "Keluar 27/11/2022 (Pulang ke rumah)"
     page.status.setCurrentIndex(page.status.findData("present"))
     page.status.activated.emit(page.status.currentIndex())
-    assert [r.name for r in (page.model.row_at(i) for i in range(page.model.rowCount()))] == ["Asep Saepudin", "Euis Kurniasih"]
+    assert [r.name for r in (page.model.row_at(i) for i in range(page.model.rowCount()))] == [
+        "Asep Saepudin",
+        "Euis Kurniasih",
+    ]
     wait_count(qtbot, page)
     assert page.count_label.text() == "2 jiwa"
     qtmodeltester.check(page.model)
@@ -321,8 +337,12 @@ def test_register_search_check_in_transfer_and_check_out(ctx, operation, qtbot, 
 def test_check_in_over_capacity_is_saved_with_a_notice(ctx, operation, qtbot):
     _event, tent, _school = operation  # the tent holds 4 at night
     household = roster.register_household()
-    ids = [roster.add_person(household.id, name=f"Anggota {i}", sex="L", age_years=20 + i,
-                             relationship="head" if i == 0 else "child").person.id for i in range(5)]
+    ids = [
+        roster.add_person(
+            household.id, name=f"Anggota {i}", sex="L", age_years=20 + i, relationship="head" if i == 0 else "child"
+        ).person.id
+        for i in range(5)
+    ]
     dialog = CheckInDialog(ctx, ids[0], household.id, whole_household=True)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -403,7 +423,9 @@ def test_scanned_household_card_opens_the_household(ctx, operation, qtbot):
 def test_household_view_lists_distributions_adds_and_corrects_members(ctx, operation, qtbot, qtmodeltester):
     _event, tent, _school = operation
     household = roster.register_household(kk=KK)
-    head = roster.add_person(household.id, name="Euis Kurniasih", sex="P", birth_date=D(1984, 7, 9), relationship="head").person
+    head = roster.add_person(
+        household.id, name="Euis Kurniasih", sex="P", birth_date=D(1984, 7, 9), relationship="head"
+    ).person
     stays.check_in([head.id], tent.id, D(2022, 11, 22))
     item = stock.add_item("Beras", "food", "kg")
     stock.receive(tent.id, item.id, 100, D(2022, 11, 22))
@@ -460,7 +482,9 @@ def test_roster_of_a_large_operation_loads_a_page_at_a_time(ctx, qtbot, qtmodelt
     page.vulnerable.activated.emit(page.vulnerable.currentIndex())
     wait_count(qtbot, page)
     n = int(page.count_label.text().split()[0])
-    assert n == page.model.rowCount() and all("Disabilitas" in page.model.index(i, col(page.model, "vulnerable")).data() for i in range(n))
+    assert n == page.model.rowCount() and all(
+        "Disabilitas" in page.model.index(i, col(page.model, "vulnerable")).data() for i in range(n)
+    )
     qtmodeltester.check(page.model)
     page.save_state()
     assert ctx.settings.value("roster/header") is not None and ctx.settings.value("roster/splitter") is not None

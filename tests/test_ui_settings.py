@@ -79,10 +79,12 @@ def test_the_page_shows_the_declared_settings_with_their_labels_and_checks(ctx, 
     for spec in catalog.declared(group=None):
         if spec.group and spec.editable:
             assert tr(spec.label) in shown_labels, spec.key
-    assert [spec.key for spec in catalog.declared(catalog.LAPTOP, group="sending", editable=True)] == \
-        list(page.outbox_fields)
-    assert [page.profile.itemData(i) for i in range(page.profile.count())] == \
-        list(catalog.spec("standards_profile").choices)
+    assert [spec.key for spec in catalog.declared(catalog.LAPTOP, group="sending", editable=True)] == list(
+        page.outbox_fields
+    )
+    assert [page.profile.itemData(i) for i in range(page.profile.count())] == list(
+        catalog.spec("standards_profile").choices
+    )
     assert page.outbox_fields["smtp.security"].placeholderText() == "starttls / tls / none"
 
     page.outbox_fields["smtp.to"].setText("nobody")  # checked by the declaration, shown under the field

@@ -36,8 +36,9 @@ def _names(model):
 
 def _resident(site, day, name="Asep Saepudin", sex="L", relationship="head", household=None):
     household = household or roster.register_household()
-    person = roster.add_person(household.id, confirmed=True, name=name, sex=sex, birth_date=D(1980, 5, 1),
-                               relationship=relationship).person
+    person = roster.add_person(
+        household.id, confirmed=True, name=name, sex=sex, birth_date=D(1980, 5, 1), relationship=relationship
+    ).person
     stays.check_in([person.id], site.id, day)
     return person, household
 
@@ -205,7 +206,10 @@ def test_site_page_tabs_residents_stock_activities(ctx, operation, qtbot, qtmode
     qtmodeltester.check(page.resident_model)
     rows = [page.resident_model.row_at(r) for r in range(page.resident_model.rowCount())]
     assert [(r.household, r.name) for r in rows] == [
-        ("Ade Komarudin", "Ade Komarudin"), ("Ujang Sopandi", "Ujang Sopandi"), ("Ujang Sopandi", "Euis Nurhayati")]
+        ("Ade Komarudin", "Ade Komarudin"),
+        ("Ujang Sopandi", "Ujang Sopandi"),
+        ("Ujang Sopandi", "Euis Nurhayati"),
+    ]
     page.resident_table.sortByColumn(2, Qt.DescendingOrder)  # by name, Z first
     assert page.resident_model.row_at(0).name == "Ujang Sopandi"
 
@@ -289,7 +293,9 @@ def test_installations_add_change_state_history_and_totals(ctx, operation, qtbot
 
     history = _history(page)
     assert [(h.changed_on, h.state, h.note) for h in history] == [
-        (D(2022, 11, 22), "working", "Dipasang BPBD"), (D(2022, 11, 25), "broken", "Pompa rusak")]
+        (D(2022, 11, 22), "working", "Dipasang BPBD"),
+        (D(2022, 11, 25), "broken", "Pompa rusak"),
+    ]
     qtmodeltester.check(page.history_model)
     water = _total(page, "Air bersih (L/hari)")
     assert (water.available, water.status, water.status_text) == ("0", "critical", "Kritis")

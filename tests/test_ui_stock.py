@@ -20,8 +20,9 @@ DAY = D(2022, 11, 25)
 def stocked(ctx, operation):
     """Beras (expires) and tarpaulins in the catalogue; one household staying at the tent camp."""
     _event, tent, school = operation
-    rice = stock.add_item("Beras", "food", "kg", has_expiry=True, per_person_per_day="0.4", standard="rice",
-                          low_stock_level=50)
+    rice = stock.add_item(
+        "Beras", "food", "kg", has_expiry=True, per_person_per_day="0.4", standard="rice", low_stock_level=50
+    )
     tarp = stock.add_item("Terpal", "shelter", "lembar", low_stock_level=5)
     household = roster.register_household(kk="3203112907190001")
     siti = roster.add_person(household.id, name="Siti Aminah", sex="P", age_years=41, relationship="head").person
@@ -153,7 +154,11 @@ def test_transfer_adjust_and_cancel_keep_the_history(ctx, qtbot, stocked):
     select_item(page, "Terpal")
     card = page.card_model
     page.card.sortByColumn(0, Qt.AscendingOrder)
-    assert [cell(card, r, "kind") for r in range(card.rowCount())] == ["Diterima", "Pindah keluar (ke lokasi lain)", "Penyesuaian"]
+    assert [cell(card, r, "kind") for r in range(card.rowCount())] == [
+        "Diterima",
+        "Pindah keluar (ke lokasi lain)",
+        "Penyesuaian",
+    ]
     assert cell(card, 1, "party") == school.name and cell(card, 2, "reason") == "Rusak"
 
     page.card.selectRow(1)  # the transfer was typed in error
@@ -165,7 +170,10 @@ def test_transfer_adjust_and_cancel_keep_the_history(ctx, qtbot, stocked):
     assert StockMovement.select().where(StockMovement.deleted_at.is_null(False)).count() == 2  # kept, marked
     # The cancelled transfer stays on the card, struck through, and counts for nothing.
     assert [cell(card, r, "kind") for r in range(card.rowCount())] == [
-        "Diterima", "Pindah keluar (ke lokasi lain) (dibatalkan)", "Penyesuaian"]
+        "Diterima",
+        "Pindah keluar (ke lokasi lain) (dibatalkan)",
+        "Penyesuaian",
+    ]
     assert [cell(card, r, "balance") for r in range(card.rowCount())] == ["40", "40", "37"]
     assert "salah lokasi" in cell(card, 1, "note")
     assert card.data(card.index(1, 0), Qt.FontRole).strikeOut()
@@ -321,10 +329,17 @@ def test_a_long_stock_card_loads_a_page_at_a_time_with_running_balances(ctx, qtb
     assert "250 mutasi" in page.opening.text() and "masuk 250" in page.opening.text()
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("31/05/2023", D(2023, 5, 31)), ("31-05-2023", D(2023, 5, 31)), ("2023-05-31", D(2023, 5, 31)),
-    ("05/2023", D(2023, 5, 31)), ("12/2023", D(2023, 12, 31)), ("", None),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("31/05/2023", D(2023, 5, 31)),
+        ("31-05-2023", D(2023, 5, 31)),
+        ("2023-05-31", D(2023, 5, 31)),
+        ("05/2023", D(2023, 5, 31)),
+        ("12/2023", D(2023, 12, 31)),
+        ("", None),
+    ],
+)
 def test_expiry_dates_as_printed_on_packs(typed, expected):
     assert stock_overview.parse_expiry(typed) == expected
 

@@ -19,8 +19,7 @@ from shelter_app.ui.context import AppContext
 from shelter_app.ui.main_window import MainWindow
 from shelter_app.ui.pages.settings import SettingsPage
 from shelter_app.ui.pages.sync import CONFLICT_COLUMNS, PLACE_COLUMNS, TWICE_COLUMNS
-from tests.laptops import Laptop
-from tests.laptops import exchange, setup_operation
+from tests.laptops import Laptop, exchange, setup_operation
 
 D = datetime.date
 UNREACHABLE = "postgresql://posko@127.0.0.1:1/posko"  # nothing listens on port 1
@@ -82,8 +81,14 @@ def make_conflicts_and_twice(a, b, folder):
     """Two laptops edit the same fields before they sync, and register one NIK each."""
     site, household, person, _rice = setup_operation(a)
     exchange(a, b, folder)
-    twice = dict(confirmed=True, nik="3203010107800002", name="Ujang Suherman", sex="L",
-                 birth_date=D(1980, 7, 1), relationship="head")
+    twice = dict(
+        confirmed=True,
+        nik="3203010107800002",
+        name="Ujang Suherman",
+        sex="L",
+        birth_date=D(1980, 7, 1),
+        relationship="head",
+    )
     with a.active():
         roster.update_person(person.id, name="Siti Aminah Binti Ahmad", birth_date=D(1980, 5, 2))
         sites.update_site(site.id, capacity_night=120)
@@ -92,8 +97,9 @@ def make_conflicts_and_twice(a, b, folder):
     with b.active():  # later: these values win
         roster.update_person(person.id, name="Siti Aminah Ahmad", birth_date=D(1981, 5, 1))
         sites.update_site(site.id, capacity_night=150)
-        second = roster.add_person(roster.register_household(kk="3203012503770055").id,
-                                   **{**twice, "name": "Ujang S."}).person
+        second = roster.add_person(
+            roster.register_household(kk="3203012503770055").id, **{**twice, "name": "Ujang S."}
+        ).person
         stays.check_in([second.id], site.id, D(2022, 11, 25))
     exchange(a, b, folder)
     return site, person, first, second
@@ -138,8 +144,11 @@ def test_conflicts_are_listed_in_words_and_settled(pair, tmp_path, qtbot, screen
     qtbot.waitUntil(lambda: "1 konflik" in window.sync_button.text())
     window.go_to("roster")
     roster_page = window.pages["roster"]
-    qtbot.waitUntil(lambda: "Siti Aminah Binti Ahmad" in
-                    [roster_page.model.row_at(r).name for r in range(roster_page.model.rowCount())])
+    qtbot.waitUntil(
+        lambda: (
+            "Siti Aminah Binti Ahmad" in [roster_page.model.row_at(r).name for r in range(roster_page.model.rowCount())]
+        )
+    )
 
     workers_done(window)
     exchange(a, b, tmp_path)  # the settling travels: the other laptop has one conflict left too
@@ -149,7 +158,8 @@ def test_conflicts_are_listed_in_words_and_settled(pair, tmp_path, qtbot, screen
 
 
 def test_persons_registered_twice_show_a_masked_nik_and_are_merged_after_confirmation(
-        pair, tmp_path, qtbot, monkeypatch, screenshot):
+    pair, tmp_path, qtbot, monkeypatch, screenshot
+):
     a, b = pair
     _site, _person, first, second = make_conflicts_and_twice(a, b, tmp_path)
     window = open_window(qtbot, context_of(a, tmp_path))
@@ -187,8 +197,9 @@ def make_two_places(a, b, folder):
     site, household, _person, _rice = setup_operation(a)
     with a.active():
         mosque = sites.create_site(site.event_id, "Masjid Al-Ikhlas", "mosque", D(2022, 11, 21))
-        child = roster.add_person(household.id, confirmed=True, name="Rina", sex="P", birth_date=D(2018, 3, 1),
-                                  relationship="child").person
+        child = roster.add_person(
+            household.id, confirmed=True, name="Rina", sex="P", birth_date=D(2018, 3, 1), relationship="child"
+        ).person
     exchange(a, b, folder)
     with a.active():
         stays.check_in([child.id], site.id, D(2022, 11, 23))
@@ -199,7 +210,8 @@ def make_two_places(a, b, folder):
 
 
 def test_a_person_at_two_places_at_once_is_listed_and_one_stay_kept_after_confirmation(
-        pair, tmp_path, qtbot, monkeypatch, screenshot):
+    pair, tmp_path, qtbot, monkeypatch, screenshot
+):
     a, b = pair
     _site, mosque, child = make_two_places(a, b, tmp_path)
     window = open_window(qtbot, context_of(a, tmp_path))
@@ -209,7 +221,11 @@ def test_a_person_at_two_places_at_once_is_listed_and_one_stay_kept_after_confir
     assert model.rowCount() == 2  # the pair of stays, the older arrival first
     school, at_mosque = cells(model, 0), cells(model, 1)
     assert (school["name"], school["site"], school["arrived"], school["left"]) == (
-        "Rina", "SDN Cugenang 1", "23/11/2022", "masih di sana")
+        "Rina",
+        "SDN Cugenang 1",
+        "23/11/2022",
+        "masih di sana",
+    )
     assert (at_mosque["name"], at_mosque["site"], at_mosque["arrived"]) == ("Rina", "Masjid Al-Ikhlas", "24/11/2022")
     assert school["recorded"].startswith("Ani, ") and at_mosque["recorded"].startswith("Budi, ")
     assert school["role"] == "masa tinggal di Masjid Al-Ikhlas sejak 24/11/2022 dihapus"
@@ -244,8 +260,9 @@ def test_a_person_at_two_places_at_once_is_listed_and_one_stay_kept_after_confir
         assert stays.stay_on(child.id, D(2022, 11, 25)).site_id == mosque.id
 
 
-def test_export_then_import_through_the_page_brings_the_data_to_every_page(pair, tmp_path, qtbot, monkeypatch,
-                                                                          screenshot):
+def test_export_then_import_through_the_page_brings_the_data_to_every_page(
+    pair, tmp_path, qtbot, monkeypatch, screenshot
+):
     a, b = pair
     setup_operation(b)
     stick = tmp_path / "usb"
@@ -276,8 +293,9 @@ def test_export_then_import_through_the_page_brings_the_data_to_every_page(pair,
     qtbot.waitUntil(lambda: not page.runner.busy() and "baru" in page.outcome.text(), timeout=30000)
     assert "perubahan" in page.outcome.text()
     window.go_to("roster")
-    qtbot.waitUntil(lambda: [roster_page.model.row_at(r).name for r in range(roster_page.model.rowCount())]
-                    == ["Siti Aminah"])
+    qtbot.waitUntil(
+        lambda: [roster_page.model.row_at(r).name for r in range(roster_page.model.rowCount())] == ["Siti Aminah"]
+    )
     window.go_to("sites")
     assert window.pages["sites"].site_model.row_at(0).name == "SDN Cugenang 1"
 

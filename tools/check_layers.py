@@ -176,8 +176,9 @@ def problems(mods, edges, external) -> list[str]:
         for root, line in roots.items():
             allowed = FORBIDDEN_OUTSIDE.get(root)
             if allowed is not None and package_of(source, mods) not in allowed:
-                found.append(f"{mods[source].relative_to(ROOT)}:{line}: {root} imported outside "
-                             f"{', '.join(sorted(allowed))}/")
+                found.append(
+                    f"{mods[source].relative_to(ROOT)}:{line}: {root} imported outside {', '.join(sorted(allowed))}/"
+                )
     return found
 
 
@@ -198,8 +199,10 @@ def main(argv=None) -> int:
     found = problems(mods, edges, external)
     for line in found:
         print(line)
-    print(f"layers: {len(mods)} modules, {sum(map(len, edges.values()))} imports, "
-          f"{len(found)} problem(s)", file=sys.stderr)
+    print(
+        f"layers: {len(mods)} modules, {sum(map(len, edges.values()))} imports, {len(found)} problem(s)",
+        file=sys.stderr,
+    )
     return 1 if found else 0
 
 

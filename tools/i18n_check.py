@@ -16,8 +16,18 @@ from babel.messages.extract import extract_from_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 # The label argument of the services' checks (services/checks.py) is translated there.
-KEYWORDS = {"_": None, "tr": None, "N_": None, "text": (3,), "choice": (4,), "date": (3,), "number": (3,), "positive": (3,),
-            "ngettext": (1, 2), "ntr": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "tr": None,
+    "N_": None,
+    "text": (3,),
+    "choice": (4,),
+    "date": (3,),
+    "number": (3,),
+    "positive": (3,),
+    "ngettext": (1, 2),
+    "ntr": (1, 2),
+}
 LANGUAGE = "id"
 
 
@@ -66,8 +76,7 @@ def missing_plurals(lang: str = LANGUAGE) -> dict[tuple[str, str], str]:
 
     known = plural_catalog(lang)
     needed = forms_needed(lang)
-    return {pair: where for pair, where in marked_plurals().items()
-            if len(known.get(pair, ())) != needed}
+    return {pair: where for pair, where in marked_plurals().items() if len(known.get(pair, ())) != needed}
 
 
 def _quote(message: str) -> str:
@@ -81,10 +90,10 @@ def main() -> int:
     known = catalog(LANGUAGE)
     missing = {m: where for m, where in marked_strings().items() if m not in known}
     for message, where in missing.items():
-        print(f"#: {where}\nmsgid {_quote(message)}\nmsgstr \"\"\n")
+        print(f'#: {where}\nmsgid {_quote(message)}\nmsgstr ""\n')
     plurals = missing_plurals()
     for (singular, plural), where in plurals.items():
-        forms = "".join(f"msgstr[{i}] \"\"\n" for i in range(forms_needed()))
+        forms = "".join(f'msgstr[{i}] ""\n' for i in range(forms_needed()))
         print(f"#: {where}\nmsgid {_quote(singular)}\nmsgid_plural {_quote(plural)}\n{forms}")
     return 1 if missing or plurals else 0
 

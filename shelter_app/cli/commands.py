@@ -13,7 +13,8 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.i18n import _, ntr, tr
 from shelter_app.logs import log_path
-from shelter_app.services import database, sites, stats as stats_service
+from shelter_app.services import database, sites
+from shelter_app.services import stats as stats_service
 
 
 def log_file():
@@ -33,15 +34,23 @@ def info(args) -> int:
     db, target = open_database(args)
     print(tr("Database: {path}", path=target))
     _print_counts()
-    print(tr("Next: 'shelter-app demo' builds a demo operation; 'shelter-app stats --date YYYY-MM-DD' prints the figures of a day; 'shelter-app --help' lists every command."))
+    print(
+        tr(
+            "Next: 'shelter-app demo' builds a demo operation; 'shelter-app stats --date YYYY-MM-DD' prints the figures of a day; 'shelter-app --help' lists every command."
+        )
+    )
     db.close()
     return 0
 
 
 def _print_counts() -> None:
     held = database.counts()
-    for label, table in ((_("Events"), "event"), (_("Sites"), "site"), (_("Households"), "household"),
-                         (_("Persons"), "person")):
+    for label, table in (
+        (_("Events"), "event"),
+        (_("Sites"), "site"),
+        (_("Households"), "household"),
+        (_("Persons"), "person"),
+    ):
         print(f"  {label.text()}: {held[table]}")
 
 
@@ -60,10 +69,15 @@ def demo(args) -> int:
     summary = build_demo(persons=args.persons, seed=args.seed, progress=progress)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(tr("Demo operation built in {path}: {sites}, {households}, {persons}.", path=target,
-             sites=ntr("{n} site", "{n} sites", summary.sites),
-             households=ntr("{n} household", "{n} households", summary.households),
-             persons=ntr("{n} person", "{n} persons", summary.persons)))
+    print(
+        tr(
+            "Demo operation built in {path}: {sites}, {households}, {persons}.",
+            path=target,
+            sites=ntr("{n} site", "{n} sites", summary.sites),
+            households=ntr("{n} household", "{n} households", summary.households),
+            persons=ntr("{n} person", "{n} persons", summary.persons),
+        )
+    )
     db.close()
     return 0
 
@@ -85,7 +99,9 @@ def stats(args) -> int:
 def history(args) -> int:
     db, _target = open_database(args)
     for change in records.latest(args.limit):
-        print(f"{change.seq:>6}  {change.at:%Y-%m-%d %H:%M}  {change.by or '-':<16} {change.action:<11} {change.table} {change.row_id}")
+        print(
+            f"{change.seq:>6}  {change.at:%Y-%m-%d %H:%M}  {change.by or '-':<16} {change.action:<11} {change.table} {change.row_id}"
+        )
     db.close()
     return 0
 
@@ -108,8 +124,9 @@ def report(args) -> int:
     try:
         site = sites.find_site(args.site) if getattr(args, "site", None) else None
         if args.report == "daily":
-            rendered = reports.daily_report(site, parse_day(args.date), lang=lang, prepared_by=args.prepared_by or "",
-                                            notes=args.notes or "")
+            rendered = reports.daily_report(
+                site, parse_day(args.date), lang=lang, prepared_by=args.prepared_by or "", notes=args.notes or ""
+            )
         elif args.report == "summary":
             rendered = reports.operation_summary(parse_day(args.date), lang=lang)
         elif args.report == "roster":
@@ -122,8 +139,14 @@ def report(args) -> int:
         try:
             rendered = rendered.save(args.out)
         except OSError as error:
-            raise RuleViolation("out", _("Cannot write {path}: {reason}. Choose another file or folder.",
-                                         path=args.out, reason=error.strerror or str(error))) from None
+            raise RuleViolation(
+                "out",
+                _(
+                    "Cannot write {path}: {reason}. Choose another file or folder.",
+                    path=args.out,
+                    reason=error.strerror or str(error),
+                ),
+            ) from None
         print(tr("Report written to {path} (pages: {pages}).", path=str(rendered.path), pages=rendered.pages))
         if getattr(args, "queue", False):
             from shelter_app.cli.outbox_commands import queue_report

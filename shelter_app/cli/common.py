@@ -35,4 +35,4 @@ def parse_day(text: str | None) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise RuleViolation("date", _("\"{value}\" is not a date; write it as YYYY-MM-DD.", value=text)) from None
+        raise RuleViolation("date", _('"{value}" is not a date; write it as YYYY-MM-DD.', value=text)) from None

@@ -14,21 +14,49 @@ def _n(value) -> str:
 
 
 def stats_table(figures: dict) -> str:
-    headers = [tr("Site"), tr("Persons"), tr("Households"), tr("Male"), tr("Female"), tr("Capacity"),
-               tr("Arrivals"), tr("Departures"), tr("Water"), tr("Toilets"), tr("Space"), tr("Rice (days)")]
+    headers = [
+        tr("Site"),
+        tr("Persons"),
+        tr("Households"),
+        tr("Male"),
+        tr("Female"),
+        tr("Capacity"),
+        tr("Arrivals"),
+        tr("Departures"),
+        tr("Water"),
+        tr("Toilets"),
+        tr("Space"),
+        tr("Rice (days)"),
+    ]
     rows = []
     for entry in [*figures["sites"], {**figures["total"], "name": tr("Total")}]:
         needs = entry["needs"]
         rice = needs.get("rice", {})
-        rows.append([
-            entry["name"], _n(entry["persons"]), _n(entry["households"]), _n(entry["male"]), _n(entry["female"]),
-            _n(entry["capacity"]), _n(entry["arrivals"]), _n(entry["departures"]),
-            *(f"{STATUS_MARK[needs[k]['status']]} -{_n(needs[k]['gap'])}" if needs[k]["gap"] else "ok"
-              for k in ("water", "toilets", "covered_area")),
-            f"{STATUS_MARK[rice.get('status', 'ok')]} {_n(rice['days_of_supply'])}" if rice.get("days_of_supply") is not None else "-",
-        ])
+        rows.append(
+            [
+                entry["name"],
+                _n(entry["persons"]),
+                _n(entry["households"]),
+                _n(entry["male"]),
+                _n(entry["female"]),
+                _n(entry["capacity"]),
+                _n(entry["arrivals"]),
+                _n(entry["departures"]),
+                *(
+                    f"{STATUS_MARK[needs[k]['status']]} -{_n(needs[k]['gap'])}" if needs[k]["gap"] else "ok"
+                    for k in ("water", "toilets", "covered_area")
+                ),
+                f"{STATUS_MARK[rice.get('status', 'ok')]} {_n(rice['days_of_supply'])}"
+                if rice.get("days_of_supply") is not None
+                else "-",
+            ]
+        )
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
     lines = [tr("Figures on {date}", date=figures["date"]), ""]
     for row in [headers, *rows]:
-        lines.append("  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        lines.append(
+            "  ".join(
+                str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
+            )
+        )
     return "\n".join(lines)

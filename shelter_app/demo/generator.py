@@ -21,10 +21,10 @@ import random
 import uuid
 from bisect import bisect
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
-from typing import Callable
 
 from shelter_app.domain import identity, regions
 from shelter_app.domain.errors import RuleViolation
@@ -104,101 +104,563 @@ class _SiteTemplate:
 
 # The first six cover every kind of site; more are added as the operation grows.
 SITE_TEMPLATES = (
-    _SiteTemplate("Posko Lapangan Desa Gasol", "tent_camp", "32.03.11.2002", -6.8093, 107.0871, 3.0, 0,
-                  "Lapangan sepak bola Desa Gasol", (CIANJUR, PACET), 0.85, ("toilets",)),
-    _SiteTemplate("SDN Sarampad 1", "school", "32.03.11.2007", -6.8174, 107.0968, 0.9, 0,
-                  "Jl. Raya Sarampad", (CIANJUR,), 1.2, (), closes=True),
-    _SiteTemplate("Masjid Jami Al-Ikhlas Nyalindung", "mosque", "32.03.11.2005", -6.7987, 107.1034, 0.8, 0,
-                  "Kp. Nyalindung", (PACET,), 1.15, ("space",)),
-    _SiteTemplate("Aula Kantor Kecamatan Cilaku", "government_building", "32.03.04.2002", -6.8541, 107.1386, 0.9, 1,
-                  "Jl. Raya Cilaku", (CIANJUR, WARUNGKONDANG), 1.3),
-    _SiteTemplate("GOR Pamoyanan", "sports_hall", "32.03.01.1006", -6.8316, 107.1427, 1.4, 1,
-                  "Jl. Pamoyanan", (CUGENANG, KARANGTENGAH), 0.82, ("water",)),
-    _SiteTemplate("Posko Spontan Kampung Benjot", "spontaneous", "32.03.11.2011", -6.7922, 107.0753, 0.7, 0,
-                  "Kebun warga Kp. Benjot", (PACET,), 1.1, ("water", "toilets")),
-    _SiteTemplate("Posko Tenda Desa Mangunkerta", "tent_camp", "32.03.11.2006", -6.8049, 107.0622, 2.2, 1,
-                  "Lapangan Desa Mangunkerta", (PACET, GEKBRONG), 1.2),
-    _SiteTemplate("SDN Sukamulya 2", "school", "32.03.02.2016", -6.8472, 107.0813, 0.8, 2,
-                  "Kp. Sukamulya", (CUGENANG, GEKBRONG), 1.25),
-    _SiteTemplate("Masjid Al-Hidayah Cibulakan", "mosque", "32.03.11.2010", -6.8128, 107.0712, 0.7, 1,
-                  "Kp. Cibulakan", (WARUNGKONDANG,), 1.1),
-    _SiteTemplate("Posko Lapangan Desa Cipendawa", "tent_camp", "32.03.10.2007", -6.7861, 107.0457, 1.5, 2,
-                  "Lapangan Desa Cipendawa", (CIPANAS, CUGENANG), 1.2, ("toilets",)),
-    _SiteTemplate("Balai Desa Songgom", "government_building", "32.03.27.2002", -6.8604, 107.0479, 0.7, 2,
-                  "Kantor Desa Songgom", (WARUNGKONDANG, CUGENANG), 1.3),
-    _SiteTemplate("Posko Lapangan Desa Cijedil", "tent_camp", "32.03.11.2003", -6.8011, 107.0826, 2.5, 0,
-                  "Lapangan Desa Cijedil", (CIANJUR, CILAKU), 1.15, ("water",)),
+    _SiteTemplate(
+        "Posko Lapangan Desa Gasol",
+        "tent_camp",
+        "32.03.11.2002",
+        -6.8093,
+        107.0871,
+        3.0,
+        0,
+        "Lapangan sepak bola Desa Gasol",
+        (CIANJUR, PACET),
+        0.85,
+        ("toilets",),
+    ),
+    _SiteTemplate(
+        "SDN Sarampad 1",
+        "school",
+        "32.03.11.2007",
+        -6.8174,
+        107.0968,
+        0.9,
+        0,
+        "Jl. Raya Sarampad",
+        (CIANJUR,),
+        1.2,
+        (),
+        closes=True,
+    ),
+    _SiteTemplate(
+        "Masjid Jami Al-Ikhlas Nyalindung",
+        "mosque",
+        "32.03.11.2005",
+        -6.7987,
+        107.1034,
+        0.8,
+        0,
+        "Kp. Nyalindung",
+        (PACET,),
+        1.15,
+        ("space",),
+    ),
+    _SiteTemplate(
+        "Aula Kantor Kecamatan Cilaku",
+        "government_building",
+        "32.03.04.2002",
+        -6.8541,
+        107.1386,
+        0.9,
+        1,
+        "Jl. Raya Cilaku",
+        (CIANJUR, WARUNGKONDANG),
+        1.3,
+    ),
+    _SiteTemplate(
+        "GOR Pamoyanan",
+        "sports_hall",
+        "32.03.01.1006",
+        -6.8316,
+        107.1427,
+        1.4,
+        1,
+        "Jl. Pamoyanan",
+        (CUGENANG, KARANGTENGAH),
+        0.82,
+        ("water",),
+    ),
+    _SiteTemplate(
+        "Posko Spontan Kampung Benjot",
+        "spontaneous",
+        "32.03.11.2011",
+        -6.7922,
+        107.0753,
+        0.7,
+        0,
+        "Kebun warga Kp. Benjot",
+        (PACET,),
+        1.1,
+        ("water", "toilets"),
+    ),
+    _SiteTemplate(
+        "Posko Tenda Desa Mangunkerta",
+        "tent_camp",
+        "32.03.11.2006",
+        -6.8049,
+        107.0622,
+        2.2,
+        1,
+        "Lapangan Desa Mangunkerta",
+        (PACET, GEKBRONG),
+        1.2,
+    ),
+    _SiteTemplate(
+        "SDN Sukamulya 2",
+        "school",
+        "32.03.02.2016",
+        -6.8472,
+        107.0813,
+        0.8,
+        2,
+        "Kp. Sukamulya",
+        (CUGENANG, GEKBRONG),
+        1.25,
+    ),
+    _SiteTemplate(
+        "Masjid Al-Hidayah Cibulakan",
+        "mosque",
+        "32.03.11.2010",
+        -6.8128,
+        107.0712,
+        0.7,
+        1,
+        "Kp. Cibulakan",
+        (WARUNGKONDANG,),
+        1.1,
+    ),
+    _SiteTemplate(
+        "Posko Lapangan Desa Cipendawa",
+        "tent_camp",
+        "32.03.10.2007",
+        -6.7861,
+        107.0457,
+        1.5,
+        2,
+        "Lapangan Desa Cipendawa",
+        (CIPANAS, CUGENANG),
+        1.2,
+        ("toilets",),
+    ),
+    _SiteTemplate(
+        "Balai Desa Songgom",
+        "government_building",
+        "32.03.27.2002",
+        -6.8604,
+        107.0479,
+        0.7,
+        2,
+        "Kantor Desa Songgom",
+        (WARUNGKONDANG, CUGENANG),
+        1.3,
+    ),
+    _SiteTemplate(
+        "Posko Lapangan Desa Cijedil",
+        "tent_camp",
+        "32.03.11.2003",
+        -6.8011,
+        107.0826,
+        2.5,
+        0,
+        "Lapangan Desa Cijedil",
+        (CIANJUR, CILAKU),
+        1.15,
+        ("water",),
+    ),
 )
 
 KAMPUNG = (
-    "Babakan", "Pasir", "Cibaregbeg", "Rawa", "Neglasari", "Pasirsalam", "Cikaret", "Pasirhuni",
-    "Sukasirna", "Lebak", "Tonggoh", "Girang", "Hilir", "Munjul", "Cisalak", "Ciherang", "Gunungsari",
-    "Panyusuhan", "Pasircina", "Kebonkalapa", "Sindangsari", "Cikondang", "Pangkalan", "Legok",
-    "Jambudipa", "Cilembang", "Tegalsari", "Warungbatu", "Kaum", "Nagrak",
+    "Babakan",
+    "Pasir",
+    "Cibaregbeg",
+    "Rawa",
+    "Neglasari",
+    "Pasirsalam",
+    "Cikaret",
+    "Pasirhuni",
+    "Sukasirna",
+    "Lebak",
+    "Tonggoh",
+    "Girang",
+    "Hilir",
+    "Munjul",
+    "Cisalak",
+    "Ciherang",
+    "Gunungsari",
+    "Panyusuhan",
+    "Pasircina",
+    "Kebonkalapa",
+    "Sindangsari",
+    "Cikondang",
+    "Pangkalan",
+    "Legok",
+    "Jambudipa",
+    "Cilembang",
+    "Tegalsari",
+    "Warungbatu",
+    "Kaum",
+    "Nagrak",
 )
 
 # --- names (invented combinations of common given and second names) ----------------------
 
 MALE_NAMES = (
-    "Asep", "Ujang", "Dadang", "Cecep", "Jajang", "Entis", "Iwan", "Yayan", "Ade", "Agus", "Aceng",
-    "Usep", "Enjang", "Dadan", "Deden", "Engkos", "Oman", "Odang", "Ajat", "Ayi", "Aep", "Encep",
-    "Ohan", "Uus", "Rahmat", "Ridwan", "Hendra", "Wawan", "Rudi", "Dedi", "Budi", "Yudi", "Eko",
-    "Slamet", "Sutrisno", "Joko", "Bambang", "Heru", "Wahyu", "Teguh", "Bayu", "Dimas", "Rizki",
-    "Fajar", "Ilham", "Irfan", "Fikri", "Firman", "Gilang", "Galih", "Rangga", "Dani", "Doni",
-    "Andi", "Arif", "Aris", "Ahmad", "Muhammad", "Abdul", "Abdullah", "Syahrul", "Saepul",
-    "Saepudin", "Sobirin", "Sukirman", "Kurnia", "Rohmat", "Nanang", "Nandang", "Maman", "Mamat",
-    "Mulyadi", "Supardi", "Tatang", "Tono", "Toto", "Yusuf", "Zaenal", "Hasan", "Husen", "Ikhsan",
-    "Lukman", "Nurdin", "Rosid", "Taufik", "Yogi", "Reza", "Hilman", "Hadi", "Jaenudin",
-    "Komarudin", "Didin", "Odih", "Enday", "Opik", "Atep", "Jejen", "Dodi", "Iyan", "Alif", "Rafi",
+    "Asep",
+    "Ujang",
+    "Dadang",
+    "Cecep",
+    "Jajang",
+    "Entis",
+    "Iwan",
+    "Yayan",
+    "Ade",
+    "Agus",
+    "Aceng",
+    "Usep",
+    "Enjang",
+    "Dadan",
+    "Deden",
+    "Engkos",
+    "Oman",
+    "Odang",
+    "Ajat",
+    "Ayi",
+    "Aep",
+    "Encep",
+    "Ohan",
+    "Uus",
+    "Rahmat",
+    "Ridwan",
+    "Hendra",
+    "Wawan",
+    "Rudi",
+    "Dedi",
+    "Budi",
+    "Yudi",
+    "Eko",
+    "Slamet",
+    "Sutrisno",
+    "Joko",
+    "Bambang",
+    "Heru",
+    "Wahyu",
+    "Teguh",
+    "Bayu",
+    "Dimas",
+    "Rizki",
+    "Fajar",
+    "Ilham",
+    "Irfan",
+    "Fikri",
+    "Firman",
+    "Gilang",
+    "Galih",
+    "Rangga",
+    "Dani",
+    "Doni",
+    "Andi",
+    "Arif",
+    "Aris",
+    "Ahmad",
+    "Muhammad",
+    "Abdul",
+    "Abdullah",
+    "Syahrul",
+    "Saepul",
+    "Saepudin",
+    "Sobirin",
+    "Sukirman",
+    "Kurnia",
+    "Rohmat",
+    "Nanang",
+    "Nandang",
+    "Maman",
+    "Mamat",
+    "Mulyadi",
+    "Supardi",
+    "Tatang",
+    "Tono",
+    "Toto",
+    "Yusuf",
+    "Zaenal",
+    "Hasan",
+    "Husen",
+    "Ikhsan",
+    "Lukman",
+    "Nurdin",
+    "Rosid",
+    "Taufik",
+    "Yogi",
+    "Reza",
+    "Hilman",
+    "Hadi",
+    "Jaenudin",
+    "Komarudin",
+    "Didin",
+    "Odih",
+    "Enday",
+    "Opik",
+    "Atep",
+    "Jejen",
+    "Dodi",
+    "Iyan",
+    "Alif",
+    "Rafi",
 )
 FEMALE_NAMES = (
-    "Siti", "Euis", "Neng", "Imas", "Iis", "Yati", "Lilis", "Nunung", "Dewi", "Rina", "Ai", "Enok",
-    "Cucu", "Tati", "Popon", "Eti", "Enung", "Elis", "Eneng", "Ida", "Ika", "Iin", "Yanti", "Yuli",
-    "Wati", "Rohayati", "Nurhayati", "Nining", "Nani", "Nia", "Nenden", "Mimin", "Mumun", "Oneng",
-    "Onih", "Titin", "Tini", "Teti", "Wiwin", "Yeni", "Yulia", "Santi", "Sri", "Endah", "Rini",
-    "Ratna", "Ratih", "Ani", "Ana", "Aisyah", "Aminah", "Fatimah", "Khadijah", "Nurul", "Nur",
-    "Anisa", "Salsabila", "Putri", "Intan", "Indah", "Fitri", "Rahma", "Laila", "Lina", "Lisna",
-    "Mega", "Melati", "Mira", "Novi", "Nova", "Rika", "Rosita", "Sarah", "Sinta", "Susi", "Tuti",
-    "Umi", "Wulan", "Yuyun", "Eulis", "Heni", "Hani", "Irma", "Kokom", "Lia", "Nadia", "Nabila",
-    "Zahra", "Keisha", "Aulia", "Alya", "Citra", "Desi", "Diah", "Dian", "Eka", "Ela", "Entin",
-    "Iyam", "Omah",
+    "Siti",
+    "Euis",
+    "Neng",
+    "Imas",
+    "Iis",
+    "Yati",
+    "Lilis",
+    "Nunung",
+    "Dewi",
+    "Rina",
+    "Ai",
+    "Enok",
+    "Cucu",
+    "Tati",
+    "Popon",
+    "Eti",
+    "Enung",
+    "Elis",
+    "Eneng",
+    "Ida",
+    "Ika",
+    "Iin",
+    "Yanti",
+    "Yuli",
+    "Wati",
+    "Rohayati",
+    "Nurhayati",
+    "Nining",
+    "Nani",
+    "Nia",
+    "Nenden",
+    "Mimin",
+    "Mumun",
+    "Oneng",
+    "Onih",
+    "Titin",
+    "Tini",
+    "Teti",
+    "Wiwin",
+    "Yeni",
+    "Yulia",
+    "Santi",
+    "Sri",
+    "Endah",
+    "Rini",
+    "Ratna",
+    "Ratih",
+    "Ani",
+    "Ana",
+    "Aisyah",
+    "Aminah",
+    "Fatimah",
+    "Khadijah",
+    "Nurul",
+    "Nur",
+    "Anisa",
+    "Salsabila",
+    "Putri",
+    "Intan",
+    "Indah",
+    "Fitri",
+    "Rahma",
+    "Laila",
+    "Lina",
+    "Lisna",
+    "Mega",
+    "Melati",
+    "Mira",
+    "Novi",
+    "Nova",
+    "Rika",
+    "Rosita",
+    "Sarah",
+    "Sinta",
+    "Susi",
+    "Tuti",
+    "Umi",
+    "Wulan",
+    "Yuyun",
+    "Eulis",
+    "Heni",
+    "Hani",
+    "Irma",
+    "Kokom",
+    "Lia",
+    "Nadia",
+    "Nabila",
+    "Zahra",
+    "Keisha",
+    "Aulia",
+    "Alya",
+    "Citra",
+    "Desi",
+    "Diah",
+    "Dian",
+    "Eka",
+    "Ela",
+    "Entin",
+    "Iyam",
+    "Omah",
 )
 MALE_SECOND = (
-    "Hidayat", "Supriatna", "Permana", "Nugraha", "Setiawan", "Kurniawan", "Sudrajat", "Suryana",
-    "Mulyana", "Hermawan", "Saputra", "Ramdani", "Ramadhan", "Rohman", "Rahman", "Sopandi",
-    "Firmansyah", "Hidayatullah", "Maulana", "Syarifudin", "Hakim", "Fauzi", "Nurjaman", "Sumarna",
-    "Wijaya", "Prasetyo", "Santoso", "Susanto", "Wibowo", "Purnomo", "Nurhadi", "Muharam",
-    "Ruhiyat", "Rusmana", "Kusnadi", "Kusmana", "Mukhtar", "Sobari", "Somantri", "Sukmana",
-    "Taryana", "Wahyudin", "Jaelani", "Juhana", "Kosasih", "Apandi", "Basri", "Darmawan",
-    "Effendi", "Fadilah", "Ginanjar", "Hamdani", "Iskandar", "Jamaludin", "Komara", "Saefulloh",
-    "Munandar", "Ardiansyah", "Gumilar", "Sofyan",
+    "Hidayat",
+    "Supriatna",
+    "Permana",
+    "Nugraha",
+    "Setiawan",
+    "Kurniawan",
+    "Sudrajat",
+    "Suryana",
+    "Mulyana",
+    "Hermawan",
+    "Saputra",
+    "Ramdani",
+    "Ramadhan",
+    "Rohman",
+    "Rahman",
+    "Sopandi",
+    "Firmansyah",
+    "Hidayatullah",
+    "Maulana",
+    "Syarifudin",
+    "Hakim",
+    "Fauzi",
+    "Nurjaman",
+    "Sumarna",
+    "Wijaya",
+    "Prasetyo",
+    "Santoso",
+    "Susanto",
+    "Wibowo",
+    "Purnomo",
+    "Nurhadi",
+    "Muharam",
+    "Ruhiyat",
+    "Rusmana",
+    "Kusnadi",
+    "Kusmana",
+    "Mukhtar",
+    "Sobari",
+    "Somantri",
+    "Sukmana",
+    "Taryana",
+    "Wahyudin",
+    "Jaelani",
+    "Juhana",
+    "Kosasih",
+    "Apandi",
+    "Basri",
+    "Darmawan",
+    "Effendi",
+    "Fadilah",
+    "Ginanjar",
+    "Hamdani",
+    "Iskandar",
+    "Jamaludin",
+    "Komara",
+    "Saefulloh",
+    "Munandar",
+    "Ardiansyah",
+    "Gumilar",
+    "Sofyan",
 )
 FEMALE_SECOND = (
-    "Nurjanah", "Rahayu", "Komalasari", "Lestari", "Handayani", "Nurhasanah", "Sulastri",
-    "Kurniasih", "Hartini", "Wulandari", "Rahmawati", "Fitriani", "Maryani", "Kartika",
-    "Purnamasari", "Anggraeni", "Solihat", "Saadah", "Rohimah", "Maesaroh", "Jubaedah", "Romlah",
-    "Hasanah", "Pertiwi", "Permatasari", "Oktaviani", "Puspitasari", "Safitri", "Sundari",
+    "Nurjanah",
+    "Rahayu",
+    "Komalasari",
+    "Lestari",
+    "Handayani",
+    "Nurhasanah",
+    "Sulastri",
+    "Kurniasih",
+    "Hartini",
+    "Wulandari",
+    "Rahmawati",
+    "Fitriani",
+    "Maryani",
+    "Kartika",
+    "Purnamasari",
+    "Anggraeni",
+    "Solihat",
+    "Saadah",
+    "Rohimah",
+    "Maesaroh",
+    "Jubaedah",
+    "Romlah",
+    "Hasanah",
+    "Pertiwi",
+    "Permatasari",
+    "Oktaviani",
+    "Puspitasari",
+    "Safitri",
+    "Sundari",
     "Nuraeni",
 )
 # Some names start with a religious or customary first part: Muhammad Rizki Ramadhan.
 MALE_PREFIXES = ("Muhammad", "Muhammad", "Ahmad", "Abdul", "Moch.", "Raden", "Dede", "Ade")
 FEMALE_PREFIXES = ("Siti", "Siti", "Nur", "Neng", "Dewi", "Sri", "Putri", "Ai")
 # Combinations that happen to be the names of well-known people are never produced.
-BLOCKED_NAMES = frozenset({
-    "budi gunawan", "dedi mulyadi", "ridwan kamil", "joko widodo", "herman suherman",
-    "ujang komarudin", "dede yusuf", "sri mulyani", "siti nurbaya", "ahmad heryawan", "rudi hartono",
-    "susi susanti", "eko patrio", "ahmad dhani", "siti nurhaliza", "iwan fals",
-})
+BLOCKED_NAMES = frozenset(
+    {
+        "budi gunawan",
+        "dedi mulyadi",
+        "ridwan kamil",
+        "joko widodo",
+        "herman suherman",
+        "ujang komarudin",
+        "dede yusuf",
+        "sri mulyani",
+        "siti nurbaya",
+        "ahmad heryawan",
+        "rudi hartono",
+        "susi susanti",
+        "eko patrio",
+        "ahmad dhani",
+        "siti nurhaliza",
+        "iwan fals",
+    }
+)
 
 DISABILITY_NOTES = (
-    "Tunadaksa (kaki)", "Tunanetra", "Tunarungu", "Cedera tulang akibat gempa, memakai kruk",
-    "Memakai kursi roda", "Disabilitas intelektual", "Tunawicara",
+    "Tunadaksa (kaki)",
+    "Tunanetra",
+    "Tunarungu",
+    "Cedera tulang akibat gempa, memakai kruk",
+    "Memakai kursi roda",
+    "Disabilitas intelektual",
+    "Tunawicara",
 )
-HOUSE_NOTES = ("Rumah rusak berat", "Rumah rusak berat", "Rumah rusak sedang",
-               "Rumah rusak ringan, takut gempa susulan", "Rumah tertimbun longsor", "", "", "")
-PHONE_PREFIXES = ("0812", "0813", "0821", "0822", "0823", "0852", "0853", "0851", "0877", "0878",
-                  "0817", "0818", "0819", "0838", "0831", "0895", "0896", "0897", "0857", "0856",
-                  "0881", "0882", "0887")
+HOUSE_NOTES = (
+    "Rumah rusak berat",
+    "Rumah rusak berat",
+    "Rumah rusak sedang",
+    "Rumah rusak ringan, takut gempa susulan",
+    "Rumah tertimbun longsor",
+    "",
+    "",
+    "",
+)
+PHONE_PREFIXES = (
+    "0812",
+    "0813",
+    "0821",
+    "0822",
+    "0823",
+    "0852",
+    "0853",
+    "0851",
+    "0877",
+    "0878",
+    "0817",
+    "0818",
+    "0819",
+    "0838",
+    "0831",
+    "0895",
+    "0896",
+    "0897",
+    "0857",
+    "0856",
+    "0881",
+    "0882",
+    "0887",
+)
 
 HOUSEHOLD_SIZES = (1, 2, 3, 4, 5, 6, 7, 8, 9)
 HOUSEHOLD_SIZE_CUM = list(accumulate((0.08, 0.16, 0.23, 0.24, 0.145, 0.075, 0.04, 0.02, 0.01)))
@@ -273,12 +735,22 @@ class _Builder:
     def build_event_and_sites(self) -> None:
         rng = self.rng
         self.event_id = _new_id(rng)
-        records.bulk_create(Event, [dict(
-            id=self.event_id, name="Gempa Bumi Cianjur 2022", kind="earthquake", started_on=START,
-            region_code=REGENCY,
-            notes=("Gempa M5,6 pada 21 November 2022 pukul 13.21 WIB, pusat di Kecamatan Cugenang. "
-                   "Data demo: lokasi nyata, semua nama dan nomor identitas rekaan."),
-        )])
+        records.bulk_create(
+            Event,
+            [
+                dict(
+                    id=self.event_id,
+                    name="Gempa Bumi Cianjur 2022",
+                    kind="earthquake",
+                    started_on=START,
+                    region_code=REGENCY,
+                    notes=(
+                        "Gempa M5,6 pada 21 November 2022 pukul 13.21 WIB, pusat di Kecamatan Cugenang. "
+                        "Data demo: lokasi nyata, semua nama dan nomor identitas rekaan."
+                    ),
+                )
+            ],
+        )
         scale = math.log(max(self.persons, 3000) / 3000) / math.log(100000 / 3000)
         n_sites = 6 + round(6 * min(scale, 1.0))
         templates = SITE_TEMPLATES[:n_sites]
@@ -299,27 +771,46 @@ class _Builder:
                 per_person = rng.uniform(2.2, 2.6) if "space" in template.short_of else rng.uniform(3.2, 4.2)
                 covered = round(expected_peak * per_person, 1)
             site = _Site(
-                index=index, id=_new_id(rng), template=template, district_code=district_code,
-                open_day=template.open_day, close_day=CLOSE_DAY if template.closes else None,
-                expected_peak=expected_peak, origins=origins, origin_cum=list(accumulate(weights)),
+                index=index,
+                id=_new_id(rng),
+                template=template,
+                district_code=district_code,
+                open_day=template.open_day,
+                close_day=CLOSE_DAY if template.closes else None,
+                expected_peak=expected_peak,
+                origins=origins,
+                origin_cum=list(accumulate(weights)),
             )
             self.sites.append(site)
             contact = self._name(rng, "L")
             label = "Kel." if village.code.split(".")[-1].startswith("1") else "Desa"
             notes = ""
             if template.closes:
-                notes = ("Ditutup 5 Desember 2022: gedung sekolah dipakai kembali untuk kegiatan belajar; "
-                         "pengungsi dipindahkan ke lokasi lain atau kembali ke rumah.")
-            rows.append(dict(
-                id=site.id, event=self.event_id, name=template.name, kind=template.kind,
-                village_code=template.village_code,
-                address=f"{template.place}, {label} {village.name}, Kec. {district.name}, Kab. Cianjur",
-                latitude=template.latitude, longitude=template.longitude,
-                capacity_day=capacity_day, capacity_night=capacity_night, covered_area_m2=covered,
-                status="closed" if template.closes else "open", opened_on=DAYS[template.open_day],
-                closed_on=DAYS[CLOSE_DAY] if template.closes else None,
-                contact_name=contact, contact_phone=self._phone(rng), notes=notes,
-            ))
+                notes = (
+                    "Ditutup 5 Desember 2022: gedung sekolah dipakai kembali untuk kegiatan belajar; "
+                    "pengungsi dipindahkan ke lokasi lain atau kembali ke rumah."
+                )
+            rows.append(
+                dict(
+                    id=site.id,
+                    event=self.event_id,
+                    name=template.name,
+                    kind=template.kind,
+                    village_code=template.village_code,
+                    address=f"{template.place}, {label} {village.name}, Kec. {district.name}, Kab. Cianjur",
+                    latitude=template.latitude,
+                    longitude=template.longitude,
+                    capacity_day=capacity_day,
+                    capacity_night=capacity_night,
+                    covered_area_m2=covered,
+                    status="closed" if template.closes else "open",
+                    opened_on=DAYS[template.open_day],
+                    closed_on=DAYS[CLOSE_DAY] if template.closes else None,
+                    contact_name=contact,
+                    contact_phone=self._phone(rng),
+                    notes=notes,
+                )
+            )
         records.bulk_create(Site, rows)
         self.counts["sites"] = len(rows)
         self.site_cum = list(accumulate(s.template.weight for s in self.sites))
@@ -379,7 +870,8 @@ class _Builder:
         segments = self._trajectory(rng)
         home = self.sites[segments[0][0]]
         village_code, village_name, district_code, district_name, district_index = _pick(
-            rng, home.origins, home.origin_cum)
+            rng, home.origins, home.origin_cum
+        )
         household_id = _new_id(rng)
         kk = None
         if rng.random() < 0.85:
@@ -389,12 +881,18 @@ class _Builder:
             self.kk_serials[key] = serial
             kk = identity.make_kk(district_code, issued, serial)
         label = "Kel." if village_code.split(".")[-1].startswith("1") else "Desa"
-        households.append(dict(
-            id=household_id, kk=kk, origin_village_code=village_code,
-            address=(f"Kp. {_one(rng, KAMPUNG)} RT {_between(rng, 1, 8):03d}/RW {_between(rng, 1, 12):03d}, "
-                     f"{label} {village_name}, Kec. {district_name}"),
-            notes=_one(rng, HOUSE_NOTES),
-        ))
+        households.append(
+            dict(
+                id=household_id,
+                kk=kk,
+                origin_village_code=village_code,
+                address=(
+                    f"Kp. {_one(rng, KAMPUNG)} RT {_between(rng, 1, 8):03d}/RW {_between(rng, 1, 12):03d}, "
+                    f"{label} {village_name}, Kec. {district_name}"
+                ),
+                notes=_one(rng, HOUSE_NOTES),
+            )
+        )
         first = segments[0]
         household_end = segments[-1][2]
         home.households.append((first[1], first[2] if first[2] is not None else NDAYS, household_id, size))
@@ -419,8 +917,14 @@ class _Builder:
                     self.nik_serials[key] = serial
                     nik = identity.make_nik(district_code, birth, sex, serial)
             row = dict(
-                id=person_id, household=household_id, nik=nik, name=name, name_key=name.lower(),
-                sex=sex, birth_date=birth, birth_date_estimated=estimated,
+                id=person_id,
+                household=household_id,
+                nik=nik,
+                name=name,
+                name_key=name.lower(),
+                sex=sex,
+                birth_date=birth,
+                birth_date_estimated=estimated,
                 relationship="relative" if unaccompanied else relationship,
             )
             self._vulnerability(rng, row, relationship, sex, age)
@@ -430,13 +934,22 @@ class _Builder:
             if relationship == "head" and rng.random() < 0.65:
                 row["phone"] = self._phone(rng)
             persons.append(row)
-            for site_index, start, end, reason, came_from, note in self._person_segments(rng, segments, age, household_end):
+            for site_index, start, end, reason, came_from, note in self._person_segments(
+                rng, segments, age, household_end
+            ):
                 site = self.sites[site_index]
-                stays.append(dict(
-                    id=_new_id(rng), person=person_id, site=site.id, arrived_on=DAYS[start],
-                    left_on=DAYS[end] if end is not None else None, leave_reason=reason, leave_note=note,
-                    came_from=self.sites[came_from].id if came_from is not None else None,
-                ))
+                stays.append(
+                    dict(
+                        id=_new_id(rng),
+                        person=person_id,
+                        site=site.id,
+                        arrived_on=DAYS[start],
+                        left_on=DAYS[end] if end is not None else None,
+                        leave_reason=reason,
+                        leave_note=note,
+                        came_from=self.sites[came_from].id if came_from is not None else None,
+                    )
+                )
                 site.diff[start] += 1
                 if end is not None:
                     site.diff[end] -= 1
@@ -472,15 +985,17 @@ class _Builder:
         room = size - len(members)
         if room >= 1 and head_age <= 60 and rng.random() < 0.16:
             age = min(95, head_age + _between(rng, 20, 34))
-            members.append(("parent" if rng.random() < 0.6 else "parent_in_law",
-                            "P" if rng.random() < 0.65 else "L", age, False))
+            members.append(
+                ("parent" if rng.random() < 0.6 else "parent_in_law", "P" if rng.random() < 0.65 else "L", age, False)
+            )
             room -= 1
         if room >= 3 and mother_age >= 44 and rng.random() < 0.3:
             child_age = _between(rng, 20, max(20, min(mother_age - 18, 35)))
             child_sex = "P" if rng.random() < 0.55 else "L"
             members.append(("child", child_sex, child_age, False))
-            members.append(("child_in_law", "L" if child_sex == "P" else "P",
-                             max(18, child_age + _between(rng, -3, 4)), False))
+            members.append(
+                ("child_in_law", "L" if child_sex == "P" else "P", max(18, child_age + _between(rng, -3, 4)), False)
+            )
             room -= 2
             grandchildren = min(room, _between(rng, 1, 3))
             for _n in range(grandchildren):
@@ -510,14 +1025,25 @@ class _Builder:
         chronic = 0.005 if age < 18 else 0.03 if age < 45 else 0.12 if age < 60 else 0.28
         if rng.random() < chronic:
             row["chronic_illness"] = True
-            row["notes"] = _one(rng, ("Hipertensi", "Diabetes", "Asma", "Penyakit jantung", "TBC dalam pengobatan",
-                                       "Gagal ginjal, cuci darah rutin"))
+            row["notes"] = _one(
+                rng,
+                (
+                    "Hipertensi",
+                    "Diabetes",
+                    "Asma",
+                    "Penyakit jantung",
+                    "TBC dalam pengobatan",
+                    "Gagal ginjal, cuci darah rutin",
+                ),
+            )
 
     def _trajectory(self, rng: random.Random) -> list[list]:
         """The household's stays: [site, start, end or None, reason, came from, note]."""
         home = _pick(rng, self.sites, self.site_cum)
         draw = rng.random()
-        offset = 0 if draw < 0.6 else 1 if draw < 0.77 else 2 if draw < 0.85 else 3 if draw < 0.9 else _between(rng, 4, 14)
+        offset = (
+            0 if draw < 0.6 else 1 if draw < 0.77 else 2 if draw < 0.85 else 3 if draw < 0.9 else _between(rng, 4, 14)
+        )
         arrival = min(home.open_day + offset, NDAYS - 2)
         if home.close_day is not None and arrival > home.close_day - 4:
             home = _pick(rng, self.open_sites, self.open_cum)
@@ -536,8 +1062,22 @@ class _Builder:
                 return segments
         elif rng.random() < 0.065 and arrival + 2 <= NDAYS - 3:
             day = _between(rng, arrival + 2, NDAYS - 3)
-            segments.append(self._transfer(rng, first, day, _one(rng, (
-                "Lokasi penuh", "Dekat dengan keluarga", "Tenda rusak terkena hujan", "Akses air bersih lebih baik"))))
+            segments.append(
+                self._transfer(
+                    rng,
+                    first,
+                    day,
+                    _one(
+                        rng,
+                        (
+                            "Lokasi penuh",
+                            "Dekat dengan keluarga",
+                            "Tenda rusak terkena hujan",
+                            "Akses air bersih lebih baik",
+                        ),
+                    ),
+                )
+            )
             after = day
         if rng.random() < 0.21 and after + 1 <= NDAYS - 1:
             last = segments[-1]
@@ -546,8 +1086,10 @@ class _Builder:
                 last[3], last[5] = "relocated", "Pindah ke hunian sementara (huntara)"
             else:
                 last[2] = _between(rng, max(after + 1, 4), NDAYS - 1)
-                last[3], last[5] = "returned_home", _one(rng, (
-                    "Kembali ke rumah (rusak ringan)", "Kembali ke rumah", "Menumpang di rumah kerabat"))
+                last[3], last[5] = (
+                    "returned_home",
+                    _one(rng, ("Kembali ke rumah (rusak ringan)", "Kembali ke rumah", "Menumpang di rumah kerabat")),
+                )
         return segments
 
     def _transfer(self, rng: random.Random, segment: list, day: int, note: str) -> list:
@@ -574,8 +1116,17 @@ class _Builder:
                 if age >= 65 and rng.random() < 0.2:
                     reason, note = "deceased", "Meninggal dunia"
                 elif rng.random() < 0.7:
-                    reason, note = "hospital", _one(rng, ("Dirujuk ke RSUD Sayang Cianjur", "Dirawat di rumah sakit",
-                                                           "Dirujuk ke puskesmas rawat inap"))
+                    reason, note = (
+                        "hospital",
+                        _one(
+                            rng,
+                            (
+                                "Dirujuk ke RSUD Sayang Cianjur",
+                                "Dirawat di rumah sakit",
+                                "Dirujuk ke puskesmas rawat inap",
+                            ),
+                        ),
+                    )
                 else:
                     reason, note = "returned_home", "Tinggal di rumah kerabat"
                 kept = []
@@ -614,7 +1165,7 @@ class _Builder:
     def _phone(rng: random.Random) -> str:
         length = _between(rng, 11, 13)
         digits = length - 4
-        return f"{_one(rng, PHONE_PREFIXES)}{_below(rng, 10 ** digits):0{digits}d}"
+        return f"{_one(rng, PHONE_PREFIXES)}{_below(rng, 10**digits):0{digits}d}"
 
     # --- installations ---------------------------------------------------------------------
 
@@ -631,49 +1182,121 @@ class _Builder:
                 if kind == "tent_camp":
                     platoon = max(1, round(area_need * 0.6 / 84))
                     family = max(1, round((area_need - platoon * 84) / 16))
-                    specs.append(dict(kind="tent", name="Tenda pleton Kemensos (6 x 14 m)", quantity=platoon,
-                                      floor_area_m2=platoon * 84.0))
-                    specs.append(dict(kind="tent", name="Tenda keluarga BNPB (4 x 4 m)", quantity=family,
-                                      floor_area_m2=family * 16.0))
+                    specs.append(
+                        dict(
+                            kind="tent",
+                            name="Tenda pleton Kemensos (6 x 14 m)",
+                            quantity=platoon,
+                            floor_area_m2=platoon * 84.0,
+                        )
+                    )
+                    specs.append(
+                        dict(
+                            kind="tent",
+                            name="Tenda keluarga BNPB (4 x 4 m)",
+                            quantity=family,
+                            floor_area_m2=family * 16.0,
+                        )
+                    )
                 else:
                     family = max(1, round(area_need / 12))
-                    specs.append(dict(kind="tent", name="Tenda terpal swadaya warga", quantity=family,
-                                      floor_area_m2=family * 12.0))
+                    specs.append(
+                        dict(
+                            kind="tent", name="Tenda terpal swadaya warga", quantity=family, floor_area_m2=family * 12.0
+                        )
+                    )
                 tent_area = sum(s["floor_area_m2"] for s in specs)
                 pallets = round(tent_area * rng.uniform(0.5, 0.8) / 1.2)
-                specs.append(dict(kind="pallet", name="Palet kayu alas tenda", quantity=pallets,
-                                  floor_area_m2=round(pallets * 1.2, 1)))
+                specs.append(
+                    dict(
+                        kind="pallet",
+                        name="Palet kayu alas tenda",
+                        quantity=pallets,
+                        floor_area_m2=round(pallets * 1.2, 1),
+                    )
+                )
             water_need = peak * 15
             water_target = water_need * (rng.uniform(0.5, 0.65) if "water" in short else rng.uniform(1.1, 1.5))
             purifier = max(1, math.ceil(water_target * 0.5 / 20000))
-            specs.append(dict(kind="water", subkind="purifier", name="Instalasi penjernih air Kemensos",
-                              quantity=purifier, litres_per_day=round(water_target * 0.5, -2)))
+            specs.append(
+                dict(
+                    kind="water",
+                    subkind="purifier",
+                    name="Instalasi penjernih air Kemensos",
+                    quantity=purifier,
+                    litres_per_day=round(water_target * 0.5, -2),
+                )
+            )
             tanks = max(1, math.ceil(water_target * 0.35 / 5000))
-            specs.append(dict(kind="water", subkind="tank", name="Tandon air 5.000 L (suplai truk PDAM)",
-                              quantity=tanks, litres_per_day=round(water_target * 0.35, -2)))
-            specs.append(dict(kind="water", subkind="well", name="Sumur bor warga", quantity=1,
-                              litres_per_day=round(water_target * 0.15, -2)))
+            specs.append(
+                dict(
+                    kind="water",
+                    subkind="tank",
+                    name="Tandon air 5.000 L (suplai truk PDAM)",
+                    quantity=tanks,
+                    litres_per_day=round(water_target * 0.35, -2),
+                )
+            )
+            specs.append(
+                dict(
+                    kind="water",
+                    subkind="well",
+                    name="Sumur bor warga",
+                    quantity=1,
+                    litres_per_day=round(water_target * 0.15, -2),
+                )
+            )
             toilets = math.ceil(peak / 20 * (rng.uniform(0.4, 0.6) if "toilets" in short else rng.uniform(1.05, 1.3)))
             portable = max(2, round(toilets * 0.6))
-            specs.append(dict(kind="toilet", name="Toilet portabel BNPB", quantity=1,
-                              toilets_female=round(portable * 0.6), toilets_male=portable - round(portable * 0.6) - 1,
-                              toilets_accessible=1))
+            specs.append(
+                dict(
+                    kind="toilet",
+                    name="Toilet portabel BNPB",
+                    quantity=1,
+                    toilets_female=round(portable * 0.6),
+                    toilets_male=portable - round(portable * 0.6) - 1,
+                    toilets_accessible=1,
+                )
+            )
             mck = max(2, toilets - portable)
-            specs.append(dict(kind="toilet", name="MCK darurat", quantity=1, toilets_female=round(mck * 0.6),
-                              toilets_male=mck - round(mck * 0.6)))
-            specs.append(dict(kind="tap", name="Kran air umum", quantity=max(2, math.ceil(peak / 250 * rng.uniform(1.0, 1.6)))))
+            specs.append(
+                dict(
+                    kind="toilet",
+                    name="MCK darurat",
+                    quantity=1,
+                    toilets_female=round(mck * 0.6),
+                    toilets_male=mck - round(mck * 0.6),
+                )
+            )
+            specs.append(
+                dict(kind="tap", name="Kran air umum", quantity=max(2, math.ceil(peak / 250 * rng.uniform(1.0, 1.6))))
+            )
             generators = max(1, round(peak / 1500))
-            specs.append(dict(kind="generator", name="Genset posko", quantity=generators,
-                              power_kw=float(generators * _one(rng, (5, 10, 15)))))
-            specs.append(dict(kind="kitchen", name="Dapur umum lapangan (DUL) Tagana", quantity=max(1, round(peak / 3000))))
+            specs.append(
+                dict(
+                    kind="generator",
+                    name="Genset posko",
+                    quantity=generators,
+                    power_kw=float(generators * _one(rng, (5, 10, 15))),
+                )
+            )
+            specs.append(
+                dict(kind="kitchen", name="Dapur umum lapangan (DUL) Tagana", quantity=max(1, round(peak / 3000)))
+            )
             for spec in specs:
                 installation_id = _new_id(rng)
                 history = self._state_history(rng, site, spec)
                 for state, day, note in history:
-                    states.append(dict(id=_new_id(rng), installation=installation_id, state=state,
-                                       changed_on=DAYS[day], note=note))
-                installations.append(dict(id=installation_id, site=site.id, state=history[-1][0],
-                                          state_since=DAYS[history[-1][1]], **spec))
+                    states.append(
+                        dict(
+                            id=_new_id(rng), installation=installation_id, state=state, changed_on=DAYS[day], note=note
+                        )
+                    )
+                installations.append(
+                    dict(
+                        id=installation_id, site=site.id, state=history[-1][0], state_since=DAYS[history[-1][1]], **spec
+                    )
+                )
         records.bulk_create(Installation, installations)
         records.bulk_create(InstallationState, states)
 
@@ -686,8 +1309,12 @@ class _Builder:
         breakable = spec["kind"] in ("water", "toilet", "generator", "tap")
         if breakable and rng.random() < 0.3 and working + 2 <= last - 1:
             broken = _between(rng, working + 2, last - 1)
-            note = {"water": "Pompa rusak", "toilet": "Saluran tersumbat", "generator": "Mesin mati",
-                    "tap": "Pipa bocor"}[spec["kind"]]
+            note = {
+                "water": "Pompa rusak",
+                "toilet": "Saluran tersumbat",
+                "generator": "Mesin mati",
+                "tap": "Pipa bocor",
+            }[spec["kind"]]
             history.append(("broken", broken, note))
             repaired = broken + _between(rng, 1, 3)
             if repaired <= last:
@@ -711,43 +1338,115 @@ class _Builder:
         for site in self.sites:
             last = (site.close_day - 1) if site.close_day is not None else NDAYS - 1
             size = max(site.population)
-            plans = [("community_kitchen", "Dapur umum lapangan", site.open_day, last,
-                      "Tagana Kab. Cianjur", "adult_women",
-                      f"Rata-rata {max(30, size * 2)} porsi makan per hari; relawan pengungsi membantu memasak.")]
+            plans = [
+                (
+                    "community_kitchen",
+                    "Dapur umum lapangan",
+                    site.open_day,
+                    last,
+                    "Tagana Kab. Cianjur",
+                    "adult_women",
+                    f"Rata-rata {max(30, size * 2)} porsi makan per hari; relawan pengungsi membantu memasak.",
+                )
+            ]
             day = site.open_day + _between(rng, 2, 4)
             while day <= last:
-                plans.append(("psychosocial", "Layanan dukungan psikososial anak", day, None,
-                              _one(rng, ("Dinsos Kab. Cianjur", "Tim LDP Kemensos", "Tagana Jawa Barat")), "children",
-                              _one(rng, ("Anak-anak bermain, bernyanyi dan menggambar; suasana ceria.",
-                                          "Permainan kelompok dan cerita; 2 anak masih takut gempa susulan, dirujuk ke konselor.",
-                                          "Kegiatan mewarnai dan senam ceria bersama relawan."))))
+                plans.append(
+                    (
+                        "psychosocial",
+                        "Layanan dukungan psikososial anak",
+                        day,
+                        None,
+                        _one(rng, ("Dinsos Kab. Cianjur", "Tim LDP Kemensos", "Tagana Jawa Barat")),
+                        "children",
+                        _one(
+                            rng,
+                            (
+                                "Anak-anak bermain, bernyanyi dan menggambar; suasana ceria.",
+                                "Permainan kelompok dan cerita; 2 anak masih takut gempa susulan, dirujuk ke konselor.",
+                                "Kegiatan mewarnai dan senam ceria bersama relawan.",
+                            ),
+                        ),
+                    )
+                )
                 day += _between(rng, 3, 5)
             if size >= 150:
                 day = min(last, site.open_day + _between(rng, 7, 10))
-                plans.append(("vocational_training", "Pelatihan memasak di Dapur Kreasi", day, min(last, day + 2),
-                              "UPT Kemensos", "adult_women",
-                              "Peserta belajar membuat kue dan olahan singkong untuk dijual; resep dibagikan."))
+                plans.append(
+                    (
+                        "vocational_training",
+                        "Pelatihan memasak di Dapur Kreasi",
+                        day,
+                        min(last, day + 2),
+                        "UPT Kemensos",
+                        "adult_women",
+                        "Peserta belajar membuat kue dan olahan singkong untuk dijual; resep dibagikan.",
+                    )
+                )
                 day = min(last, site.open_day + _between(rng, 9, 13))
-                plans.append(("vocational_training", "Pelatihan menganyam bambu", day, min(last, day + 3),
-                              "Dinsos Kab. Cianjur", "adults",
-                              "Peserta menghasilkan bakul dan tampah; beberapa siap dijual di pasar."))
+                plans.append(
+                    (
+                        "vocational_training",
+                        "Pelatihan menganyam bambu",
+                        day,
+                        min(last, day + 3),
+                        "Dinsos Kab. Cianjur",
+                        "adults",
+                        "Peserta menghasilkan bakul dan tampah; beberapa siap dijual di pasar.",
+                    )
+                )
             if size >= 300 and site.close_day is None:
                 day = _between(rng, 10, 15)
-                plans.append(("vocational_training", "Pelatihan membuat batako", day, min(last, day + 4),
-                              "UPT Kemensos bersama Tagana", "adult_men",
-                              "Peserta mencetak batako untuk perbaikan rumah; 400 batako dihasilkan."))
+                plans.append(
+                    (
+                        "vocational_training",
+                        "Pelatihan membuat batako",
+                        day,
+                        min(last, day + 4),
+                        "UPT Kemensos bersama Tagana",
+                        "adult_men",
+                        "Peserta mencetak batako untuk perbaikan rumah; 400 batako dihasilkan.",
+                    )
+                )
             if site.index == 0:
-                plans.append(("livelihood", "Cafe Kreasi", CAFE_DAY + 1, NDAYS - 1, "UPT Kemensos", "adults",
-                              "Kafe dikelola pengungsi lulusan Dapur Kreasi; omzet minggu pertama sekitar Rp 2,5 juta."))
+                plans.append(
+                    (
+                        "livelihood",
+                        "Cafe Kreasi",
+                        CAFE_DAY + 1,
+                        NDAYS - 1,
+                        "UPT Kemensos",
+                        "adults",
+                        "Kafe dikelola pengungsi lulusan Dapur Kreasi; omzet minggu pertama sekitar Rp 2,5 juta.",
+                    )
+                )
             day = site.open_day + _between(rng, 3, 6)
             if day <= last:
-                plans.append(("health", "Pemeriksaan kesehatan dan posyandu darurat", day, None,
-                              "Puskesmas Cugenang", "anyone", "Pemeriksaan tekanan darah dan gizi balita; ISPA terbanyak."))
+                plans.append(
+                    (
+                        "health",
+                        "Pemeriksaan kesehatan dan posyandu darurat",
+                        day,
+                        None,
+                        "Puskesmas Cugenang",
+                        "anyone",
+                        "Pemeriksaan tekanan darah dan gizi balita; ISPA terbanyak.",
+                    )
+                )
             for kind, title, held_on, ends_on, facilitator, who, outcome in plans:
                 activity_id = _new_id(rng)
-                activities.append(dict(id=activity_id, site=site.id, kind=kind, title=title, held_on=DAYS[held_on],
-                                       ends_on=DAYS[ends_on] if ends_on is not None and ends_on > held_on else None,
-                                       facilitator=facilitator, outcome=outcome))
+                activities.append(
+                    dict(
+                        id=activity_id,
+                        site=site.id,
+                        kind=kind,
+                        title=title,
+                        held_on=DAYS[held_on],
+                        ends_on=DAYS[ends_on] if ends_on is not None and ends_on > held_on else None,
+                        facilitator=facilitator,
+                        outcome=outcome,
+                    )
+                )
                 for person_id in self._participants(rng, site, held_on, who):
                     participants.append(dict(id=_new_id(rng), activity=activity_id, person=person_id))
         records.bulk_create(Activity, activities)
@@ -790,48 +1489,282 @@ class _ItemSpec:
 
 
 ITEMS = (
-    _ItemSpec("rice", "Beras", "food", "kg", True, "rice", "0.4", 200, "kitchen", 0.4, 25,
-              (("LS-2022-017", 2022, datetime.date(2023, 8, 31), "government"),
-               ("BLG-2022-112", 2022, datetime.date(2023, 5, 31), "procured"),
-               ("DN-2022-031", 2022, datetime.date(2023, 2, 28), "donated"))),
-    _ItemSpec("noodles", "Mie instan", "food", "bungkus", True, "", "0", 500, "kitchen", 0.3, 40,
-              (("LS-2022-021", 2022, datetime.date(2023, 4, 30), "government"),
-               ("DN-2022-044", 2022, datetime.date(2023, 3, 15), "donated"))),
-    _ItemSpec("oil", "Minyak goreng", "food", "liter", True, "", "0", 20, "kitchen", 0.02, 12,
-              (("LS-2022-022", 2022, datetime.date(2023, 10, 31), "government"),)),
-    _ItemSpec("biscuits", "Biskuit", "food", "dus", True, "", "0", 10, "kitchen", 0.04, 10,
-              (("LS-2021-044", 2021, datetime.date(2022, 12, 1), "government"),
-               ("LS-2022-045", 2022, datetime.date(2023, 9, 30), "government"))),
-    _ItemSpec("ready_meals", "Makanan siap saji", "food", "paket", True, "", "0", 100, "early", 0.8, 50,
-              (("LS-2022-030", 2022, datetime.date(2023, 6, 30), "government"),)),
-    _ItemSpec("side_dish", "Lauk pauk siap saji", "food", "paket", True, "", "0", 100, "kitchen", 0.3, 50,
-              (("LS-2022-031", 2022, datetime.date(2023, 5, 31), "government"),)),
-    _ItemSpec("water", "Air mineral (dus 48 gelas)", "water", "dus", True, "", "0", 50, "kitchen", 0.08, 20,
-              (("DN-2022-050", 2022, datetime.date(2024, 11, 30), "donated"),)),
-    _ItemSpec("kidsware", "Kidsware", "clothing", "paket", False, "", "0", 20, "once", 0.15, 10,
-              (("LS-2022-040", 2022, None, "government"),)),
-    _ItemSpec("family_kit", "Family kit", "household", "paket", False, "", "0.03", 30, "household", 0, 10,
-              (("LS-2022-041", 2022, None, "government"), ("LS-2021-018", 2021, None, "government"))),
-    _ItemSpec("blanket", "Selimut", "clothing", "lembar", False, "", "0", 50, "household", 0, 20,
-              (("LS-2022-042", 2022, None, "government"), ("DN-2022-060", 2022, None, "donated"))),
-    _ItemSpec("mat", "Tikar", "household", "lembar", False, "", "0", 30, "household", 0, 20,
-              (("LS-2022-043", 2022, None, "government"),)),
-    _ItemSpec("mattress", "Matras", "shelter", "lembar", False, "", "0", 20, "once", 0.2, 10,
-              (("LS-2021-019", 2021, None, "government"),)),
-    _ItemSpec("family_tent", "Tenda keluarga", "shelter", "unit", False, "", "0", 5, "tents", 0.02, 1,
-              (("LS-2022-046", 2022, None, "government"),)),
-    _ItemSpec("tarpaulin", "Terpal", "shelter", "lembar", False, "", "0", 10, "tents", 0.05, 5,
-              (("LS-2022-047", 2022, None, "government"),)),
-    _ItemSpec("diapers", "Popok bayi", "hygiene", "bungkus", False, "", "0", 20, "kitchen", 0.02, 10,
-              (("DN-2022-061", 2022, None, "donated"),)),
-    _ItemSpec("pads", "Pembalut", "hygiene", "bungkus", False, "", "0", 20, "kitchen", 0.015, 10,
-              (("DN-2022-062", 2022, None, "donated"),)),
-    _ItemSpec("diesel", "Solar (BBM genset)", "fuel", "liter", False, "", "0", 40, "fuel", 0, 20,
-              (("PR-2022-070", 2022, None, "procured"),)),
-    _ItemSpec("genset", "Genset 2 kW", "equipment", "unit", False, "", "0", 0, "equipment", 0, 1,
-              (("LS-2021-020", 2021, None, "government"),)),
-    _ItemSpec("purifier", "Water purifier portabel", "water", "unit", False, "", "0", 0, "equipment", 0, 1,
-              (("LS-2022-048", 2022, None, "government"),)),
+    _ItemSpec(
+        "rice",
+        "Beras",
+        "food",
+        "kg",
+        True,
+        "rice",
+        "0.4",
+        200,
+        "kitchen",
+        0.4,
+        25,
+        (
+            ("LS-2022-017", 2022, datetime.date(2023, 8, 31), "government"),
+            ("BLG-2022-112", 2022, datetime.date(2023, 5, 31), "procured"),
+            ("DN-2022-031", 2022, datetime.date(2023, 2, 28), "donated"),
+        ),
+    ),
+    _ItemSpec(
+        "noodles",
+        "Mie instan",
+        "food",
+        "bungkus",
+        True,
+        "",
+        "0",
+        500,
+        "kitchen",
+        0.3,
+        40,
+        (
+            ("LS-2022-021", 2022, datetime.date(2023, 4, 30), "government"),
+            ("DN-2022-044", 2022, datetime.date(2023, 3, 15), "donated"),
+        ),
+    ),
+    _ItemSpec(
+        "oil",
+        "Minyak goreng",
+        "food",
+        "liter",
+        True,
+        "",
+        "0",
+        20,
+        "kitchen",
+        0.02,
+        12,
+        (("LS-2022-022", 2022, datetime.date(2023, 10, 31), "government"),),
+    ),
+    _ItemSpec(
+        "biscuits",
+        "Biskuit",
+        "food",
+        "dus",
+        True,
+        "",
+        "0",
+        10,
+        "kitchen",
+        0.04,
+        10,
+        (
+            ("LS-2021-044", 2021, datetime.date(2022, 12, 1), "government"),
+            ("LS-2022-045", 2022, datetime.date(2023, 9, 30), "government"),
+        ),
+    ),
+    _ItemSpec(
+        "ready_meals",
+        "Makanan siap saji",
+        "food",
+        "paket",
+        True,
+        "",
+        "0",
+        100,
+        "early",
+        0.8,
+        50,
+        (("LS-2022-030", 2022, datetime.date(2023, 6, 30), "government"),),
+    ),
+    _ItemSpec(
+        "side_dish",
+        "Lauk pauk siap saji",
+        "food",
+        "paket",
+        True,
+        "",
+        "0",
+        100,
+        "kitchen",
+        0.3,
+        50,
+        (("LS-2022-031", 2022, datetime.date(2023, 5, 31), "government"),),
+    ),
+    _ItemSpec(
+        "water",
+        "Air mineral (dus 48 gelas)",
+        "water",
+        "dus",
+        True,
+        "",
+        "0",
+        50,
+        "kitchen",
+        0.08,
+        20,
+        (("DN-2022-050", 2022, datetime.date(2024, 11, 30), "donated"),),
+    ),
+    _ItemSpec(
+        "kidsware",
+        "Kidsware",
+        "clothing",
+        "paket",
+        False,
+        "",
+        "0",
+        20,
+        "once",
+        0.15,
+        10,
+        (("LS-2022-040", 2022, None, "government"),),
+    ),
+    _ItemSpec(
+        "family_kit",
+        "Family kit",
+        "household",
+        "paket",
+        False,
+        "",
+        "0.03",
+        30,
+        "household",
+        0,
+        10,
+        (("LS-2022-041", 2022, None, "government"), ("LS-2021-018", 2021, None, "government")),
+    ),
+    _ItemSpec(
+        "blanket",
+        "Selimut",
+        "clothing",
+        "lembar",
+        False,
+        "",
+        "0",
+        50,
+        "household",
+        0,
+        20,
+        (("LS-2022-042", 2022, None, "government"), ("DN-2022-060", 2022, None, "donated")),
+    ),
+    _ItemSpec(
+        "mat",
+        "Tikar",
+        "household",
+        "lembar",
+        False,
+        "",
+        "0",
+        30,
+        "household",
+        0,
+        20,
+        (("LS-2022-043", 2022, None, "government"),),
+    ),
+    _ItemSpec(
+        "mattress",
+        "Matras",
+        "shelter",
+        "lembar",
+        False,
+        "",
+        "0",
+        20,
+        "once",
+        0.2,
+        10,
+        (("LS-2021-019", 2021, None, "government"),),
+    ),
+    _ItemSpec(
+        "family_tent",
+        "Tenda keluarga",
+        "shelter",
+        "unit",
+        False,
+        "",
+        "0",
+        5,
+        "tents",
+        0.02,
+        1,
+        (("LS-2022-046", 2022, None, "government"),),
+    ),
+    _ItemSpec(
+        "tarpaulin",
+        "Terpal",
+        "shelter",
+        "lembar",
+        False,
+        "",
+        "0",
+        10,
+        "tents",
+        0.05,
+        5,
+        (("LS-2022-047", 2022, None, "government"),),
+    ),
+    _ItemSpec(
+        "diapers",
+        "Popok bayi",
+        "hygiene",
+        "bungkus",
+        False,
+        "",
+        "0",
+        20,
+        "kitchen",
+        0.02,
+        10,
+        (("DN-2022-061", 2022, None, "donated"),),
+    ),
+    _ItemSpec(
+        "pads",
+        "Pembalut",
+        "hygiene",
+        "bungkus",
+        False,
+        "",
+        "0",
+        20,
+        "kitchen",
+        0.015,
+        10,
+        (("DN-2022-062", 2022, None, "donated"),),
+    ),
+    _ItemSpec(
+        "diesel",
+        "Solar (BBM genset)",
+        "fuel",
+        "liter",
+        False,
+        "",
+        "0",
+        40,
+        "fuel",
+        0,
+        20,
+        (("PR-2022-070", 2022, None, "procured"),),
+    ),
+    _ItemSpec(
+        "genset",
+        "Genset 2 kW",
+        "equipment",
+        "unit",
+        False,
+        "",
+        "0",
+        0,
+        "equipment",
+        0,
+        1,
+        (("LS-2021-020", 2021, None, "government"),),
+    ),
+    _ItemSpec(
+        "purifier",
+        "Water purifier portabel",
+        "water",
+        "unit",
+        False,
+        "",
+        "0",
+        0,
+        "equipment",
+        0,
+        1,
+        (("LS-2022-048", 2022, None, "government"),),
+    ),
 )
 
 RECEIPT_REFERENCES = {
@@ -858,9 +1791,18 @@ class _Stock:
     # movements ------------------------------------------------------------------------------
 
     def emit(self, site: _Site, spec: _ItemSpec, lot: int, kind: str, delta: int, day: int, **extra) -> None:
-        self.rows.append(dict(id=_new_id(self.rng), site=site.id, item=self.item_ids[spec.key],
-                              lot=self.lot_ids[spec.key][lot], kind=kind, delta=Decimal(delta),
-                              moved_on=DAYS[day], **extra))
+        self.rows.append(
+            dict(
+                id=_new_id(self.rng),
+                site=site.id,
+                item=self.item_ids[spec.key],
+                lot=self.lot_ids[spec.key][lot],
+                kind=kind,
+                delta=Decimal(delta),
+                moved_on=DAYS[day],
+                **extra,
+            )
+        )
         if len(self.rows) >= self.FLUSH:
             self.flush()
 
@@ -873,7 +1815,9 @@ class _Stock:
     def balance(self, site: _Site, spec: _ItemSpec) -> int:
         return sum(q for _lot, q in self.held.get((site.index, spec.key), ()))
 
-    def receive(self, site: _Site, spec: _ItemSpec, quantity: int, day: int, lot: int, kind: str = "received", **extra) -> None:
+    def receive(
+        self, site: _Site, spec: _ItemSpec, quantity: int, day: int, lot: int, kind: str = "received", **extra
+    ) -> None:
         if quantity <= 0:
             return
         lots = self.held.setdefault((site.index, spec.key), [])
@@ -883,7 +1827,7 @@ class _Stock:
                 break
         else:
             lots.append([lot, quantity])
-            expiry = [l[2] or datetime.date.max for l in spec.lots]
+            expiry = [spec_lot[2] or datetime.date.max for spec_lot in spec.lots]
             lots.sort(key=lambda e: (expiry[e[0]], e[0]))  # first expiring first
         self.emit(site, spec, lot, kind, quantity, day, **extra)
 
@@ -911,10 +1855,12 @@ class _Stock:
         if quantity <= 0:
             return
         link = _new_id(self.rng)
-        for lot, part in self.take(source, spec, quantity, day, "transfer_out", other_site=target.id,
-                                   transfer_id=link, note=note):
-            self.receive(target, spec, part, day, lot, kind="transfer_in", other_site=source.id,
-                         transfer_id=link, note=note)
+        for lot, part in self.take(
+            source, spec, quantity, day, "transfer_out", other_site=target.id, transfer_id=link, note=note
+        ):
+            self.receive(
+                target, spec, part, day, lot, kind="transfer_in", other_site=source.id, transfer_id=link, note=note
+            )
 
     # the plan -------------------------------------------------------------------------------
 
@@ -925,10 +1871,18 @@ class _Stock:
         for spec in ITEMS:
             item_id = _new_id(rng)
             self.item_ids[spec.key] = item_id
-            items.append(dict(id=item_id, name=spec.name, category=spec.category, unit=spec.unit,
-                              has_expiry=spec.has_expiry, standard=spec.standard,
-                              per_person_per_day=Decimal(spec.per_person_per_day),
-                              low_stock_level=Decimal(spec.low_stock_level)))
+            items.append(
+                dict(
+                    id=item_id,
+                    name=spec.name,
+                    category=spec.category,
+                    unit=spec.unit,
+                    has_expiry=spec.has_expiry,
+                    standard=spec.standard,
+                    per_person_per_day=Decimal(spec.per_person_per_day),
+                    low_stock_level=Decimal(spec.low_stock_level),
+                )
+            )
             self.lot_ids[spec.key] = []
             for code, year, expires_on, source in spec.lots:
                 lot_id = _new_id(rng)
@@ -958,10 +1912,11 @@ class _Stock:
             for spec in ITEMS:
                 days = plan.setdefault((site.index, spec.key), {})
 
-                def add(day, quantity, lot=None):
+                def add(day, quantity, lot=None, site=site, stop=stop, days=days, spec=spec):
                     if quantity > 0 and site.open_day <= day < stop:
                         days.setdefault(day, []).append(
-                            (quantity, _below(rng, len(spec.lots)) if lot is None else lot, None, 0))
+                            (quantity, _below(rng, len(spec.lots)) if lot is None else lot, None, 0)
+                        )
 
                 if spec.mode == "kitchen":
                     # Deliveries every few days, each topping the stock up to what the site will
@@ -1031,12 +1986,20 @@ class _Stock:
                     for quantity, lot, until, reserve in plan[(site.index, spec.key)].get(day, ()):
                         if quantity is None:  # a top-up
                             margin = 1.0 if reserve < 2 else rng.uniform(1.0, 1.05)
-                            wanted = (self._need(site, spec, day, until) * margin
-                                      + site.population[min(until, NDAYS) - 1] * spec.rate * reserve)
+                            wanted = (
+                                self._need(site, spec, day, until) * margin
+                                + site.population[min(until, NDAYS) - 1] * spec.rate * reserve
+                            )
                             quantity = self._pack(wanted - self.balance(site, spec), spec)
                         source = spec.lots[lot][3]
-                        self.receive(site, spec, quantity, day, lot,
-                                     reference=f"{_one(rng, RECEIPT_REFERENCES[source])} No. {_between(rng, 10, 999):03d}/{DAYS[day]:%m}/2022")
+                        self.receive(
+                            site,
+                            spec,
+                            quantity,
+                            day,
+                            lot,
+                            reference=f"{_one(rng, RECEIPT_REFERENCES[source])} No. {_between(rng, 10, 999):03d}/{DAYS[day]:%m}/2022",
+                        )
                 self._use(site, day, spec_of, intervals[site.index], queues)
             self._incidents(day, spec_of, main)
         self.flush()
@@ -1051,8 +2014,14 @@ class _Stock:
                     note = "Untuk dapur umum" if spec.category == "food" else "Dibagikan di posko"
                     self.take(site, spec, quantity, day, "issued", note=note)
             elif spec.mode == "early" and day - site.open_day < 4:
-                self.take(site, spec, int(math.ceil(site.population[day] * spec.rate)), day, "issued",
-                          note="Dibagikan sebelum dapur umum berjalan")
+                self.take(
+                    site,
+                    spec,
+                    int(math.ceil(site.population[day] * spec.rate)),
+                    day,
+                    "issued",
+                    note="Dibagikan sebelum dapur umum berjalan",
+                )
             elif spec.mode in ("once", "tents") or (spec.key == "mat" and not self.b.full_distribution):
                 if day == site.open_day + 1 or (spec.mode == "tents" and day == site.open_day + 3):
                     held = self.balance(site, spec)
@@ -1060,8 +2029,9 @@ class _Stock:
                     note = "Dipasang di tenda" if spec.mode == "tents" else "Dibagikan di posko"
                     self.take(site, spec, quantity, day, "issued", note=note)
             elif spec.mode == "fuel" and self.balance(site, spec) > 0:
-                self.take(site, spec, int(self.kw[site.index] * 3 * rng.uniform(0.8, 1.1)), day, "issued",
-                          note="Genset posko")
+                self.take(
+                    site, spec, int(self.kw[site.index] * 3 * rng.uniform(0.8, 1.1)), day, "issued", note="Genset posko"
+                )
             elif spec.key == "purifier" and day == site.open_day + 6:
                 self.take(site, spec, self.balance(site, spec), day, "issued", note="Dipasang di instalasi air")
             elif spec.mode == "household":
@@ -1086,8 +2056,15 @@ class _Stock:
                 if quantity > held:
                     break
                 waiting.popleft()
-                self.take(site, spec, quantity, day, "distributed", household=household_id,
-                          note="Putaran kedua" if second else "")
+                self.take(
+                    site,
+                    spec,
+                    quantity,
+                    day,
+                    "distributed",
+                    household=household_id,
+                    note="Putaran kedua" if second else "",
+                )
                 held -= quantity
                 if spec.key == "family_kit" and not second and self.b.full_distribution:
                     queue[2].append((day + 7, end, household_id, size))
@@ -1105,8 +2082,15 @@ class _Stock:
         if day == 9:
             for site in live[1::3]:
                 spec = spec_of["tarpaulin"] if self.balance(site, spec_of["tarpaulin"]) else spec_of["blanket"]
-                self.take(site, spec, min(_between(rng, 1, 3), self.balance(site, spec)), day, "adjusted",
-                          reason="lost", note="Hilang dari gudang posko")
+                self.take(
+                    site,
+                    spec,
+                    min(_between(rng, 1, 3), self.balance(site, spec)),
+                    day,
+                    "adjusted",
+                    reason="lost",
+                    note="Hilang dari gudang posko",
+                )
         if day == 10:  # LS-2021-044 biscuits expire on 1 December
             spec = spec_of["biscuits"]
             for site in live:
@@ -1116,10 +2100,19 @@ class _Stock:
                     self.take(site, spec, left, day, "adjusted", reason="expired", note="Lot LS-2021-044 kedaluwarsa")
         if day == 5 and len(live) > 2:
             donor = max(live, key=lambda s: self.balance(s, spec_of["rice"]) / max(1, s.population[day]))
-            receiver = min((s for s in live if s.index not in self.low_rice), key=lambda s: self.balance(s, spec_of["rice"]) / max(1, s.population[day]))
+            receiver = min(
+                (s for s in live if s.index not in self.low_rice),
+                key=lambda s: self.balance(s, spec_of["rice"]) / max(1, s.population[day]),
+            )
             if donor is not receiver:
-                self.transfer(donor, receiver, spec_of["rice"], self._pack(receiver.population[day] * 0.4, spec_of["rice"]),
-                              day, "Pinjam beras antarposko")
+                self.transfer(
+                    donor,
+                    receiver,
+                    spec_of["rice"],
+                    self._pack(receiver.population[day] * 0.4, spec_of["rice"]),
+                    day,
+                    "Pinjam beras antarposko",
+                )
         if day == 8:
             with_genset = [s for s in live if self.balance(s, spec_of["genset"]) > 1]
             without = [s for s in live if not self.balance(s, spec_of["genset"])]
@@ -1127,13 +2120,21 @@ class _Stock:
                 self.transfer(with_genset[0], without[0], spec_of["genset"], 1, day, "Genset dipinjamkan")
         if day == 12 and len(live) > 1:
             target = live[-1] if live[-1] is not main else live[-2]
-            self.transfer(main, target, spec_of["noodles"], self._pack(target.population[day] * 0.6, spec_of["noodles"]),
-                          day, "Kiriman dari posko utama")
+            self.transfer(
+                main,
+                target,
+                spec_of["noodles"],
+                self._pack(target.population[day] * 0.6, spec_of["noodles"]),
+                day,
+                "Kiriman dari posko utama",
+            )
         for site in self.sites:  # a closing site hands its stock to the main site the day before
             if site.close_day is not None and day == site.close_day - 1 and site is not main:
                 for spec in ITEMS:
                     while self.balance(site, spec) > 0:
-                        self.transfer(site, main, spec, self.balance(site, spec), day, "Lokasi ditutup, stok dipindahkan")
+                        self.transfer(
+                            site, main, spec, self.balance(site, spec), day, "Lokasi ditutup, stok dipindahkan"
+                        )
 
 
 # --- entry point -------------------------------------------------------------------------------
@@ -1158,8 +2159,9 @@ def build_demo(
     try:
         with database.atomic():
             if Event.select().where(Event.deleted_at.is_null()).exists():
-                raise RuleViolation("persons", _(
-                    "This database already holds an operation; create the demo in a new, empty database."))
+                raise RuleViolation(
+                    "persons", _("This database already holds an operation; create the demo in a new, empty database.")
+                )
             builder = _Builder(persons, seed, progress, cancelled)
             builder.check_cancelled()
             builder.build_event_and_sites()

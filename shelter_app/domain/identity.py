@@ -47,25 +47,40 @@ def _digits(text: str, field: str, label: Msg) -> str:
     """The normalised 16 digits, or a RuleViolation saying exactly what is wrong."""
     raw = text.strip()
     if _SCIENTIFIC.match(raw.replace(" ", "")):
-        raise RuleViolation(field, _(
-            "The {label} \"{text}\" was turned into a number by a spreadsheet, which lost its "
-            "last digits. Format the column as text and type all 16 digits again.",
-            label=label, text=raw))
+        raise RuleViolation(
+            field,
+            _(
+                'The {label} "{text}" was turned into a number by a spreadsheet, which lost its '
+                "last digits. Format the column as text and type all 16 digits again.",
+                label=label,
+                text=raw,
+            ),
+        )
     number = normalize_number(text)
     bad = sorted({ch for ch in number if not ("0" <= ch <= "9")})
     if bad:
-        raise RuleViolation(field, _(
-            "The {label} may contain only digits; remove {characters}.",
-            label=label, characters=" ".join(f"\"{ch}\"" for ch in bad)))
+        raise RuleViolation(
+            field,
+            _(
+                "The {label} may contain only digits; remove {characters}.",
+                label=label,
+                characters=" ".join(f'"{ch}"' for ch in bad),
+            ),
+        )
     if len(number) != NUMBER_LENGTH:
-        raise RuleViolation(field, _(
-            "The {label} must have 16 digits, but it has {count}.",
-            label=label, count=len(number)))
+        raise RuleViolation(
+            field, _("The {label} must have 16 digits, but it has {count}.", label=label, count=len(number))
+        )
     if regions.district_from_compact(number[:6]) is None:
-        raise RuleViolation(field, _(
-            "The first six digits of the {label}, {code}, are not a district (kecamatan) code "
-            "in the official list. Check the {label}.",
-            label=label, code=number[:6]))
+        raise RuleViolation(
+            field,
+            _(
+                "The first six digits of the {label}, {code}, are not a district (kecamatan) code "
+                "in the official list. Check the {label}.",
+                label=label,
+                code=number[:6],
+            ),
+        )
     return number
 
 
@@ -92,20 +107,31 @@ def _parse(text: str, field: str, today: date) -> tuple[NikInfo, list[date]]:
     female = raw_day > FEMALE_DAY_OFFSET
     day = raw_day - FEMALE_DAY_OFFSET if female else raw_day
     if not 1 <= day <= 31:
-        raise RuleViolation(field, _(
-            "Digits 7-8 of the NIK are {day}, which is not a day of birth: it must be 01-31 "
-            "for a man or 41-71 for a woman (day + 40). Check the NIK.",
-            day=nik[6:8]))
+        raise RuleViolation(
+            field,
+            _(
+                "Digits 7-8 of the NIK are {day}, which is not a day of birth: it must be 01-31 "
+                "for a man or 41-71 for a woman (day + 40). Check the NIK.",
+                day=nik[6:8],
+            ),
+        )
     if not 1 <= month <= 12:
-        raise RuleViolation(field, _(
-            "Digits 9-10 of the NIK are {month}, which is not a month (01-12). Check the NIK.",
-            month=nik[8:10]))
+        raise RuleViolation(
+            field,
+            _("Digits 9-10 of the NIK are {month}, which is not a month (01-12). Check the NIK.", month=nik[8:10]),
+        )
     candidates = _birth_dates(day, month, yy, today)
     if not candidates:
-        raise RuleViolation(field, _(
-            "The birth date in the NIK ({date_part}) gives day {day} of month {month}, which "
-            "does not exist. Check the NIK.",
-            date_part=nik[6:12], day=day, month=nik[8:10]))
+        raise RuleViolation(
+            field,
+            _(
+                "The birth date in the NIK ({date_part}) gives day {day} of month {month}, which "
+                "does not exist. Check the NIK.",
+                date_part=nik[6:12],
+                day=day,
+                month=nik[8:10],
+            ),
+        )
     info = NikInfo(nik, _dotted(nik[:6]), candidates[0], "P" if female else "L", nik[12:])
     return info, candidates
 
@@ -135,11 +161,13 @@ def check_nik(
     info, candidates = _parse(text, field, today or date.today())
     if sex is not None and sex.upper() != info.sex:
         if info.sex == "P":
-            message = _("The NIK says female (day part 41-71) but the person is entered as male; "
-                        "check the NIK or the sex.")
+            message = _(
+                "The NIK says female (day part 41-71) but the person is entered as male; check the NIK or the sex."
+            )
         else:
-            message = _("The NIK says male (day part 01-31) but the person is entered as female; "
-                        "check the NIK or the sex.")
+            message = _(
+                "The NIK says male (day part 01-31) but the person is entered as female; check the NIK or the sex."
+            )
         raise RuleViolation(field, message)
     notices: list[Notice] = []
     if birth_date is not None:
@@ -151,13 +179,25 @@ def check_nik(
         info = replace(info, birth_date=nik_date)
         dates = {"nik_date": nik_date.isoformat(), "entered_date": birth_date.isoformat()}
         if not birth_date_estimated:
-            raise RuleViolation(field, _(
-                "The NIK gives the birth date {nik_date}, but the birth date entered is "
-                "{entered_date}; check the NIK or the birth date.", **dates))
-        notices.append(Notice(field, _(
-            "The NIK gives the birth date {nik_date}, but the estimated birth date is "
-            "{entered_date}; consider using the date from the NIK.", **dates),
-            code="nik_birth_date_differs"))
+            raise RuleViolation(
+                field,
+                _(
+                    "The NIK gives the birth date {nik_date}, but the birth date entered is "
+                    "{entered_date}; check the NIK or the birth date.",
+                    **dates,
+                ),
+            )
+        notices.append(
+            Notice(
+                field,
+                _(
+                    "The NIK gives the birth date {nik_date}, but the estimated birth date is "
+                    "{entered_date}; consider using the date from the NIK.",
+                    **dates,
+                ),
+                code="nik_birth_date_differs",
+            )
+        )
     return info, notices
 
 
@@ -185,14 +225,12 @@ def make_nik(district_code: str, birth_date: date, sex: str, serial: int | str) 
     if sex not in ("L", "P"):
         raise ValueError(f"sex must be 'L' or 'P', got {sex!r}")
     day = birth_date.day + (FEMALE_DAY_OFFSET if sex == "P" else 0)
-    return (f"{_compact_district(district_code)}{day:02d}{birth_date:%m}"
-            f"{birth_date.year % 100:02d}{_serial(serial)}")
+    return f"{_compact_district(district_code)}{day:02d}{birth_date:%m}{birth_date.year % 100:02d}{_serial(serial)}"
 
 
 def make_kk(district_code: str, issue_date: date, serial: int | str) -> str:
     """Build a KK number: district, issue date DDMMYY, serial."""
-    return (f"{_compact_district(district_code)}{issue_date:%d%m}"
-            f"{issue_date.year % 100:02d}{_serial(serial)}")
+    return f"{_compact_district(district_code)}{issue_date:%d%m}{issue_date.year % 100:02d}{_serial(serial)}"
 
 
 MASK = "\u2022"  # •

@@ -122,7 +122,7 @@ def parent(region: Region) -> Region | None:
 
 
 def full_name(region: Region) -> str:
-    """"Village, District, Regency, Province": the same village name recurs across the
+    """ "Village, District, Regency, Province": the same village name recurs across the
     country (there are dozens of Sukamaju), so pickers must show where it lies."""
     names: list[str] = []
     current: Region | None = region

@@ -46,12 +46,12 @@ KEYRING_SERVICE = "shelter-app"
 class Kind:
     """How one kind of value is read from text, checked, stored (JSON) and shown."""
 
-    def parse(self, spec: "SettingSpec", text: str):
+    def parse(self, spec: SettingSpec, text: str):
         """What a person typed (command line, a line edit) as the value to store; "" = unset."""
         text = text.strip()
         return None if not text else self.check(spec, text)
 
-    def check(self, spec: "SettingSpec", value):
+    def check(self, spec: SettingSpec, value):
         """A value given by code, checked; the value to store."""
         return value
 
@@ -64,7 +64,7 @@ class Kind:
     def show(self, value) -> str:
         return "" if value is None else str(value)
 
-    def hint(self, spec: "SettingSpec") -> str:
+    def hint(self, spec: SettingSpec) -> str:
         """A placeholder for an empty line edit."""
         return ""
 
@@ -93,9 +93,14 @@ class Folder(Kind):
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as error:
-            raise RuleViolation(spec.key, _(
-                "Backups cannot be written to {path}: {reason}. Plug the drive in or choose another folder.",
-                path=str(target), reason=error.strerror or str(error))) from None
+            raise RuleViolation(
+                spec.key,
+                _(
+                    "Backups cannot be written to {path}: {reason}. Plug the drive in or choose another folder.",
+                    path=str(target),
+                    reason=error.strerror or str(error),
+                ),
+            ) from None
         return str(target.resolve())
 
 
@@ -106,8 +111,10 @@ class Integer(Kind):
     def check(self, spec, value):
         text = str(value).strip()
         if not text.isdigit() or not self.low <= int(text) <= self.high:
-            raise RuleViolation(spec.key, _("{label}: give a whole number from {low} to {high}.",
-                                            label=spec.title, low=self.low, high=self.high))
+            raise RuleViolation(
+                spec.key,
+                _("{label}: give a whole number from {low} to {high}.", label=spec.title, low=self.low, high=self.high),
+            )
         return int(text)
 
 
@@ -124,8 +131,15 @@ class Choice(Kind):
 
     def check(self, spec, value):
         if value not in self.labels:
-            raise RuleViolation(spec.key, _("{label}: \"{value}\" is not one of the choices; choose one of: {options}.",
-                                            label=spec.title, value=str(value), options=", ".join(self.labels)))
+            raise RuleViolation(
+                spec.key,
+                _(
+                    '{label}: "{value}" is not one of the choices; choose one of: {options}.',
+                    label=spec.title,
+                    value=str(value),
+                    options=", ".join(self.labels),
+                ),
+            )
         return value
 
     def label(self, code: str) -> Msg | str:
@@ -141,8 +155,9 @@ class Email(Kind):
         if not text:
             return None
         if "@" not in text or " " in text:
-            raise RuleViolation(spec.key, _("{label}: give one e-mail address, for example posko@example.org.",
-                                            label=spec.title))
+            raise RuleViolation(
+                spec.key, _("{label}: give one e-mail address, for example posko@example.org.", label=spec.title)
+            )
         return text
 
 
@@ -156,9 +171,14 @@ class EmailList(Kind):
     def check(self, spec, value):
         addresses = [value] if isinstance(value, str) else list(value or [])
         if not addresses or any("@" not in address or " " in address for address in addresses):
-            raise RuleViolation(spec.key, _(
-                "{label}: give one or more e-mail addresses separated by commas, for example "
-                "pusdalops@example.org, dinsos@example.org.", label=spec.title))
+            raise RuleViolation(
+                spec.key,
+                _(
+                    "{label}: give one or more e-mail addresses separated by commas, for example "
+                    "pusdalops@example.org, dinsos@example.org.",
+                    label=spec.title,
+                ),
+            )
         return addresses
 
     def show(self, value):
@@ -186,10 +206,14 @@ class AgeBands(Kind):
             ages = words[-1] if len(words) >= 2 else ""
             low, _dash, high = ages.rstrip("+").partition("-")
             if not low.isdigit() or not (high.isdigit() or (high == "" and ages.endswith(("+", "-")))):
-                raise RuleViolation(spec.key, _(
-                    "{label}: write each band as its name and ages, from-to, separated by commas, the last one "
-                    "open, for example: bayi 0-1, balita 1-5, anak 5-18, dewasa 18-60, lansia 60+.",
-                    label=spec.title))
+                raise RuleViolation(
+                    spec.key,
+                    _(
+                        "{label}: write each band as its name and ages, from-to, separated by commas, the last one "
+                        "open, for example: bayi 0-1, balita 1-5, anak 5-18, dewasa 18-60, lansia 60+.",
+                        label=spec.title,
+                    ),
+                )
             bands.append(AgeBand(" ".join(words[:-1]), int(low), int(high) if high else None))
         return self.check(spec, bands)
 
@@ -200,9 +224,13 @@ class AgeBands(Kind):
         for first, second in zip(ordered, ordered[1:]):
             ok = ok and first.max_years == second.min_years and first.max_years > first.min_years
         if not ok or len({band.name for band in ordered}) != len(ordered) or not all(b.name for b in ordered):
-            raise RuleViolation(spec.key, _(
-                "Age bands must start at 0, follow each other without gaps, have distinct names "
-                "and the last one must have no upper limit."))
+            raise RuleViolation(
+                spec.key,
+                _(
+                    "Age bands must start at 0, follow each other without gaps, have distinct names "
+                    "and the last one must have no upper limit."
+                ),
+            )
         return tuple(ordered)
 
     def hint(self, spec):
@@ -215,15 +243,19 @@ class AgeBands(Kind):
         return tuple(AgeBand(band["name"], band["min_years"], band["max_years"]) for band in value)
 
     def show(self, value):
-        return ", ".join(f"{band.name} {band.min_years}+" if band.max_years is None
-                         else f"{band.name} {band.min_years}-{band.max_years}" for band in value or ())
+        return ", ".join(
+            f"{band.name} {band.min_years}+"
+            if band.max_years is None
+            else f"{band.name} {band.min_years}-{band.max_years}"
+            for band in value or ()
+        )
 
 
 class Opaque(Kind):
     """Kept as the program gives it (window layouts, the import's column choices): never typed."""
 
     def parse(self, spec, text):
-        raise RuleViolation(spec.key, _("\"{key}\" is kept by Posko itself and cannot be set by hand.", key=spec.key))
+        raise RuleViolation(spec.key, _('"{key}" is kept by Posko itself and cannot be set by hand.', key=spec.key))
 
 
 # --- the declaration -------------------------------------------------------------------
@@ -250,8 +282,9 @@ class SettingSpec:
     def parse(self, text: str):
         """What a person typed, checked: the value to store (None: unset). RuleViolation else."""
         if self.secret:
-            raise RuleViolation(self.key, _(self.help, env=SMTP_PASSWORD_ENV, service=KEYRING_SERVICE,
-                                            hub_env=hub_address.PASSWORD_ENV))
+            raise RuleViolation(
+                self.key, _(self.help, env=SMTP_PASSWORD_ENV, service=KEYRING_SERVICE, hub_env=hub_address.PASSWORD_ENV)
+            )
         return self.kind.parse(self, text)
 
     def check(self, value):
@@ -289,10 +322,18 @@ _USER_STATE = dict(scope=USER, kind=Opaque(), editable=False)
 
 DECLARED: tuple[SettingSpec, ...] = (
     # --- the person at the window --------------------------------------------------------
-    SettingSpec("language", USER, Choice(LANGUAGE_NAMES, translated=False), default="id",
-                label=N_("Language"), group="person"),
-    SettingSpec("operator", USER, Text(), default="", label=N_("Operator's name"), group="person",
-                placeholder=N_("Your name, recorded on every change you make")),
+    SettingSpec(
+        "language", USER, Choice(LANGUAGE_NAMES, translated=False), default="id", label=N_("Language"), group="person"
+    ),
+    SettingSpec(
+        "operator",
+        USER,
+        Text(),
+        default="",
+        label=N_("Operator's name"),
+        group="person",
+        placeholder=N_("Your name, recorded on every change you make"),
+    ),
     SettingSpec("database/path", USER, Folder(), label=N_("Database"), group="person", editable=False),
     SettingSpec("window/geometry", **_USER_STATE),
     SettingSpec("window/last_page", USER, Text(), default="dashboard", editable=False),
@@ -313,37 +354,103 @@ DECLARED: tuple[SettingSpec, ...] = (
     SettingSpec("sync/sections", **_USER_STATE),
     SettingSpec("sync/folder", USER, Folder(), default="", editable=False),
     # --- this laptop ---------------------------------------------------------------------
-    SettingSpec("backup_folder", LAPTOP, Folder(writable=True), label=N_("Backup folder"), group="backups",
-                help=N_("Where the daily backups go, e.g. a USB stick; empty: the backups folder beside "
-                        "the database.")),
-    SettingSpec("outbox.folder", LAPTOP, Folder(), label=N_("Folder (USB stick, synced drive)"), group="sending",
-                placeholder=N_("e.g. /media/usb/laporan"),
-                help=N_("Queued reports are written to this folder.")),
-    SettingSpec("hub.url", LAPTOP, HubUrl(), label=N_("Hub (sync server)"), group="sending",
-                help=N_("The laptops of the operation sync through the hub, and reports are sent to it. "
-                        "Its password is never stored: set SHELTER_APP_HUB_PASSWORD or PGPASSWORD, or "
-                        "keep it in the system's keyring.")),
-    SettingSpec("smtp.host", LAPTOP, Text(), label=N_("Mail server"), group="sending",
-                placeholder=N_("e.g. smtp.gmail.com")),
-    SettingSpec("smtp.port", LAPTOP, Integer(1, 65535), label=N_("Port"), group="sending", placeholder="587",
-                help=N_("Empty: 587 for starttls, 465 for tls, 25 for none.")),
-    SettingSpec("smtp.security", LAPTOP, Choice(SMTP_SECURITY, translated=False), default="starttls", label=N_("Security"),
-                group="sending"),
+    SettingSpec(
+        "backup_folder",
+        LAPTOP,
+        Folder(writable=True),
+        label=N_("Backup folder"),
+        group="backups",
+        help=N_("Where the daily backups go, e.g. a USB stick; empty: the backups folder beside the database."),
+    ),
+    SettingSpec(
+        "outbox.folder",
+        LAPTOP,
+        Folder(),
+        label=N_("Folder (USB stick, synced drive)"),
+        group="sending",
+        placeholder=N_("e.g. /media/usb/laporan"),
+        help=N_("Queued reports are written to this folder."),
+    ),
+    SettingSpec(
+        "hub.url",
+        LAPTOP,
+        HubUrl(),
+        label=N_("Hub (sync server)"),
+        group="sending",
+        help=N_(
+            "The laptops of the operation sync through the hub, and reports are sent to it. "
+            "Its password is never stored: set SHELTER_APP_HUB_PASSWORD or PGPASSWORD, or "
+            "keep it in the system's keyring."
+        ),
+    ),
+    SettingSpec(
+        "smtp.host", LAPTOP, Text(), label=N_("Mail server"), group="sending", placeholder=N_("e.g. smtp.gmail.com")
+    ),
+    SettingSpec(
+        "smtp.port",
+        LAPTOP,
+        Integer(1, 65535),
+        label=N_("Port"),
+        group="sending",
+        placeholder="587",
+        help=N_("Empty: 587 for starttls, 465 for tls, 25 for none."),
+    ),
+    SettingSpec(
+        "smtp.security",
+        LAPTOP,
+        Choice(SMTP_SECURITY, translated=False),
+        default="starttls",
+        label=N_("Security"),
+        group="sending",
+    ),
     SettingSpec("smtp.user", LAPTOP, Text(), label=N_("Mail user"), group="sending"),
-    SettingSpec("smtp.from", LAPTOP, Email(), label=N_("From address"), group="sending",
-                help=N_("Empty: the mail user when it is an address.")),
-    SettingSpec("smtp.to", LAPTOP, EmailList(), label=N_("To addresses (comma-separated)"), group="sending",
-                placeholder=N_("e.g. pusdalops@dinsos.go.id")),
-    SettingSpec("smtp.password", LAPTOP, Text(), secret=True, editable=False, help=N_(
-        "The e-mail password is never stored in the database. Put it in the environment variable {env} "
-        "or in the system keyring (service \"{service}\", user = smtp.user).")),
+    SettingSpec(
+        "smtp.from",
+        LAPTOP,
+        Email(),
+        label=N_("From address"),
+        group="sending",
+        help=N_("Empty: the mail user when it is an address."),
+    ),
+    SettingSpec(
+        "smtp.to",
+        LAPTOP,
+        EmailList(),
+        label=N_("To addresses (comma-separated)"),
+        group="sending",
+        placeholder=N_("e.g. pusdalops@dinsos.go.id"),
+    ),
+    SettingSpec(
+        "smtp.password",
+        LAPTOP,
+        Text(),
+        secret=True,
+        editable=False,
+        help=N_(
+            "The e-mail password is never stored in the database. Put it in the environment variable {env} "
+            'or in the system keyring (service "{service}", user = smtp.user).'
+        ),
+    ),
     SettingSpec("import_column_mapping", LAPTOP, Opaque(), default={}, editable=False),
     # --- this operation ------------------------------------------------------------------
-    SettingSpec("standards_profile", OPERATION, Choice(PROFILE_LABELS), default=DEFAULT_PROFILE,
-                label=N_("Standards profile"), group="operation",
-                help=N_("The minimum standards the needs are computed with.")),
-    SettingSpec("age_bands", OPERATION, AgeBands(), default=DEFAULT_AGE_BANDS, label=N_("Age bands"),
-                group="operation", help=N_("The age groups of the figures and reports.")),
+    SettingSpec(
+        "standards_profile",
+        OPERATION,
+        Choice(PROFILE_LABELS),
+        default=DEFAULT_PROFILE,
+        label=N_("Standards profile"),
+        group="operation",
+        help=N_("The minimum standards the needs are computed with."),
+    ),
+    SettingSpec(
+        "age_bands",
+        OPERATION,
+        AgeBands(),
+        default=DEFAULT_AGE_BANDS,
+        label=N_("Age bands"),
+        group="operation",
+        help=N_("The age groups of the figures and reports."),
+    ),
 )
 
 BY_KEY = {spec.key: spec for spec in DECLARED}
@@ -351,9 +458,13 @@ BY_KEY = {spec.key: spec for spec in DECLARED}
 
 def declared(scope: str | None = None, group: str | None = None, editable: bool | None = None) -> list[SettingSpec]:
     """The declared settings, in order, of one scope and group when given."""
-    return [spec for spec in DECLARED
-            if (scope is None or spec.scope == scope) and (group is None or spec.group == group)
-            and (editable is None or spec.editable == editable)]
+    return [
+        spec
+        for spec in DECLARED
+        if (scope is None or spec.scope == scope)
+        and (group is None or spec.group == group)
+        and (editable is None or spec.editable == editable)
+    ]
 
 
 def settable() -> list[SettingSpec]:
@@ -365,8 +476,14 @@ def spec(key: str) -> SettingSpec:
     """The declaration of one setting; a RuleViolation listing the others when there is none."""
     found = BY_KEY.get(key)
     if found is None:
-        raise RuleViolation("key", _("Unknown setting \"{key}\"; choose one of: {options}.",
-                                     key=key, options=", ".join(s.key for s in settable())))
+        raise RuleViolation(
+            "key",
+            _(
+                'Unknown setting "{key}"; choose one of: {options}.',
+                key=key,
+                options=", ".join(s.key for s in settable()),
+            ),
+        )
     return found
 
 
@@ -374,8 +491,9 @@ def for_database(key: str) -> SettingSpec:
     """A setting kept in the database (laptop or operation), checked to be settable by hand."""
     found = spec(key)
     if found.scope == USER:
-        raise RuleViolation("key", _("\"{key}\" belongs to the person at the window: set it in the Settings page "
-                                     "of the window.", key=key))
+        raise RuleViolation(
+            "key", _('"{key}" belongs to the person at the window: set it in the Settings page of the window.', key=key)
+        )
     if not found.editable and not found.secret:
         found.kind.parse(found, "x")  # Opaque: says it is kept by Posko itself
     return found

@@ -23,10 +23,21 @@ from shelter_app.files import fsync_path
 from shelter_app.i18n import _
 from shelter_app.services import settings
 from shelter_app.storage.backup_files import (  # the core, offered to the window and the CLI too
-    SETTING_KEY, Backup as Backup, ProgressFn, backup_name, copy_to, create, default_folder, folder, is_file_database, list_backups,
-    unique_path, verify,
+    SETTING_KEY,
+    ProgressFn,
+    backup_name,
+    copy_to,
+    create,
+    default_folder,
+    folder,
+    is_file_database,
+    list_backups,
+    unique_path,
+    verify,
 )
-
+from shelter_app.storage.backup_files import (
+    Backup as Backup,
+)
 
 # --- the folder ----------------------------------------------------------------------------
 
@@ -123,8 +134,9 @@ def restore(backup_file: Path | str, db_path: Path | str) -> Restored:
     backup_file, db_path = Path(backup_file).expanduser(), Path(db_path).expanduser()
     checked = verify(backup_file)
     if not checked.ok:
-        raise RuleViolation("file", _("This backup cannot be trusted, nothing was changed: {problem}",
-                                      problem=checked.problem))
+        raise RuleViolation(
+            "file", _("This backup cannot be trusted, nothing was changed: {problem}", problem=checked.problem)
+        )
     if db_path.exists() and backup_file.resolve() == db_path.resolve():
         raise RuleViolation("file", _("The backup and the database are the same file."))
     replaced_copy = None

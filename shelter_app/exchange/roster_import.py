@@ -21,15 +21,15 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from shelter_app.domain import choices, identity, regions
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.history import records
-from shelter_app.i18n import LANGUAGES, Msg, N_, _, translate
 from shelter_app.exchange.tables import Table, cell_text, read_table, write_rows
+from shelter_app.history import records
+from shelter_app.i18n import LANGUAGES, N_, Msg, _, translate
 from shelter_app.services import checks, presence, roster
 from shelter_app.storage.models import Household, Person, Site, Stay, database
 
@@ -51,30 +51,51 @@ class ImportCancelled(Exception):
 # English header the export writes, the second the Indonesian one.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "site": (N_("Site"), ("site", "lokasi", "posko", "site_name", "nama_lokasi", "lokasi_pengungsian", "nama_posko")),
-    "household": (N_("Household"), ("household", "rumah_tangga", "household_id", "id_rumah_tangga",
-                                     "keluarga", "id_keluarga", "no_keluarga")),
-    "kk": (N_("KK number"), ("kk", "no_kk", "nomor_kk", "kk_number", "no_kartu_keluarga",
-                             "nomor_kartu_keluarga", "family_card")),
+    "household": (
+        N_("Household"),
+        ("household", "rumah_tangga", "household_id", "id_rumah_tangga", "keluarga", "id_keluarga", "no_keluarga"),
+    ),
+    "kk": (
+        N_("KK number"),
+        ("kk", "no_kk", "nomor_kk", "kk_number", "no_kartu_keluarga", "nomor_kartu_keluarga", "family_card"),
+    ),
     "nik": (N_("NIK"), ("nik", "no_nik", "nomor_nik", "nomor_induk_kependudukan", "ktp", "no_ktp")),
     "name": (N_("Name"), ("name", "nama", "nama_lengkap", "full_name", "nama_pengungsi")),
     "sex": (N_("Sex"), ("sex", "jenis_kelamin", "gender", "jk", "kelamin", "l_p")),
     "birth_date": (N_("Birth date"), ("birth_date", "tanggal_lahir", "tgl_lahir", "date_of_birth", "dob")),
-    "birth_date_estimated": (N_("Birth date estimated"), ("birth_date_estimated", "tanggal_lahir_perkiraan",
-                                                          "perkiraan_tanggal_lahir")),
+    "birth_date_estimated": (
+        N_("Birth date estimated"),
+        ("birth_date_estimated", "tanggal_lahir_perkiraan", "perkiraan_tanggal_lahir"),
+    ),
     "age": (N_("Age"), ("age", "umur", "usia", "age_years")),
-    "relationship": (N_("Relationship to the head"), ("relationship", "hubungan", "hubungan_keluarga", "shdk",
-                                                      "status_hubungan_dalam_keluarga", "hubungan_dengan_kk")),
+    "relationship": (
+        N_("Relationship to the head"),
+        (
+            "relationship",
+            "hubungan",
+            "hubungan_keluarga",
+            "shdk",
+            "status_hubungan_dalam_keluarga",
+            "hubungan_dengan_kk",
+        ),
+    ),
     "pregnant": (N_("Pregnant"), ("pregnant", "hamil", "ibu_hamil")),
     "lactating": (N_("Breast-feeding"), ("lactating", "menyusui", "ibu_menyusui", "breastfeeding")),
     "disability": (N_("Disability"), ("disability", "disabilitas", "difabel", "penyandang_disabilitas")),
     "disability_note": (N_("Disability details"), ("disability_note", "keterangan_disabilitas", "jenis_disabilitas")),
     "chronic_illness": (N_("Chronic illness"), ("chronic_illness", "penyakit_kronis", "sakit_kronis")),
-    "unaccompanied_child": (N_("Unaccompanied child"), ("unaccompanied_child", "anak_tanpa_pendamping",
-                                                        "anak_terpisah")),
-    "arrival_date": (N_("Arrival date"), ("arrival_date", "tanggal_datang", "tanggal_kedatangan", "tgl_datang",
-                                          "arrived_on", "tanggal_masuk")),
-    "origin_village_code": (N_("Village of origin code"), ("origin_village_code", "kode_desa_asal", "kode_desa",
-                                                           "village_code")),
+    "unaccompanied_child": (
+        N_("Unaccompanied child"),
+        ("unaccompanied_child", "anak_tanpa_pendamping", "anak_terpisah"),
+    ),
+    "arrival_date": (
+        N_("Arrival date"),
+        ("arrival_date", "tanggal_datang", "tanggal_kedatangan", "tgl_datang", "arrived_on", "tanggal_masuk"),
+    ),
+    "origin_village_code": (
+        N_("Village of origin code"),
+        ("origin_village_code", "kode_desa_asal", "kode_desa", "village_code"),
+    ),
     "address": (N_("Address"), ("address", "alamat", "alamat_asal")),
     "phone": (N_("Phone"), ("phone", "telepon", "no_hp", "nomor_hp", "no_telepon", "telp", "hp", "phone_number")),
     "notes": (N_("Notes"), ("notes", "catatan", "keterangan")),
@@ -139,23 +160,49 @@ def map_columns(headers: list[str], custom: dict[str, str] | None = None, use_sa
         if target not in FIELDS:
             raise RuleViolation("mapping", _("Unknown field {names} in the column mapping.", names=target))
         if target in seen:
-            raise RuleViolation("mapping", _(
-                "The columns \"{first}\" and \"{second}\" both hold the {field}; remove one or map it to "
-                "another field.", first=headers[seen[target]], second=header, field=_(FIELDS[target][0])))
+            raise RuleViolation(
+                "mapping",
+                _(
+                    'The columns "{first}" and "{second}" both hold the {field}; remove one or map it to '
+                    "another field.",
+                    first=headers[seen[target]],
+                    second=header,
+                    field=_(FIELDS[target][0]),
+                ),
+            )
         seen[target] = index
         columns[index] = target
     if "name" not in seen:
-        raise RuleViolation("mapping", _(
-            "No column holds the names (nama / name). The columns found are: {headers}. Map the columns "
-            "to fields in the import window, or rename the header.", headers=", ".join(h for h in headers if h)))
+        raise RuleViolation(
+            "mapping",
+            _(
+                "No column holds the names (nama / name). The columns found are: {headers}. Map the columns "
+                "to fields in the import window, or rename the header.",
+                headers=", ".join(h for h in headers if h),
+            ),
+        )
     return columns
 
 
 # --- values as people type them ----------------------------------------------------------
 
 SEX_WORDS = {
-    "L": ("l", "lk", "laki", "laki-laki", "laki laki", "lakilaki", "laki2", "laki-laki (l)", "pria", "m", "male",
-          "man", "boy", "cowok"),
+    "L": (
+        "l",
+        "lk",
+        "laki",
+        "laki-laki",
+        "laki laki",
+        "lakilaki",
+        "laki2",
+        "laki-laki (l)",
+        "pria",
+        "m",
+        "male",
+        "man",
+        "boy",
+        "cowok",
+    ),
     "P": ("p", "pr", "pr.", "perempuan", "wanita", "f", "female", "woman", "girl", "w", "cewek"),
 }
 SEX_VALUES = {word: code for code, words in SEX_WORDS.items() for word in words}
@@ -163,8 +210,16 @@ YES = {"ya", "y", "yes", "1", "true", "benar", "iya", "v", "x", "\u2713", "ada"}
 NO = {"", "tidak", "t", "tdk", "n", "no", "0", "false", "salah", "bukan", "-", "tidak ada", "none"}
 BOOLEAN_VALUES = {**dict.fromkeys(NO, False), **dict.fromkeys(YES, True)}
 RELATIONSHIP_WORDS = {
-    "head": ("kepala keluarga", "kepala rumah tangga", "kepala", "kk", "krt", "head", "head of household",
-             "household head"),
+    "head": (
+        "kepala keluarga",
+        "kepala rumah tangga",
+        "kepala",
+        "kk",
+        "krt",
+        "head",
+        "head of household",
+        "household head",
+    ),
     "husband": ("suami", "husband"),
     "wife": ("istri", "isteri", "wife"),
     "child": ("anak", "anak kandung", "anak tiri", "anak angkat", "child", "son", "daughter"),
@@ -172,17 +227,62 @@ RELATIONSHIP_WORDS = {
     "grandchild": ("cucu", "grandchild", "grandson", "granddaughter"),
     "parent": ("orang tua", "orangtua", "ortu", "ayah", "ibu", "bapak", "parent", "father", "mother"),
     "parent_in_law": ("mertua", "parent-in-law", "parent in law", "father-in-law", "mother-in-law"),
-    "relative": ("famili lain", "famili", "saudara", "keponakan", "adik", "kakak", "paman", "bibi",
-                 "relative", "other relative"),
+    "relative": (
+        "famili lain",
+        "famili",
+        "saudara",
+        "keponakan",
+        "adik",
+        "kakak",
+        "paman",
+        "bibi",
+        "relative",
+        "other relative",
+    ),
     "helper": ("pembantu", "asisten rumah tangga", "art", "helper", "domestic helper", "maid"),
     "other": ("lainnya", "lain-lain", "lain lain", "other", "others"),
 }
 MONTHS = {
-    "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "pebruari": 2, "february": 2,
-    "mar": 3, "maret": 3, "march": 3, "apr": 4, "april": 4, "mei": 5, "may": 5, "jun": 6, "juni": 6,
-    "june": 6, "jul": 7, "juli": 7, "july": 7, "agu": 8, "agt": 8, "agus": 8, "agustus": 8, "aug": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10, "october": 10,
-    "nov": 11, "nopember": 11, "november": 11, "des": 12, "desember": 12, "dec": 12, "december": 12,
+    "jan": 1,
+    "januari": 1,
+    "january": 1,
+    "feb": 2,
+    "februari": 2,
+    "pebruari": 2,
+    "february": 2,
+    "mar": 3,
+    "maret": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "mei": 5,
+    "may": 5,
+    "jun": 6,
+    "juni": 6,
+    "june": 6,
+    "jul": 7,
+    "juli": 7,
+    "july": 7,
+    "agu": 8,
+    "agt": 8,
+    "agus": 8,
+    "agustus": 8,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "okt": 10,
+    "oktober": 10,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "nopember": 11,
+    "november": 11,
+    "des": 12,
+    "desember": 12,
+    "dec": 12,
+    "december": 12,
 }
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
@@ -215,8 +315,13 @@ def parse_sex(value) -> str:
         raise RuleViolation("sex", _("{label} is required.", label=_("Sex")))
     if text in SEX_VALUES:
         return SEX_VALUES[text]
-    raise RuleViolation("sex", _("Sex: \"{value}\" is not understood; write L or P (also Laki-laki/Perempuan, "
-                                 "M/F, male/female).", value=cell_text(value)))
+    raise RuleViolation(
+        "sex",
+        _(
+            'Sex: "{value}" is not understood; write L or P (also Laki-laki/Perempuan, M/F, male/female).',
+            value=cell_text(value),
+        ),
+    )
 
 
 def parse_yes_no(name: str, value) -> bool:
@@ -229,8 +334,14 @@ def parse_yes_no(name: str, value) -> bool:
         return True
     if text in NO:
         return False
-    raise RuleViolation(name, _("{label}: \"{value}\" is not understood; write ya or tidak (also y/n, 1/0, "
-                                "true/false).", label=_(FIELDS[name][0]), value=cell_text(value)))
+    raise RuleViolation(
+        name,
+        _(
+            '{label}: "{value}" is not understood; write ya or tidak (also y/n, 1/0, true/false).',
+            label=_(FIELDS[name][0]),
+            value=cell_text(value),
+        ),
+    )
 
 
 def parse_relationship(value) -> str:
@@ -243,8 +354,14 @@ def parse_relationship(value) -> str:
 
 
 def _date_error(name: str, value) -> RuleViolation:
-    return RuleViolation(name, _("{label}: \"{value}\" is not a date; write it as 2022-11-21 or 21/11/2022.",
-                                 label=_(FIELDS[name][0]), value=cell_text(value)))
+    return RuleViolation(
+        name,
+        _(
+            '{label}: "{value}" is not a date; write it as 2022-11-21 or 21/11/2022.',
+            label=_(FIELDS[name][0]),
+            value=cell_text(value),
+        ),
+    )
 
 
 def parse_date(name: str, value) -> datetime.date | None:
@@ -268,9 +385,15 @@ def parse_date(name: str, value) -> datetime.date | None:
         if (match := _WORDS.match(text)) and match[2].lower() in MONTHS:
             return datetime.date(int(match[3]), MONTHS[match[2].lower()], int(match[1]))
     except ValueError:
-        raise RuleViolation(name, _("{label}: \"{value}\" is not a real date (day or month out of range); "
-                                    "write it as 2022-11-21 or 21/11/2022 (day/month/year).",
-                                    label=_(FIELDS[name][0]), value=text)) from None
+        raise RuleViolation(
+            name,
+            _(
+                '{label}: "{value}" is not a real date (day or month out of range); '
+                "write it as 2022-11-21 or 21/11/2022 (day/month/year).",
+                label=_(FIELDS[name][0]),
+                value=text,
+            ),
+        ) from None
     if re.fullmatch(r"\d+(?:[.,]0+)?", text):
         return _serial(name, float(text.replace(",", ".")), text)
     raise _date_error(name, value)
@@ -279,8 +402,14 @@ def parse_date(name: str, value) -> datetime.date | None:
 def _serial(name: str, number: float, shown) -> datetime.date:
     """An Excel date serial (days since 1899-12-30). A bare year (1980) is refused, not guessed."""
     if 1900 <= number <= 2100 and float(number).is_integer():
-        raise RuleViolation(name, _("{label}: \"{value}\" is only a year; write the whole date, or give the age "
-                                    "instead.", label=_(FIELDS[name][0]), value=cell_text(shown)))
+        raise RuleViolation(
+            name,
+            _(
+                '{label}: "{value}" is only a year; write the whole date, or give the age instead.',
+                label=_(FIELDS[name][0]),
+                value=cell_text(shown),
+            ),
+        )
     if not 1 <= number < 2958466:
         raise _date_error(name, shown)
     return EXCEL_EPOCH + datetime.timedelta(days=int(number))
@@ -296,9 +425,15 @@ def id_number(name: str, value) -> tuple[str | None, bool]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = f"{float(value):.5E}"  # as Excel shows it: 3.20301E+15
         label = _("NIK") if name == "nik" else _("KK number")
-        raise RuleViolation(name, _(
-            "The {label} \"{text}\" was turned into a number by a spreadsheet, which lost its last digits. "
-            "Format the column as text and type all 16 digits again.", label=label, text=shown))
+        raise RuleViolation(
+            name,
+            _(
+                'The {label} "{text}" was turned into a number by a spreadsheet, which lost its last digits. '
+                "Format the column as text and type all 16 digits again.",
+                label=label,
+                text=shown,
+            ),
+        )
     if isinstance(value, str) and value.isdigit():
         return value, False  # the common case, checked by identity's rules later
     text = cell_text(value)
@@ -432,8 +567,12 @@ def _load_sites() -> dict[str, _Site]:
     from shelter_app.storage.models import Event
 
     found = {}
-    query = (Site.select(Site.id, Site.name, Site.opened_on, Site.closed_on, Event.started_on)
-             .join(Event).where(records.live(Site)).tuples())
+    query = (
+        Site.select(Site.id, Site.name, Site.opened_on, Site.closed_on, Event.started_on)
+        .join(Event)
+        .where(records.live(Site))
+        .tuples()
+    )
     for site_id, name, opened, closed, start in query:
         site = _Site(site_id, name, opened, closed, start)
         found[" ".join(name.split()).lower()] = site
@@ -444,12 +583,21 @@ def _load_sites() -> dict[str, _Site]:
 def _chunks(values, size: int = CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 class _Planner:
-    def __init__(self, table: Table, columns: dict[int, str], default_site, default_date, today,
-                 progress: ProgressFn | None, cancelled: CancelledFn | None, total_ticks: int):
+    def __init__(
+        self,
+        table: Table,
+        columns: dict[int, str],
+        default_site,
+        default_date,
+        today,
+        progress: ProgressFn | None,
+        cancelled: CancelledFn | None,
+        total_ticks: int,
+    ):
         self.table = table
         self.columns = columns
         self.header_of = {name: table.headers[index] for index, name in columns.items()}
@@ -487,9 +635,14 @@ class _Planner:
         row = _Row(number, cells)
         raw = {name: cells[index] for index, name in self.columns.items()}
         get = raw.get
-        data: dict = {name: (value.strip() if isinstance(value, str) else cell_text(value))
-                      for name, value in (("name", get("name")), ("disability_note", get("disability_note")),
-                                          ("notes", get("notes")))}
+        data: dict = {
+            name: (value.strip() if isinstance(value, str) else cell_text(value))
+            for name, value in (
+                ("name", get("name")),
+                ("disability_note", get("disability_note")),
+                ("notes", get("notes")),
+            )
+        }
         sex = get("sex")
         code = SEX_VALUES.get(sex.strip().lower()) if isinstance(sex, str) else None
         if code is None:
@@ -532,8 +685,9 @@ class _Planner:
         if not row.problems:
             try:
                 row.person, notices = roster.person_facts(data, self.today)
-                self.notices += [Problem(number, self.column(RULE_FIELDS.get(n.field, n.field)), n.field, n.message)
-                                 for n in notices]
+                self.notices += [
+                    Problem(number, self.column(RULE_FIELDS.get(n.field, n.field)), n.field, n.message) for n in notices
+                ]
             except RuleViolation as error:
                 self.problem(row, error.field, error.message)
         elif data["nik"]:
@@ -563,8 +717,11 @@ class _Planner:
     def read_household(self, row: _Row, get) -> None:
         code = cell_text(get("origin_village_code"))
         if code and not regions.village(code):
-            self.problem(row, "origin_village_code", _(
-                "Village code {code} is not in the official list; pick the village from the list.", code=code))
+            self.problem(
+                row,
+                "origin_village_code",
+                _("Village code {code} is not in the official list; pick the village from the list.", code=code),
+            )
         row.origin = code
         address = get("address")
         if address:
@@ -581,8 +738,10 @@ class _Planner:
             row.group = ("row", row.number)
 
     def read_stay(self, row: _Row, site_cell, arrival_cell) -> None:
-        key = (site_cell if isinstance(site_cell, (str, type(None))) else repr(site_cell),
-               arrival_cell if isinstance(arrival_cell, (str, type(None))) else repr(arrival_cell))
+        key = (
+            site_cell if isinstance(site_cell, (str, type(None))) else repr(site_cell),
+            arrival_cell if isinstance(arrival_cell, (str, type(None))) else repr(arrival_cell),
+        )
         found = self.stay_cache.get(key)
         if found is None:
             found = self.stay_cache[key] = self._stay(site_cell, arrival_cell)
@@ -599,18 +758,38 @@ class _Planner:
             site = self.sites.get(" ".join(name.split()).lower())
             if site is None:
                 known = ", ".join(sorted({s.name for s in self.sites.values()})) or "-"
-                return None, None, ("site", _("No site is named \"{name}\". Known sites: {known}.", name=name, known=known))
+                return (
+                    None,
+                    None,
+                    ("site", _('No site is named "{name}". Known sites: {known}.', name=name, known=known)),
+                )
         if site is None:
-            return None, None, ("site", _("No site given: add a site (lokasi) column, or choose the site for the "
-                                          "whole file (--site)."))
+            return (
+                None,
+                None,
+                (
+                    "site",
+                    _("No site given: add a site (lokasi) column, or choose the site for the whole file (--site)."),
+                ),
+            )
         try:
             day = parse_date("arrival_date", arrival_cell) or self.default_date or self.today
             day = checks.date("arrived_on", day, "Arrival date", site.event_start)
         except RuleViolation as error:
             return None, None, (error.field, error.message)
         if day < site.opened_on or (site.closed_on is not None and day >= site.closed_on):
-            return None, None, ("arrival_date", _("{site} is not open on {date}; reopen it or choose another site.",
-                                                  site=site.name, date=day.isoformat()))
+            return (
+                None,
+                None,
+                (
+                    "arrival_date",
+                    _(
+                        "{site} is not open on {date}; reopen it or choose another site.",
+                        site=site.name,
+                        date=day.isoformat(),
+                    ),
+                ),
+            )
         return site, day, None
 
     # pass 1.5: households of the file
@@ -624,20 +803,43 @@ class _Planner:
                     group.label = row.group[1]
             if row.kk:
                 if group.kk and group.kk != row.kk:
-                    self.problem(row, "kk", _("The KK {kk} differs from the KK {other} of the same household "
-                                              "(row {row}).", kk=row.kk, other=group.kk, row=group.kk_row))
+                    self.problem(
+                        row,
+                        "kk",
+                        _(
+                            "The KK {kk} differs from the KK {other} of the same household (row {row}).",
+                            kk=row.kk,
+                            other=group.kk,
+                            row=group.kk_row,
+                        ),
+                    )
                 elif row.kk in owner_of_kk and owner_of_kk[row.kk] is not group:
                     other = owner_of_kk[row.kk]
-                    self.problem(row, "kk", _("The KK {kk} also belongs to another household in this file "
-                                              "(row {row}); one KK is one household.", kk=row.kk, row=other.first_row))
+                    self.problem(
+                        row,
+                        "kk",
+                        _(
+                            "The KK {kk} also belongs to another household in this file "
+                            "(row {row}); one KK is one household.",
+                            kk=row.kk,
+                            row=other.first_row,
+                        ),
+                    )
                 elif not group.kk:
                     group.kk, group.kk_row = row.kk, row.number
                     owner_of_kk[row.kk] = group
             if row.origin:
                 if group.origin and group.origin != row.origin:
-                    self.problem(row, "origin_village_code", _(
-                        "The village of origin {code} differs from {other} given for the same household (row {row}).",
-                        code=row.origin, other=group.origin, row=group.origin_row))
+                    self.problem(
+                        row,
+                        "origin_village_code",
+                        _(
+                            "The village of origin {code} differs from {other} given for the same household (row {row}).",
+                            code=row.origin,
+                            other=group.origin,
+                            row=group.origin_row,
+                        ),
+                    )
                 elif not group.origin:
                     group.origin, group.origin_row = row.origin, row.number
             if row.address and not group.address:
@@ -648,15 +850,21 @@ class _Planner:
         niks = {r.person["nik"] for r in self.rows if r.person and r.person["nik"]}
         self.by_nik: dict[str, tuple] = {}
         for chunk in _chunks(niks):
-            query = (Person.select(Person.nik, Person.id, Person.household, Person.name)
-                     .where(Person.nik.in_(chunk), records.live(Person)).tuples())
+            query = (
+                Person.select(Person.nik, Person.id, Person.household, Person.name)
+                .where(Person.nik.in_(chunk), records.live(Person))
+                .tuples()
+            )
             for nik, person_id, household_id, name in query:
                 self.by_nik[nik] = (person_id, household_id, name)
         kks = {g.kk for g in self.groups.values() if g.kk}
         self.household_by_kk: dict[str, uuid.UUID] = {}
         for chunk in _chunks(kks):
-            for kk, household_id in (Household.select(Household.kk, Household.id)
-                                     .where(Household.kk.in_(chunk), records.live(Household)).tuples()):
+            for kk, household_id in (
+                Household.select(Household.kk, Household.id)
+                .where(Household.kk.in_(chunk), records.live(Household))
+                .tuples()
+            ):
                 self.household_by_kk[kk] = household_id
         labels = {}
         for group in self.groups.values():
@@ -671,8 +879,11 @@ class _Planner:
             if row.person and row.person["nik"] in self.by_nik:
                 nik_household.setdefault(row.group, self.by_nik[row.person["nik"]][1])
         for chunk in _chunks(labels):
-            for household_id, kk, deleted in (Household.select(Household.id, Household.kk, Household.deleted_at)
-                                              .where(Household.id.in_(chunk)).tuples()):
+            for household_id, kk, deleted in (
+                Household.select(Household.id, Household.kk, Household.deleted_at)
+                .where(Household.id.in_(chunk))
+                .tuples()
+            ):
                 self.household_by_id[household_id] = (kk, deleted)
         for group in self.groups.values():
             label_id = None
@@ -696,25 +907,43 @@ class _Planner:
         existing = {g.existing for g in self.groups.values() if g.existing}
         self.members: dict[uuid.UUID, list[tuple]] = {}
         for chunk in _chunks(existing):
-            query = (Person.select(Person.household, Person.id, Person.name, Person.name_key, Person.birth_date,
-                                   Person.birth_date_estimated, Person.nik, Person.relationship)
-                     .where(Person.household.in_(chunk), records.live(Person)).tuples())
+            query = (
+                Person.select(
+                    Person.household,
+                    Person.id,
+                    Person.name,
+                    Person.name_key,
+                    Person.birth_date,
+                    Person.birth_date_estimated,
+                    Person.nik,
+                    Person.relationship,
+                )
+                .where(Person.household.in_(chunk), records.live(Person))
+                .tuples()
+            )
             for household_id, *member in query:
                 self.members.setdefault(household_id, []).append(tuple(member))
         names = {r.person["name_key"] for r in self.rows if r.person}
         self.by_name: dict[str, list[tuple]] = {}
         for chunk in _chunks(names):
-            query = (Person.select(Person.name_key, Person.id, Person.name, Person.birth_date, Household.kk)
-                     .join(Household).where(Person.name_key.in_(chunk), records.live(Person)).tuples())
+            query = (
+                Person.select(Person.name_key, Person.id, Person.name, Person.birth_date, Household.kk)
+                .join(Household)
+                .where(Person.name_key.in_(chunk), records.live(Person))
+                .tuples()
+            )
             for key, *found in query:
                 self.by_name.setdefault(key, []).append(tuple(found))
 
     def load_stays(self, person_ids) -> dict[uuid.UUID, list[tuple]]:
         stays: dict[uuid.UUID, list[tuple]] = {}
         for chunk in _chunks(person_ids):
-            query = (Stay.select(Stay.person, Stay.site, Stay.arrived_on, Stay.left_on, Site.name)
-                     .join(Site, on=(Stay.site == Site.id))
-                     .where(Stay.person.in_(chunk), records.live(Stay)).tuples())
+            query = (
+                Stay.select(Stay.person, Stay.site, Stay.arrived_on, Stay.left_on, Site.name)
+                .join(Site, on=(Stay.site == Site.id))
+                .where(Stay.person.in_(chunk), records.live(Stay))
+                .tuples()
+            )
             for person_id, *stay in query:
                 stays.setdefault(person_id, []).append(tuple(stay))
         return stays
@@ -738,42 +967,80 @@ class _Planner:
             group = self.groups[row.group]
             conflict = group.kk_conflict
             if conflict:
-                self.problem(row, "kk", _("The household {label} has the KK {kk} on the roster, not {other}.",
-                                          label=group.label, kk=conflict, other=group.kk))
+                self.problem(
+                    row,
+                    "kk",
+                    _(
+                        "The household {label} has the KK {kk} on the roster, not {other}.",
+                        label=group.label,
+                        kk=conflict,
+                        other=group.kk,
+                    ),
+                )
                 row.outcome = "reject"
                 continue
             p = row.person
             if p["nik"] and p["nik"] in seen_nik:
-                self.problem(row, "nik", _("The NIK {nik} is also on row {row}; each person only once.",
-                                           nik=p["nik"], row=seen_nik[p["nik"]]))
+                self.problem(
+                    row,
+                    "nik",
+                    _(
+                        "The NIK {nik} is also on row {row}; each person only once.",
+                        nik=p["nik"],
+                        row=seen_nik[p["nik"]],
+                    ),
+                )
                 row.outcome = "reject"
                 continue
             member_key = (p["name_key"], self._birth_key(p))
             if member_key in group.members:
-                self.problem(row, "name", _("{name} is already on row {row} of the same household.",
-                                            name=p["name"], row=group.members[member_key]))
+                self.problem(
+                    row,
+                    "name",
+                    _(
+                        "{name} is already on row {row} of the same household.",
+                        name=p["name"],
+                        row=group.members[member_key],
+                    ),
+                )
                 row.outcome = "reject"
                 continue
             match = self._match(row, group)
             same = (p["name_key"], p["birth_date"])
             if match is None and not p["birth_date_estimated"] and same in seen_person:
                 # Typed entry would flag the second one as a probable duplicate.
-                self.problem(row, "name", _("{name}, born {date}, is already on row {row}; each person only once.",
-                                            name=p["name"], date=p["birth_date"].isoformat(), row=seen_person[same]))
+                self.problem(
+                    row,
+                    "name",
+                    _(
+                        "{name}, born {date}, is already on row {row}; each person only once.",
+                        name=p["name"],
+                        date=p["birth_date"].isoformat(),
+                        row=seen_person[same],
+                    ),
+                )
                 row.outcome = "reject"
                 continue
             if match is None:
                 duplicates = self._probable_duplicates(p, group)
                 if duplicates:
                     names = "; ".join(f"{name} ({birth.isoformat()})" for name, birth in duplicates[:5])
-                    self.problem(row, "name", _(
-                        "This person may already be on the roster: {names}. Check, then confirm to save anyway.",
-                        names=names))
+                    self.problem(
+                        row,
+                        "name",
+                        _(
+                            "This person may already be on the roster: {names}. Check, then confirm to save anyway.",
+                            names=names,
+                        ),
+                    )
                     row.outcome = "reject"
                     continue
                 if p["relationship"] == "head" and group.head:
-                    self.problem(row, "relationship", _(
-                        "This household already has a head ({name}); choose another relationship.", name=group.head))
+                    self.problem(
+                        row,
+                        "relationship",
+                        _("This household already has a head ({name}); choose another relationship.", name=group.head),
+                    )
                     row.outcome = "reject"
                     continue
                 row.outcome = "create"
@@ -796,8 +1063,10 @@ class _Planner:
             if row.outcome != "match":
                 continue
             known = stays.get(row.person_id, [])
-            if any(site_id == row.site.id and arrived <= row.arrival and (left is None or left > row.arrival)
-                   for site_id, arrived, left, _name in known):
+            if any(
+                site_id == row.site.id and arrived <= row.arrival and (left is None or left > row.arrival)
+                for site_id, arrived, left, _name in known
+            ):
                 continue  # this stay is on the roster already (a roster exported on an earlier day)
             later = [s for s in known if s[2] is None or s[2] > row.arrival]
             if not later:
@@ -806,8 +1075,16 @@ class _Planner:
             later.sort(key=lambda s: s[0] != row.site.id)  # at this site already: nothing to do
             site_id, arrived_on, _left, site_name = later[0]
             if site_id != row.site.id:
-                self.problem(row, "site", _("{name} is already at {site} from {date}; transfer or check out instead.",
-                                            name=row.person["name"], site=site_name, date=arrived_on.isoformat()))
+                self.problem(
+                    row,
+                    "site",
+                    _(
+                        "{name} is already at {site} from {date}; transfer or check out instead.",
+                        name=row.person["name"],
+                        site=site_name,
+                        date=arrived_on.isoformat(),
+                    ),
+                )
                 row.outcome = "reject"
         self.matched_households = set()
         for row in self.rows:
@@ -834,8 +1111,11 @@ class _Planner:
             for person_id, _name, key, birth, estimated, nik, _rel in self.members.get(group.existing, []):
                 if key != p["name_key"] or (nik and p["nik"] and nik != p["nik"]):
                     continue
-                same_age = estimated and p["birth_date_estimated"] and \
-                    roster.age_on(birth, self.today) == roster.age_on(p["birth_date"], self.today)
+                same_age = (
+                    estimated
+                    and p["birth_date_estimated"]
+                    and roster.age_on(birth, self.today) == roster.age_on(p["birth_date"], self.today)
+                )
                 if birth == p["birth_date"] or same_age:
                     return person_id, group.existing
         return None
@@ -860,13 +1140,21 @@ def _resolve_defaults(site, day) -> tuple[_Site | None, datetime.date | None]:
         try:
             day = datetime.date.fromisoformat(day.strip())
         except ValueError:
-            raise RuleViolation("date", _("\"{value}\" is not a date; write it as YYYY-MM-DD.", value=day)) from None
+            raise RuleViolation("date", _('"{value}" is not a date; write it as YYYY-MM-DD.', value=day)) from None
     return default_site, day or None
 
 
-def plan(table: Table, mapping: dict | None = None, site=None, arrival_date=None, today=None,
-         progress: ProgressFn | None = None, cancelled: CancelledFn | None = None, limit: int | None = None,
-         total_ticks: int | None = None) -> tuple[_Planner, ImportResult]:
+def plan(
+    table: Table,
+    mapping: dict | None = None,
+    site=None,
+    arrival_date=None,
+    today=None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+    limit: int | None = None,
+    total_ticks: int | None = None,
+) -> tuple[_Planner, ImportResult]:
     """Every check of the import, changing nothing; ``limit`` checks only the first rows (preview)."""
     columns = map_columns(table.headers, mapping)
     default_site, default_date = _resolve_defaults(site, arrival_date)
@@ -899,8 +1187,9 @@ def plan(table: Table, mapping: dict | None = None, site=None, arrival_date=None
     return planner, result
 
 
-def preview(table: Table, mapping: dict | None = None, site=None, arrival_date=None, limit: int = 100,
-            today=None) -> ImportResult:
+def preview(
+    table: Table, mapping: dict | None = None, site=None, arrival_date=None, limit: int = 100, today=None
+) -> ImportResult:
     """The first rows checked as the import would check them (for the window's preview)."""
     return plan(table, mapping, site, arrival_date, today, limit=limit)[1]
 
@@ -928,15 +1217,25 @@ def _write(planner: _Planner, accepted: list[_Row], progress_base: int) -> None:
             yield item
 
     if new_households:
-        records.bulk_create(Household, ticking(
-            {"id": g.new_id, "kk": g.kk, "origin_village_code": g.origin, "address": g.address}
-            for g in new_households))
+        records.bulk_create(
+            Household,
+            ticking(
+                {"id": g.new_id, "kk": g.kk, "origin_village_code": g.origin, "address": g.address}
+                for g in new_households
+            ),
+        )
     if created:
-        records.bulk_create(Person, ticking(
-            {"id": r.person_id, "household": household_id[r.group], **_person_row(r.person)} for r in created))
+        records.bulk_create(
+            Person,
+            ticking({"id": r.person_id, "household": household_id[r.group], **_person_row(r.person)} for r in created),
+        )
     if checked_in:
-        records.bulk_create(Stay, ticking(
-            {"id": r.stay_id, "person": r.person_id, "site": r.site.id, "arrived_on": r.arrival} for r in checked_in))
+        records.bulk_create(
+            Stay,
+            ticking(
+                {"id": r.stay_id, "person": r.person_id, "site": r.site.id, "arrived_on": r.arrival} for r in checked_in
+            ),
+        )
     planner.tick(progress_base + span)
     # The presence index. New households hold only rows of this file: their presence rows are
     # made from the rows read (presence.row) and added in one executemany. Persons added to
@@ -944,8 +1243,21 @@ def _write(planner: _Planner, accepted: list[_Row], progress_base: int) -> None:
     # refreshed from the database. tests/test_import.py checks the result against a full rebuild.
     fresh = [r for r in checked_in if groups[r.group].created]
     female_headed = {g.key for g in new_households if g.head_sex == "P"}
-    presence.add_rows(presence.row(r.stay_id, r.person_id, r.site.id, household_id[r.group], r.arrival, None, None,
-                                   None, r.person, r.group in female_headed) for r in fresh)
+    presence.add_rows(
+        presence.row(
+            r.stay_id,
+            r.person_id,
+            r.site.id,
+            household_id[r.group],
+            r.arrival,
+            None,
+            None,
+            None,
+            r.person,
+            r.group in female_headed,
+        )
+        for r in fresh
+    )
     others = [r.person_id for r in checked_in if not groups[r.group].created]
     if others:
         presence.refresh_persons(others)
@@ -954,18 +1266,41 @@ def _write(planner: _Planner, accepted: list[_Row], progress_base: int) -> None:
         presence.refresh_households(headed)
 
 
-PERSON_COLUMNS = ("nik", "name", "name_key", "sex", "birth_date", "birth_date_estimated", "relationship",
-                  "pregnant", "lactating", "disability", "disability_note", "chronic_illness",
-                  "unaccompanied_child", "phone", "notes")
+PERSON_COLUMNS = (
+    "nik",
+    "name",
+    "name_key",
+    "sex",
+    "birth_date",
+    "birth_date_estimated",
+    "relationship",
+    "pregnant",
+    "lactating",
+    "disability",
+    "disability_note",
+    "chronic_illness",
+    "unaccompanied_child",
+    "phone",
+    "notes",
+)
 
 
 def _person_row(p: dict) -> dict:
     return {name: p[name] for name in PERSON_COLUMNS}
 
 
-def import_table(table: Table, mapping: dict | None = None, site=None, arrival_date=None, dry_run: bool = False,
-                 valid_only: bool = False, progress: ProgressFn | None = None,
-                 cancelled: CancelledFn | None = None, today=None, backup: bool = True) -> ImportResult:
+def import_table(
+    table: Table,
+    mapping: dict | None = None,
+    site=None,
+    arrival_date=None,
+    dry_run: bool = False,
+    valid_only: bool = False,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+    today=None,
+    backup: bool = True,
+) -> ImportResult:
     """Check every row, then (unless ``dry_run``, or a row is bad and not ``valid_only``) import
     in one transaction, after an automatic backup. Raises ``ImportCancelled`` when cancelled."""
     total = len(table.rows) * 3 + 1  # reading, matching, writing
@@ -1007,18 +1342,24 @@ def write_errors(result: ImportResult, path: str | Path, lang: str | None = None
     problems in the user's language: fix them there and import the file again."""
     table = result.table
     by_row = result.problems_by_row()
-    headers = list(table.headers) + [translate(N_("row"), lang), translate(N_("column"), lang),
-                                     translate(N_("problem"), lang)]
+    headers = list(table.headers) + [
+        translate(N_("row"), lang),
+        translate(N_("column"), lang),
+        translate(N_("problem"), lang),
+    ]
     rows = []
     for number, cells in table.rows:
         if number not in by_row:
             continue
         problems = by_row[number]
-        rows.append([cell_text(c) for c in cells] + [
-            number,
-            "; ".join(dict.fromkeys(p.column for p in problems)),
-            " | ".join(p.message.text(lang) for p in problems),
-        ])
+        rows.append(
+            [cell_text(c) for c in cells]
+            + [
+                number,
+                "; ".join(dict.fromkeys(p.column for p in problems)),
+                " | ".join(p.message.text(lang) for p in problems),
+            ]
+        )
     path = Path(path)
     fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
     nik_columns = {i for i, name in result.columns.items() if name in ("nik", "kk")}

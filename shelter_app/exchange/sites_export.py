@@ -25,14 +25,29 @@ from shelter_app.storage.models import Site
 FORMATS = ("csv", "xlsx", "hxl", "geojson")
 COORDINATE_DECIMALS = 6  # about 10 cm: RFC 7946 recommends no more
 # HXL attributes for the default age bands; other bands get +ageN_M.
-BAND_ATTRIBUTES = {"bayi": "+infants", "balita": "+children+age1_4", "anak": "+children+age5_17",
-                   "dewasa": "+adults", "lansia": "+elderly"}
-VULNERABLE = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child",
-              "female_headed_households")
-VULNERABLE_TAGS = {"pregnant": "#affected+idps+ind+pregnant", "lactating": "#affected+idps+ind+lactating",
-                   "disability": "#affected+idps+ind+disabled", "chronic_illness": "#affected+idps+ind+chronic",
-                   "unaccompanied_child": "#affected+idps+ind+children+unaccompanied",
-                   "female_headed_households": "#affected+idps+hh+f+head"}
+BAND_ATTRIBUTES = {
+    "bayi": "+infants",
+    "balita": "+children+age1_4",
+    "anak": "+children+age5_17",
+    "dewasa": "+adults",
+    "lansia": "+elderly",
+}
+VULNERABLE = (
+    "pregnant",
+    "lactating",
+    "disability",
+    "chronic_illness",
+    "unaccompanied_child",
+    "female_headed_households",
+)
+VULNERABLE_TAGS = {
+    "pregnant": "#affected+idps+ind+pregnant",
+    "lactating": "#affected+idps+ind+lactating",
+    "disability": "#affected+idps+ind+disabled",
+    "chronic_illness": "#affected+idps+ind+chronic",
+    "unaccompanied_child": "#affected+idps+ind+children+unaccompanied",
+    "female_headed_households": "#affected+idps+hh+f+head",
+}
 
 
 @dataclass
@@ -52,23 +67,41 @@ def _band_attribute(band) -> str:
 def columns() -> list[tuple[str, str]]:
     """(header, HXL hashtag) of every column, in order."""
     out = [
-        ("date", "#date+reported"), ("site_id", "#loc+code"), ("site", "#loc+name"), ("kind", "#loc+type"),
+        ("date", "#date+reported"),
+        ("site_id", "#loc+code"),
+        ("site", "#loc+name"),
+        ("kind", "#loc+type"),
         ("status", "#status"),
-        ("adm1_code", "#adm1+code"), ("adm1_name", "#adm1+name"), ("adm2_code", "#adm2+code"),
-        ("adm2_name", "#adm2+name"), ("adm3_code", "#adm3+code"), ("adm3_name", "#adm3+name"),
-        ("adm4_code", "#adm4+code"), ("adm4_name", "#adm4+name"),
-        ("latitude", "#geo+lat"), ("longitude", "#geo+lon"),
-        ("capacity", "#capacity"), ("persons", "#affected+idps+ind"), ("households", "#affected+idps+hh"),
-        ("female", "#affected+idps+ind+f"), ("male", "#affected+idps+ind+m"),
+        ("adm1_code", "#adm1+code"),
+        ("adm1_name", "#adm1+name"),
+        ("adm2_code", "#adm2+code"),
+        ("adm2_name", "#adm2+name"),
+        ("adm3_code", "#adm3+code"),
+        ("adm3_name", "#adm3+name"),
+        ("adm4_code", "#adm4+code"),
+        ("adm4_name", "#adm4+name"),
+        ("latitude", "#geo+lat"),
+        ("longitude", "#geo+lon"),
+        ("capacity", "#capacity"),
+        ("persons", "#affected+idps+ind"),
+        ("households", "#affected+idps+hh"),
+        ("female", "#affected+idps+ind+f"),
+        ("male", "#affected+idps+ind+m"),
     ]
     for band in settings.age_bands():
         attribute = _band_attribute(band)
-        out += [(f"{band.name}_female", f"#affected+idps+ind+f{attribute}"),
-                (f"{band.name}_male", f"#affected+idps+ind+m{attribute}"),
-                (f"{band.name}_total", f"#affected+idps+ind{attribute}")]
+        out += [
+            (f"{band.name}_female", f"#affected+idps+ind+f{attribute}"),
+            (f"{band.name}_male", f"#affected+idps+ind+m{attribute}"),
+            (f"{band.name}_total", f"#affected+idps+ind{attribute}"),
+        ]
     out += [(name, VULNERABLE_TAGS[name]) for name in VULNERABLE]
-    out += [("arrivals", "#affected+idps+ind+arrived"), ("departures", "#affected+idps+ind+departed"),
-            ("contact_name", "#contact+name"), ("contact_phone", "#contact+phone")]
+    out += [
+        ("arrivals", "#affected+idps+ind+arrived"),
+        ("departures", "#affected+idps+ind+departed"),
+        ("contact_name", "#contact+name"),
+        ("contact_phone", "#contact+phone"),
+    ]
     return out
 
 
@@ -93,14 +126,23 @@ def site_records(day: datetime.date) -> list[dict]:
     for entry in figures["sites"]:
         site = by_id[entry["id"]]
         record = {
-            "date": day.isoformat(), "site_id": entry["id"], "site": entry["name"], "kind": entry["kind"],
-            "status": entry["status"], **_regions(entry["village_code"]),
+            "date": day.isoformat(),
+            "site_id": entry["id"],
+            "site": entry["name"],
+            "kind": entry["kind"],
+            "status": entry["status"],
+            **_regions(entry["village_code"]),
             "latitude": round(site.latitude, COORDINATE_DECIMALS) if site.latitude is not None else None,
             "longitude": round(site.longitude, COORDINATE_DECIMALS) if site.longitude is not None else None,
-            "capacity": entry["capacity"], "persons": entry["persons"], "households": entry["households"],
-            "female": entry["female"], "male": entry["male"],
-            "arrivals": entry["arrivals"], "departures": entry["departures"],
-            "contact_name": site.contact_name, "contact_phone": site.contact_phone,
+            "capacity": entry["capacity"],
+            "persons": entry["persons"],
+            "households": entry["households"],
+            "female": entry["female"],
+            "male": entry["male"],
+            "arrivals": entry["arrivals"],
+            "departures": entry["departures"],
+            "contact_name": site.contact_name,
+            "contact_phone": site.contact_phone,
         }
         for band, cell in entry["age_bands"].items():
             record[f"{band}_female"], record[f"{band}_male"] = cell["female"], cell["male"]
@@ -124,8 +166,9 @@ def geojson(day: datetime.date) -> dict:
 
 def export_sites(out: str | Path, fmt: str, day: datetime.date | None = None) -> Exported:
     if fmt not in FORMATS:
-        raise RuleViolation("format", _("Unknown format \"{value}\"; choose one of: {options}.",
-                                        value=fmt, options=", ".join(FORMATS)))
+        raise RuleViolation(
+            "format", _('Unknown format "{value}"; choose one of: {options}.', value=fmt, options=", ".join(FORMATS))
+        )
     day = day or datetime.date.today()
     path = Path(out).expanduser()
     if fmt == "geojson":
@@ -136,13 +179,25 @@ def export_sites(out: str | Path, fmt: str, day: datetime.date | None = None) ->
             partial.write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")
             partial.replace(path)
         except OSError as error:
-            raise RuleViolation("out", _("Cannot write {path}: {reason}. Choose another file or folder.",
-                                         path=str(path), reason=error.strerror or str(error))) from None
+            raise RuleViolation(
+                "out",
+                _(
+                    "Cannot write {path}: {reason}. Choose another file or folder.",
+                    path=str(path),
+                    reason=error.strerror or str(error),
+                ),
+            ) from None
         return Exported(path, len(collection["features"]))
     spec = columns()
     site_list = site_records(day)
     rows = [[record.get(header) for header, _tag in spec] for record in site_list]
-    write_rows(path, [h for h, _t in spec], rows, fmt, hxl_tags=[t for _h, t in spec] if fmt == "hxl" else None,
-               text_columns={i for i, (h, _t) in enumerate(spec) if h.endswith("_code") or h == "contact_phone"},
-               sheet_title="Posko")
+    write_rows(
+        path,
+        [h for h, _t in spec],
+        rows,
+        fmt,
+        hxl_tags=[t for _h, t in spec] if fmt == "hxl" else None,
+        text_columns={i for i, (h, _t) in enumerate(spec) if h.endswith("_code") or h == "contact_phone"},
+        sheet_title="Posko",
+    )
     return Exported(path, len(rows))

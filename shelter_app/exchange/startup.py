@@ -19,7 +19,15 @@ from shelter_app.storage import backup_files
 from shelter_app.storage.database import is_url
 from shelter_app.storage.schema import HISTORY_TABLE, known_migrations
 
-OK, MISSING, LOCKED, READONLY, CORRUPT, FOREIGN, NEWER = "ok", "missing", "locked", "readonly", "corrupt", "foreign", "newer"
+OK, MISSING, LOCKED, READONLY, CORRUPT, FOREIGN, NEWER = (
+    "ok",
+    "missing",
+    "locked",
+    "readonly",
+    "corrupt",
+    "foreign",
+    "newer",
+)
 
 
 @dataclass
@@ -44,10 +52,16 @@ class Diagnosis:
         lines = [self.message.text(lang)]
         if self.backups and self.kind != OK:
             newest = self.backups[0]
-            lines.append(_("Backups of this database: {count}, the newest from {when} ({path}). To restore it: "
-                           "shelter-app restore \"{path}\" --db \"{db}\"", count=len(self.backups),
-                           when=newest.taken_at.strftime("%Y-%m-%d %H:%M"), path=str(newest.path),
-                           db=str(self.path)).text(lang))
+            lines.append(
+                _(
+                    "Backups of this database: {count}, the newest from {when} ({path}). To restore it: "
+                    'shelter-app restore "{path}" --db "{db}"',
+                    count=len(self.backups),
+                    when=newest.taken_at.strftime("%Y-%m-%d %H:%M"),
+                    path=str(newest.path),
+                    db=str(self.path),
+                ).text(lang)
+            )
         return "\n".join(lines)
 
 
@@ -91,14 +105,38 @@ def diagnose(target: str | Path, thorough: bool = True) -> Diagnosis:
         return Diagnosis(path, checked.kind, checked.problem, found)
     state = _locked(path)
     if state == LOCKED:
-        return Diagnosis(path, LOCKED, _("The database {path} is in use by another program (another Posko "
-                                         "window?). Close it, then try again.", path=str(path)), found)
+        return Diagnosis(
+            path,
+            LOCKED,
+            _(
+                "The database {path} is in use by another program (another Posko window?). Close it, then try again.",
+                path=str(path),
+            ),
+            found,
+        )
     if state == READONLY:
-        return Diagnosis(path, READONLY, _("The database {path} cannot be written (read-only file or drive). "
-                                           "Copy it to a folder you can write to.", path=str(path)), found)
+        return Diagnosis(
+            path,
+            READONLY,
+            _(
+                "The database {path} cannot be written (read-only file or drive). "
+                "Copy it to a folder you can write to.",
+                path=str(path),
+            ),
+            found,
+        )
     if state == CORRUPT:
-        return Diagnosis(path, CORRUPT, _("{problem} Nothing was changed.", problem=_(
-            "{path} is damaged: SQLite cannot read it ({reason}).", path=str(path), reason="BEGIN IMMEDIATE")), found)
+        return Diagnosis(
+            path,
+            CORRUPT,
+            _(
+                "{problem} Nothing was changed.",
+                problem=_(
+                    "{path} is damaged: SQLite cannot read it ({reason}).", path=str(path), reason="BEGIN IMMEDIATE"
+                ),
+            ),
+            found,
+        )
     return Diagnosis(path, OK, None, found)
 
 

@@ -68,8 +68,13 @@ def _finish(headers: list, rows: list[tuple[int, list]], table: Table) -> Table:
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise RuleViolation("file", _("The file has no header row: the first row must name the columns "
-                                      "(for example nama, nik, no_kk, jenis_kelamin, tanggal_lahir)."))
+        raise RuleViolation(
+            "file",
+            _(
+                "The file has no header row: the first row must name the columns "
+                "(for example nama, nik, no_kk, jenis_kelamin, tanggal_lahir)."
+            ),
+        )
     width = len(headers)
     table.headers = headers
     if rows and is_hxl_row(rows[0][1]):
@@ -90,15 +95,23 @@ def read_csv(path: Path) -> Table:
     except StopIteration:
         raise RuleViolation("file", _("The file {path} is empty.", path=str(path))) from None
     except csv.Error as error:
-        raise RuleViolation("file", _("The file {path} cannot be read as CSV: {reason}.",
-                                      path=str(path), reason=str(error))) from None
+        raise RuleViolation(
+            "file", _("The file {path} cannot be read as CSV: {reason}.", path=str(path), reason=str(error))
+        ) from None
     rows = []
     try:
         for values in reader:
             rows.append((reader.line_num, values))
     except csv.Error as error:
-        raise RuleViolation("file", _("Row {row} of {path} cannot be read as CSV: {reason}.",
-                                      row=reader.line_num, path=str(path), reason=str(error))) from None
+        raise RuleViolation(
+            "file",
+            _(
+                "Row {row} of {path} cannot be read as CSV: {reason}.",
+                row=reader.line_num,
+                path=str(path),
+                reason=str(error),
+            ),
+        ) from None
     return _finish(headers, rows, Table([], kind="csv", encoding=encoding, delimiter=delimiter))
 
 
@@ -110,8 +123,14 @@ def read_xlsx(path: Path) -> Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise RuleViolation("file", _("The file {path} cannot be read as an Excel workbook (.xlsx): {reason}.",
-                                      path=str(path), reason=str(error) or type(error).__name__)) from None
+        raise RuleViolation(
+            "file",
+            _(
+                "The file {path} cannot be read as an Excel workbook (.xlsx): {reason}.",
+                path=str(path),
+                reason=str(error) or type(error).__name__,
+            ),
+        ) from None
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
@@ -144,11 +163,19 @@ def read_table(path: str | Path) -> Table:
     if start.startswith(b"PK\x03\x04"):
         return read_xlsx(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise RuleViolation("file", _("The file {path} cannot be read as an Excel workbook (.xlsx): {reason}.",
-                                      path=str(path), reason="not a zip file"))
+        raise RuleViolation(
+            "file",
+            _(
+                "The file {path} cannot be read as an Excel workbook (.xlsx): {reason}.",
+                path=str(path),
+                reason="not a zip file",
+            ),
+        )
     if path.suffix.lower() == ".xls":
-        raise RuleViolation("file", _("Old Excel files (.xls) cannot be read: open it in Excel or LibreOffice "
-                                      "and save it as .xlsx or .csv."))
+        raise RuleViolation(
+            "file",
+            _("Old Excel files (.xls) cannot be read: open it in Excel or LibreOffice and save it as .xlsx or .csv."),
+        )
     return read_csv(path)
 
 
@@ -172,9 +199,16 @@ def cell_text(value) -> str:
 # --- writing -----------------------------------------------------------------------------
 
 
-def write_rows(path: str | Path, headers: list[str], rows: list[list], fmt: str,
-               hxl_tags: list[str] | None = None, text_columns: set[int] = frozenset(),
-               sheet_title: str = "Posko", delimiter: str = ",") -> Path:
+def write_rows(
+    path: str | Path,
+    headers: list[str],
+    rows: list[list],
+    fmt: str,
+    hxl_tags: list[str] | None = None,
+    text_columns: set[int] = frozenset(),
+    sheet_title: str = "Posko",
+    delimiter: str = ",",
+) -> Path:
     """Write a sheet as CSV (UTF-8 with a byte-order mark, so Excel reads it right), XLSX, or HXL
     (CSV with the hashtag row under the header). Numbers in ``text_columns`` stay text in Excel."""
     path = Path(path).expanduser()
@@ -191,8 +225,14 @@ def write_rows(path: str | Path, headers: list[str], rows: list[list], fmt: str,
                 for row in rows:
                     writer.writerow(["" if v is None else v for v in row])
     except OSError as error:
-        raise RuleViolation("out", _("Cannot write {path}: {reason}. Choose another file or folder.",
-                                     path=str(path), reason=error.strerror or str(error))) from None
+        raise RuleViolation(
+            "out",
+            _(
+                "Cannot write {path}: {reason}. Choose another file or folder.",
+                path=str(path),
+                reason=error.strerror or str(error),
+            ),
+        ) from None
     return path
 
 

@@ -56,7 +56,8 @@ def _load_node_id() -> str:
 
 def _store(value: dict) -> None:
     Setting.insert(key=NODE_KEY, value=json.dumps(value)).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute()
+        conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}
+    ).execute()
 
 
 def wall() -> int:
@@ -66,8 +67,14 @@ def wall() -> int:
 def last_stamp(node: str) -> int:
     """The highest stamp held: any operation's, and the end of this laptop's own spans."""
     top = Change.select(Change.hlc).order_by(Change.hlc.desc()).limit(1).scalar() or 0
-    own = (Change.select(Change.hlc + Change.span - 1).where(Change.node == node)
-           .order_by(Change.hlc.desc()).limit(1).scalar() or 0)
+    own = (
+        Change.select(Change.hlc + Change.span - 1)
+        .where(Change.node == node)
+        .order_by(Change.hlc.desc())
+        .limit(1)
+        .scalar()
+        or 0
+    )
     return max(top, own)
 
 

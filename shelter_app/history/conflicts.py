@@ -16,8 +16,8 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from shelter_app.storage.models import SyncConflict
 from shelter_app.history.operations import MODELS_BY_TABLE, STAMPS, Op, from_change, from_json, same, stored_ops
+from shelter_app.storage.models import SyncConflict
 
 
 def losers(model, name: str, ops: list[Op]) -> list[Op]:
@@ -27,9 +27,14 @@ def losers(model, name: str, ops: list[Op]) -> list[Op]:
     winner = max(touching, key=lambda op: op.key)
     replaced = {base for op in touching for base in op.bases.get(name, [])}
     value = winner.effects()[name]
-    return [op for op in touching
-            if op is not winner and op.action != "insert" and op.name not in replaced
-            and not same(model, name, op.effects()[name], value)]
+    return [
+        op
+        for op in touching
+        if op is not winner
+        and op.action != "insert"
+        and op.name not in replaced
+        and not same(model, name, op.effects()[name], value)
+    ]
 
 
 def recompute(table: str, row_id: str, fields, ops: list[Op]) -> None:
@@ -39,12 +44,20 @@ def recompute(table: str, row_id: str, fields, ops: list[Op]) -> None:
     for name in fields:
         if name in STAMPS or sum(1 for op in ops if name in op.effects()) < 2:
             continue
-        SyncConflict.delete().where(SyncConflict.table == table, SyncConflict.row_id == row_id,
-                                    SyncConflict.field == name).execute()
+        SyncConflict.delete().where(
+            SyncConflict.table == table, SyncConflict.row_id == row_id, SyncConflict.field == name
+        ).execute()
         for op in losers(model, name, ops):
-            SyncConflict.create(table=table, row_id=row_id, field=name, op_node=op.node, op_hlc=op.hlc,
-                                value=json.dumps(op.effects()[name], ensure_ascii=False), by=op.by,
-                                at=datetime.datetime.fromisoformat(op.at))
+            SyncConflict.create(
+                table=table,
+                row_id=row_id,
+                field=name,
+                op_node=op.node,
+                op_hlc=op.hlc,
+                value=json.dumps(op.effects()[name], ensure_ascii=False),
+                by=op.by,
+                at=datetime.datetime.fromisoformat(op.at),
+            )
 
 
 def after_local_edit(table: str, row_id: str, fields, held: list[Op], change) -> None:
@@ -84,14 +97,25 @@ def listed(limit: int | None = None) -> list[Conflict]:
         ops = stored_ops(row.table, row.row_id)
         touching = [op for op in ops if row.field in op.effects()]
         winner = max(touching, key=lambda op: op.key) if touching else None
-        found.append(Conflict(
-            id=row.id, table=row.table, row_id=row.row_id, field=row.field,
-            lost_value=from_json(model, row.field, json.loads(row.value)), lost_by=row.by, lost_at=row.at,
-            current_value=getattr(record, row.field) if row.field not in _fk_names(model)
-            else record.__data__.get(row.field),
-            current_by=winner.by if winner else "",
-            current_at=datetime.datetime.fromisoformat(winner.at) if winner else None,
-            record=record, winner=winner.name if winner else "", loser=f"{row.op_hlc}.{row.op_node}"))
+        found.append(
+            Conflict(
+                id=row.id,
+                table=row.table,
+                row_id=row.row_id,
+                field=row.field,
+                lost_value=from_json(model, row.field, json.loads(row.value)),
+                lost_by=row.by,
+                lost_at=row.at,
+                current_value=getattr(record, row.field)
+                if row.field not in _fk_names(model)
+                else record.__data__.get(row.field),
+                current_by=winner.by if winner else "",
+                current_at=datetime.datetime.fromisoformat(winner.at) if winner else None,
+                record=record,
+                winner=winner.name if winner else "",
+                loser=f"{row.op_hlc}.{row.op_node}",
+            )
+        )
     return found
 
 

@@ -20,11 +20,10 @@ import decimal
 import functools
 import json
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
-from peewee import (BooleanField, DateField, DateTimeField, DecimalField, ForeignKeyField,
-                    UUIDField)
+from peewee import BooleanField, DateField, DateTimeField, DecimalField, ForeignKeyField, UUIDField
 
 from shelter_app.storage.models import SYNCED_MODELS, Change
 
@@ -74,19 +73,35 @@ class Op:
         return {"deleted_at": None, **stamps}
 
     def to_wire(self) -> dict:
-        wire = {"n": self.node, "h": self.hlc, "t": self.table, "r": self.row_id, "a": self.action,
-                "d": self.data, "at": self.at, "by": self.by}
+        wire = {
+            "n": self.node,
+            "h": self.hlc,
+            "t": self.table,
+            "r": self.row_id,
+            "a": self.action,
+            "d": self.data,
+            "at": self.at,
+            "by": self.by,
+        }
         if self.bases:
             wire["b"] = self.bases
         return wire
 
     @classmethod
-    def from_wire(cls, wire: dict) -> "Op":
+    def from_wire(cls, wire: dict) -> Op:
         """An operation from outside; a ValueError when it is not one this version understands."""
         try:
-            op = cls(node=str(wire["n"]), hlc=int(wire["h"]), table=str(wire["t"]), row_id=str(wire["r"]),
-                     action=str(wire["a"]), data=dict(wire["d"]), at=str(wire["at"]), by=str(wire["by"]),
-                     bases=dict(wire.get("b") or {}))
+            op = cls(
+                node=str(wire["n"]),
+                hlc=int(wire["h"]),
+                table=str(wire["t"]),
+                row_id=str(wire["r"]),
+                action=str(wire["a"]),
+                data=dict(wire["d"]),
+                at=str(wire["at"]),
+                by=str(wire["by"]),
+                bases=dict(wire.get("b") or {}),
+            )
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"not an operation: {error}") from None
         model = MODELS_BY_TABLE.get(op.table)
@@ -153,9 +168,17 @@ def from_change(change: Change) -> Op:
     data = json.loads(change.data)
     if change.action == "update":
         data = {name: pair[1] for name, pair in data.items()}
-    return Op(node=change.node, hlc=change.hlc, table=change.table, row_id=change.row_id,
-              action=change.action, data=data, at=_iso(change.at), by=change.by,
-              bases=json.loads(change.bases) if change.bases else {})
+    return Op(
+        node=change.node,
+        hlc=change.hlc,
+        table=change.table,
+        row_id=change.row_id,
+        action=change.action,
+        data=data,
+        at=_iso(change.at),
+        by=change.by,
+        bases=json.loads(change.bases) if change.bases else {},
+    )
 
 
 def expand(changes: Iterable[Change], chunk: int = 2000) -> Iterator[Op]:
@@ -168,21 +191,28 @@ def expand(changes: Iterable[Change], chunk: int = 2000) -> Iterator[Op]:
         model = MODELS_BY_TABLE[change.table]
         ids = json.loads(change.data)["ids"]
         for start in range(0, len(ids), chunk):
-            part = ids[start:start + chunk]
-            rows = {row["id"].hex: row for row in model.select().where(
-                model.id.in_([uuid.UUID(i) for i in part])).dicts()}
+            part = ids[start : start + chunk]
+            rows = {
+                row["id"].hex: row for row in model.select().where(model.id.in_([uuid.UUID(i) for i in part])).dicts()
+            }
             for offset, row_id in enumerate(part):
                 row = rows.get(row_id)
                 if row is not None:
-                    yield Op(node=change.node, hlc=change.hlc + start + offset, table=change.table,
-                             row_id=row_id, action="insert", data=row_json(model, row),
-                             at=_iso(change.at), by=change.by)
+                    yield Op(
+                        node=change.node,
+                        hlc=change.hlc + start + offset,
+                        table=change.table,
+                        row_id=row_id,
+                        action="insert",
+                        data=row_json(model, row),
+                        at=_iso(change.at),
+                        by=change.by,
+                    )
 
 
 def stored_ops(table: str, row_id: str) -> list[Op]:
     """The operations held for one record (inserts from a bulk insert excepted)."""
-    query = Change.select().where(Change.row_id == row_id, Change.table == table,
-                                  Change.action.in_(ACTIONS))
+    query = Change.select().where(Change.row_id == row_id, Change.table == table, Change.action.in_(ACTIONS))
     return [from_change(change) for change in query]
 
 
@@ -209,8 +239,11 @@ def bases_for(held: list[Op], fields: Iterable[str], model=None) -> dict:
         replaced = {base for op in touching for base in op.bases.get(name, [])}
         value = best[name].effects()[name]
         seen = {best[name].name} | {
-            op.name for op in touching
-            if op.action != "insert" and op.name not in replaced
-            and (model is None or same(model, name, op.effects()[name], value))}
+            op.name
+            for op in touching
+            if op.action != "insert"
+            and op.name not in replaced
+            and (model is None or same(model, name, op.effects()[name], value))
+        }
         bases[name] = sorted(seen)
     return bases

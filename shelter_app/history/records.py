@@ -13,16 +13,17 @@ import datetime
 import functools
 import json
 import uuid
+from collections.abc import Iterable
 from contextlib import contextmanager
-from typing import Iterable, TypeVar
+from typing import TypeVar
 
 from peewee import ForeignKeyField, UUIDField
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import _
-from shelter_app.storage.models import Change, Record, database, utc_now
 from shelter_app.history import clock, conflicts
 from shelter_app.history.operations import MODELS_BY_TABLE, bases_for, from_json, stored_ops, to_json
+from shelter_app.i18n import _
+from shelter_app.storage.models import Change, Record, database, utc_now
 
 R = TypeVar("R", bound=Record)
 
@@ -73,8 +74,9 @@ def field_value(instance: Record, name: str):
     return getattr(instance, name)
 
 
-def _log(table: str, row_id, action: str, data: dict, at: datetime.datetime, span: int = 1,
-         bases: dict | None = None) -> Change:
+def _log(
+    table: str, row_id, action: str, data: dict, at: datetime.datetime, span: int = 1, bases: dict | None = None
+) -> Change:
     """Write the history row, which is also the operation that sync carries (``history.operations``)."""
     node = clock.node_id()
     return Change.create(
@@ -112,8 +114,10 @@ def insert_rows(model, rows: Iterable[dict], defaults: dict | None = None, batch
     write those). A missing field takes ``defaults`` or the field's default."""
     fields = model._meta.sorted_fields
     given = defaults or {}
-    plan = [(field.name, _converter(field),
-             given.get(field.name, None if callable(field.default) else field.default)) for field in fields]
+    plan = [
+        (field.name, _converter(field), given.get(field.name, None if callable(field.default) else field.default))
+        for field in fields
+    ]
     sql, _params = model.insert({field: None for field in fields}).sql()
     batch: list[tuple] = []
     count = 0
@@ -261,7 +265,7 @@ def undo(seq: int) -> Change:
         elif change.action == "delete":
             restore(instance)
         elif change.action == "update":
-            for name, (old, new) in data.items():
+            for name, (_old, new) in data.items():
                 if to_json_value(field_value(instance, name)) != new:
                     raise RuleViolation(
                         name,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -51,7 +51,7 @@ def _messages(lang: str):
             yield po, message
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """msgid -> translation for one language, merged from every .po file of that language
     (messages with a plural are in ``plural_catalog``)."""
@@ -64,7 +64,7 @@ def catalog(lang: str) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_catalog(lang: str) -> dict[tuple[str, str], tuple[str, ...]]:
     """(singular, plural) -> the translated forms, for one language."""
     if lang == SOURCE_LANGUAGE:
@@ -76,7 +76,7 @@ def plural_catalog(lang: str) -> dict[tuple[str, str], tuple[str, ...]]:
     return table
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_rule(lang: str):
     """The language's rule, count -> index of the form: its catalogues' Plural-Forms header."""
     expression = SOURCE_PLURAL_RULE

@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import os
 import smtplib
-import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -70,8 +69,13 @@ def deliver_to_folder(parcel: Parcel, config: dict) -> Path:
     folder = Path(config["folder"]).expanduser()
     target = folder / parcel.filename
     if not folder.is_dir():
-        raise DeliveryError(_("The folder {path} is not there: plug in the USB stick or drive, or check the "
-                              "outbox folder setting. Posko will try again.", path=str(folder)))
+        raise DeliveryError(
+            _(
+                "The folder {path} is not there: plug in the USB stick or drive, or check the "
+                "outbox folder setting. Posko will try again.",
+                path=str(folder),
+            )
+        )
     if target.exists():  # delivered before (perhaps just before a crash): done, never twice
         return target
     try:
@@ -82,16 +86,27 @@ def deliver_to_folder(parcel: Parcel, config: dict) -> Path:
 
 def _folder_error(folder: Path, error: OSError) -> Msg:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return _("The folder {path} is full: free some space or use another USB stick. Posko will try again.",
-                 path=str(folder))
+        return _(
+            "The folder {path} is full: free some space or use another USB stick. Posko will try again.",
+            path=str(folder),
+        )
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return _("Posko may not write into the folder {path} (it is read-only or locked). Unlock the USB stick "
-                 "or choose another folder. Posko will try again.", path=str(folder))
+        return _(
+            "Posko may not write into the folder {path} (it is read-only or locked). Unlock the USB stick "
+            "or choose another folder. Posko will try again.",
+            path=str(folder),
+        )
     if error.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
-        return _("The folder {path} is not there: plug in the USB stick or drive, or check the outbox folder "
-                 "setting. Posko will try again.", path=str(folder))
-    return _("Could not write into the folder {path} ({reason}). Posko will try again.",
-             path=str(folder), reason=error.strerror or str(error))
+        return _(
+            "The folder {path} is not there: plug in the USB stick or drive, or check the outbox folder "
+            "setting. Posko will try again.",
+            path=str(folder),
+        )
+    return _(
+        "Could not write into the folder {path} ({reason}). Posko will try again.",
+        path=str(folder),
+        reason=error.strerror or str(error),
+    )
 
 
 # --- e-mail ----------------------------------------------------------------------------
@@ -119,8 +134,13 @@ def build_message(parcel: Parcel, config: dict) -> EmailMessage:
     message["Subject"] = _("Posko report: {title}", title=parcel.title).text()
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(parcel.report_id)
-    message.set_content(_("The report \"{title}\" from Posko is attached as a PDF file.\n\nReport id: {id}\n",
-                          title=parcel.title, id=parcel.report_id).text())
+    message.set_content(
+        _(
+            'The report "{title}" from Posko is attached as a PDF file.\n\nReport id: {id}\n',
+            title=parcel.title,
+            id=parcel.report_id,
+        ).text()
+    )
     message.add_attachment(parcel.pdf, maintype="application", subtype="pdf", filename=parcel.filename)
     return message
 
@@ -131,9 +151,15 @@ def deliver_by_email(parcel: Parcel, config: dict) -> None:
     user = config.get("user") or ""
     password = smtp_password(user) if user else None
     if user and not password:
-        raise DeliveryError(_("No e-mail password: set the environment variable {env} or store the password in "
-                              "the system keyring (service \"{service}\", user \"{user}\").",
-                              env=PASSWORD_ENV, service=KEYRING_SERVICE, user=user))
+        raise DeliveryError(
+            _(
+                "No e-mail password: set the environment variable {env} or store the password in "
+                'the system keyring (service "{service}", user "{user}").',
+                env=PASSWORD_ENV,
+                service=KEYRING_SERVICE,
+                user=user,
+            )
+        )
     message = build_message(parcel, config)
     where = f"{host}:{port}"
     try:
@@ -155,24 +181,51 @@ def deliver_by_email(parcel: Parcel, config: dict) -> None:
             except Exception:
                 client.close()
     except smtplib.SMTPAuthenticationError:
-        raise DeliveryError(_("The e-mail server {server} refused the user name or password. Check the password "
-                              "in {env} or the system keyring.", server=where, env=PASSWORD_ENV)) from None
+        raise DeliveryError(
+            _(
+                "The e-mail server {server} refused the user name or password. Check the password "
+                "in {env} or the system keyring.",
+                server=where,
+                env=PASSWORD_ENV,
+            )
+        ) from None
     except smtplib.SMTPRecipientsRefused:
-        raise DeliveryError(_("The e-mail server {server} refused the recipients {to}: check the smtp.to "
-                              "setting.", server=where, to=", ".join(config["to"]))) from None
+        raise DeliveryError(
+            _(
+                "The e-mail server {server} refused the recipients {to}: check the smtp.to setting.",
+                server=where,
+                to=", ".join(config["to"]),
+            )
+        ) from None
     except smtplib.SMTPNotSupportedError:
-        raise DeliveryError(_("The e-mail server {server} does not offer what the smtp.security setting asks "
-                              "for ({security}) or a login: check the settings.", server=where,
-                              security=security)) from None
+        raise DeliveryError(
+            _(
+                "The e-mail server {server} does not offer what the smtp.security setting asks "
+                "for ({security}) or a login: check the settings.",
+                server=where,
+                security=security,
+            )
+        ) from None
     except ssl.SSLError:
-        raise DeliveryError(_("The secure connection to the e-mail server {server} failed: check the "
-                              "smtp.security setting (starttls, tls or none) and the port.", server=where)) from None
+        raise DeliveryError(
+            _(
+                "The secure connection to the e-mail server {server} failed: check the "
+                "smtp.security setting (starttls, tls or none) and the port.",
+                server=where,
+            )
+        ) from None
     except smtplib.SMTPResponseException as error:
-        raise DeliveryError(_("The e-mail server {server} did not accept the report ({reason}). Posko will try "
-                              "again.", server=where, reason=_reply_text(error))) from None
-    except (smtplib.SMTPServerDisconnected, smtplib.SMTPException, socket.timeout, OSError):
-        raise DeliveryError(_("Cannot reach the e-mail server {server} (no internet connection?). Posko will "
-                              "try again.", server=where)) from None
+        raise DeliveryError(
+            _(
+                "The e-mail server {server} did not accept the report ({reason}). Posko will try again.",
+                server=where,
+                reason=_reply_text(error),
+            )
+        ) from None
+    except (TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPException, OSError):
+        raise DeliveryError(
+            _("Cannot reach the e-mail server {server} (no internet connection?). Posko will try again.", server=where)
+        ) from None
 
 
 def _reply_text(error: smtplib.SMTPResponseException) -> str:

@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.faults import checkpoint
-from shelter_app.history.records import atomic, operator as current_operator
+from shelter_app.history.records import atomic
+from shelter_app.history.records import operator as current_operator
 from shelter_app.i18n import Msg, _
 from shelter_app.outbox import delivery
 from shelter_app.services import settings
@@ -123,8 +124,13 @@ def destinations() -> list[Destination]:
         port = settings.value("smtp.port") or DEFAULT_PORTS[security]
         user = settings.value("smtp.user") or ""
         sender = settings.value("smtp.from") or (user if "@" in user else f"posko@{host}")
-        found.append(Destination(EMAIL, f"{', '.join(to)} ({host}:{port})", {
-            "host": host, "port": port, "security": security, "user": user, "from": sender, "to": list(to)}))
+        found.append(
+            Destination(
+                EMAIL,
+                f"{', '.join(to)} ({host}:{port})",
+                {"host": host, "port": port, "security": security, "user": user, "from": sender, "to": list(to)},
+            )
+        )
     return found
 
 
@@ -136,8 +142,9 @@ def add(pdf_bytes: bytes, title: str, kind: str) -> OutboxItem:
     """Put a report in the outbox, with a delivery for every destination configured now."""
     if not pdf_bytes.startswith(b"%PDF"):
         raise RuleViolation("pdf", _("Only a finished PDF report can be queued."))
-    item = OutboxItem.create(id=uuid.uuid4(), title=title[:300], kind=kind, pdf=pdf_bytes,
-                             created_by=current_operator())
+    item = OutboxItem.create(
+        id=uuid.uuid4(), title=title[:300], kind=kind, pdf=pdf_bytes, created_by=current_operator()
+    )
     _add_deliveries(item, [d.kind for d in destinations()])
     return item
 
@@ -155,8 +162,10 @@ def _plan(now: datetime.datetime) -> None:
     if not kinds:
         return
     for item in _waiting_items():
-        have = {row.destination for row in OutboxDelivery.select(OutboxDelivery.destination)
-                .where(OutboxDelivery.item == item.id)}
+        have = {
+            row.destination
+            for row in OutboxDelivery.select(OutboxDelivery.destination).where(OutboxDelivery.item == item.id)
+        }
         missing = [kind for kind in kinds if kind not in have]
         if missing:
             _add_deliveries(item, missing, now)
@@ -165,7 +174,8 @@ def _plan(now: datetime.datetime) -> None:
 def _waiting_items():
     undelivered = OutboxDelivery.select(OutboxDelivery.item).where(OutboxDelivery.status != "done")
     never_planned = OutboxItem.select(OutboxItem.id).where(
-        ~OutboxItem.id.in_(OutboxDelivery.select(OutboxDelivery.item)))
+        ~OutboxItem.id.in_(OutboxDelivery.select(OutboxDelivery.item))
+    )
     return OutboxItem.select().where(OutboxItem.id.in_(undelivered) | OutboxItem.id.in_(never_planned))
 
 
@@ -184,10 +194,10 @@ def recent(limit: int = 20) -> list[PendingReport]:
 def status() -> Status:
     items = _waiting_items()
     oldest = items.order_by(OutboxItem.created_at).first()
-    upcoming = (OutboxDelivery.select().where(OutboxDelivery.status != "done")
-                .order_by(OutboxDelivery.next_attempt_at).first())
-    return Status(items.count(), oldest.created_at if oldest else None,
-                  upcoming.next_attempt_at if upcoming else None)
+    upcoming = (
+        OutboxDelivery.select().where(OutboxDelivery.status != "done").order_by(OutboxDelivery.next_attempt_at).first()
+    )
+    return Status(items.count(), oldest.created_at if oldest else None, upcoming.next_attempt_at if upcoming else None)
 
 
 def last_error(row: OutboxDelivery) -> Msg | None:
@@ -216,8 +226,7 @@ def send_now(transports: dict | None = None) -> Summary:
     return send_due(transports=transports, everything=True)
 
 
-def send_due(now: datetime.datetime | None = None, transports: dict | None = None,
-             everything: bool = False) -> Summary:
+def send_due(now: datetime.datetime | None = None, transports: dict | None = None, everything: bool = False) -> Summary:
     """Try every delivery whose next attempt is due (``everything``: every waiting one); record
     each outcome. Never raises for a failed delivery: the reason is stored and shown, and the
     delivery waits for its next turn."""
@@ -227,9 +236,11 @@ def send_due(now: datetime.datetime | None = None, transports: dict | None = Non
     configured = {d.kind: d for d in destinations()}
     summary = Summary()
     waiting = OutboxDelivery.status != "done"
-    due = list(OutboxDelivery.select(OutboxDelivery.id)
-               .where(waiting if everything else waiting & (OutboxDelivery.next_attempt_at <= now))
-               .order_by(OutboxDelivery.next_attempt_at, OutboxDelivery.id))
+    due = list(
+        OutboxDelivery.select(OutboxDelivery.id)
+        .where(waiting if everything else waiting & (OutboxDelivery.next_attempt_at <= now))
+        .order_by(OutboxDelivery.next_attempt_at, OutboxDelivery.id)
+    )
     for row_id in (row.id for row in due):
         row = OutboxDelivery.get_or_none(OutboxDelivery.id == row_id)
         if row is None or row.status == "done":
@@ -238,8 +249,12 @@ def send_due(now: datetime.datetime | None = None, transports: dict | None = Non
         item = row.item
         try:
             if destination is None:
-                raise delivery.DeliveryError(_("This destination is no longer set up; set it again with "
-                                               "'shelter-app config set' or in the settings."))
+                raise delivery.DeliveryError(
+                    _(
+                        "This destination is no longer set up; set it again with "
+                        "'shelter-app config set' or in the settings."
+                    )
+                )
             parcel = delivery.Parcel(item.id.hex, file_name(item), item.title, bytes(item.pdf))
             transports[row.destination](parcel, destination.config)  # no transaction held meanwhile
             checkpoint("outbox.delivered")
@@ -258,8 +273,13 @@ def send_due(now: datetime.datetime | None = None, transports: dict | None = Non
 
 def _record_success(row_id: int, now: datetime.datetime) -> None:
     with database.atomic():
-        OutboxDelivery.update(status="done", delivered_at=utc_now(), last_attempt_at=now, last_error="",
-                              attempts=OutboxDelivery.attempts + 1).where(OutboxDelivery.id == row_id).execute()
+        OutboxDelivery.update(
+            status="done",
+            delivered_at=utc_now(),
+            last_attempt_at=now,
+            last_error="",
+            attempts=OutboxDelivery.attempts + 1,
+        ).where(OutboxDelivery.id == row_id).execute()
 
 
 def _record_failure(row_id: int, message: Msg, now: datetime.datetime) -> None:
@@ -267,5 +287,6 @@ def _record_failure(row_id: int, message: Msg, now: datetime.datetime) -> None:
         row = OutboxDelivery.get_by_id(row_id)
         attempts = row.attempts + 1
         stored = json.dumps({"msgid": message.msgid, "params": {k: str(v) for k, v in message.params.items()}})
-        OutboxDelivery.update(attempts=attempts, last_attempt_at=now, last_error=stored,
-                              next_attempt_at=now + backoff(attempts)).where(OutboxDelivery.id == row_id).execute()
+        OutboxDelivery.update(
+            attempts=attempts, last_attempt_at=now, last_error=stored, next_attempt_at=now + backoff(attempts)
+        ).where(OutboxDelivery.id == row_id).execute()

@@ -33,5 +33,12 @@ REPORTS = (
     ("cards", N_("Household cards"), household_cards, ("site", "day")),
 )
 
-__all__ = ["REPORTS", "Rendered", "daily_report", "household_cards", "operation_summary", "site_roster",
-           "stock_card_report"]
+__all__ = [
+    "REPORTS",
+    "Rendered",
+    "daily_report",
+    "household_cards",
+    "operation_summary",
+    "site_roster",
+    "stock_card_report",
+]

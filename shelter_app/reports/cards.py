@@ -14,14 +14,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus.flowables import Flowable
 
 from shelter_app.domain import choices
-from shelter_app.i18n import tr, translate, ntr
+from shelter_app.i18n import ntr, tr, translate
 from shelter_app.reports import fonts
 from shelter_app.reports.charts import _fit, draw_qr
 from shelter_app.reports.common import event_name, language, paragraph, resolve_day, resolve_site
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.fmt import mask_number
-from shelter_app.services.residents import ResidentHousehold, residents_by_household
 from shelter_app.reports.style import FRAME_HEIGHT, FRAME_WIDTH, PALETTE
+from shelter_app.services.residents import ResidentHousehold, residents_by_household
 from shelter_app.services.roster import age_on
 
 COLUMNS, ROWS = 2, 3
@@ -105,8 +105,9 @@ class CardSheet(Flowable):
         canvas.drawString(x + pad, y + h - band_h + 3.5, self.texts["title"])
         canvas.setFont(fonts.REGULAR, 7)
         title_w = canvas.stringWidth(self.texts["title"], fonts.BOLD, 8.5)
-        canvas.drawRightString(x + w - pad, y + h - band_h + 3.5,
-                               _fit(self.site, fonts.REGULAR, 7, inner_w - title_w - 8))
+        canvas.drawRightString(
+            x + w - pad, y + h - band_h + 3.5, _fit(self.site, fonts.REGULAR, 7, inner_w - title_w - 8)
+        )
 
         # QR code at the right, the id typed under it for when no scanner is at hand.
         qr_x = x + w - pad - QR_SIZE
@@ -127,7 +128,9 @@ class CardSheet(Flowable):
         canvas.drawString(x + pad, top, self.texts["head"])
         canvas.setFillColor(PALETTE["ink"])
         canvas.setFont(fonts.BOLD, 11)
-        canvas.drawString(x + pad, top - 12.5, _fit(head.name if head else self.texts["no_head"], fonts.BOLD, 11, text_w))
+        canvas.drawString(
+            x + pad, top - 12.5, _fit(head.name if head else self.texts["no_head"], fonts.BOLD, 11, text_w)
+        )
         canvas.setFont(fonts.REGULAR, 8)
         kk = mask_number(household.kk) if household.kk else tr("no KK")
         canvas.drawString(x + pad, top - 24, f"{self.texts['kk']}: {kk}")
@@ -141,7 +144,7 @@ class CardSheet(Flowable):
         bottom = y + pad
         room = int((first - bottom) // line_h) + 1
         members = household.members
-        shown = members if len(members) <= room else members[:room - 1]
+        shown = members if len(members) <= room else members[: room - 1]
         relation_x = x + pad + inner_w * 0.55
         canvas.setFont(fonts.REGULAR, size)
         for number, member in enumerate(shown):
@@ -158,20 +161,31 @@ class CardSheet(Flowable):
             canvas.drawRightString(x + pad + inner_w, line_y, f"{sex} · {age_text}")
         if len(shown) < len(members):
             canvas.setFont(fonts.BOLD, size)
-            canvas.drawString(x + pad, first - len(shown) * line_h,
-                              self.texts["more"].replace("{n}", fmt.n(len(members) - len(shown))))
+            canvas.drawString(
+                x + pad,
+                first - len(shown) * line_h,
+                self.texts["more"].replace("{n}", fmt.n(len(members) - len(shown))),
+            )
         canvas.restoreState()
 
 
 def render(data: CardsData, lang: str = "id", generated_at=None) -> Rendered:
     with language(lang) as fmt:
         title = tr("Household cards")
-        subtitle = ntr("{event} · {site} · {n} household on {date}", "{event} · {site} · {n} households on {date}",
-                       len(data.households), event=data.event, site=data.site, n=fmt.n(len(data.households)),
-                       date=fmt.date(data.day))
+        subtitle = ntr(
+            "{event} · {site} · {n} household on {date}",
+            "{event} · {site} · {n} households on {date}",
+            len(data.households),
+            event=data.event,
+            site=data.site,
+            n=fmt.n(len(data.households)),
+            date=fmt.date(data.day),
+        )
         report = Report(title, subtitle, lang, confidential=True, generated_at=generated_at)
-        sheets = [CardSheet(data.households[i:i + CARDS_PER_SHEET], data.site, data.event, data.day, fmt)
-                  for i in range(0, len(data.households), CARDS_PER_SHEET)]
+        sheets = [
+            CardSheet(data.households[i : i + CARDS_PER_SHEET], data.site, data.event, data.day, fmt)
+            for i in range(0, len(data.households), CARDS_PER_SHEET)
+        ]
         if not sheets:
             sheets = [paragraph(tr("Nobody is staying at this site on this day."))]
         return report.build(sheets)

@@ -27,8 +27,9 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def pyramid(bands: list[tuple[str, int, int]], width: float, male_label: str, female_label: str,
-            fmt, title: str = "") -> Drawing:
+def pyramid(
+    bands: list[tuple[str, int, int]], width: float, male_label: str, female_label: str, fmt, title: str = ""
+) -> Drawing:
     """Population by age band and sex: men to the left, women to the right, youngest at the bottom."""
     row_h, gap, size = 15.0, 4.0, 7.5
     legend_h = 16.0 + (13.0 if title else 0.0)
@@ -44,11 +45,27 @@ def pyramid(bands: list[tuple[str, int, int]], width: float, male_label: str, fe
         top -= 13
     legend_y = top - 10
     drawing.add(Rect(centre - label_w / 2 - 60, legend_y - 1, 8, 8, fillColor=PALETTE["male"], strokeColor=None))
-    drawing.add(String(centre - label_w / 2 - 49, legend_y, male_label, fontName=fonts.REGULAR, fontSize=size,
-                       fillColor=PALETTE["ink"]))
+    drawing.add(
+        String(
+            centre - label_w / 2 - 49,
+            legend_y,
+            male_label,
+            fontName=fonts.REGULAR,
+            fontSize=size,
+            fillColor=PALETTE["ink"],
+        )
+    )
     drawing.add(Rect(centre + label_w / 2 + 4, legend_y - 1, 8, 8, fillColor=PALETTE["female"], strokeColor=None))
-    drawing.add(String(centre + label_w / 2 + 15, legend_y, female_label, fontName=fonts.REGULAR, fontSize=size,
-                       fillColor=PALETTE["ink"]))
+    drawing.add(
+        String(
+            centre + label_w / 2 + 15,
+            legend_y,
+            female_label,
+            fontName=fonts.REGULAR,
+            fontSize=size,
+            fillColor=PALETTE["ink"],
+        )
+    )
     y = top - legend_h + (13.0 if title else 0.0) - 2
     for label, male, female in reversed(bands):  # oldest at the top, as a pyramid is read
         y -= row_h + gap
@@ -58,12 +75,38 @@ def pyramid(bands: list[tuple[str, int, int]], width: float, male_label: str, fe
         female_w = half * female / biggest
         drawing.add(Rect(left_edge - male_w, y, male_w, row_h, fillColor=PALETTE["male"], strokeColor=None))
         drawing.add(Rect(right_edge, y, female_w, row_h, fillColor=PALETTE["female"], strokeColor=None))
-        drawing.add(String(centre, y + 4.5, _fit(label, fonts.REGULAR, size, label_w - 6), fontName=fonts.REGULAR,
-                           fontSize=size, textAnchor="middle", fillColor=PALETTE["ink"]))
-        drawing.add(String(left_edge - male_w - 3, y + 4.5, fmt.n(male), fontName=fonts.BOLD, fontSize=size,
-                           textAnchor="end", fillColor=PALETTE["ink"]))
-        drawing.add(String(right_edge + female_w + 3, y + 4.5, fmt.n(female), fontName=fonts.BOLD, fontSize=size,
-                           fillColor=PALETTE["ink"]))
+        drawing.add(
+            String(
+                centre,
+                y + 4.5,
+                _fit(label, fonts.REGULAR, size, label_w - 6),
+                fontName=fonts.REGULAR,
+                fontSize=size,
+                textAnchor="middle",
+                fillColor=PALETTE["ink"],
+            )
+        )
+        drawing.add(
+            String(
+                left_edge - male_w - 3,
+                y + 4.5,
+                fmt.n(male),
+                fontName=fonts.BOLD,
+                fontSize=size,
+                textAnchor="end",
+                fillColor=PALETTE["ink"],
+            )
+        )
+        drawing.add(
+            String(
+                right_edge + female_w + 3,
+                y + 4.5,
+                fmt.n(female),
+                fontName=fonts.BOLD,
+                fontSize=size,
+                fillColor=PALETTE["ink"],
+            )
+        )
     return drawing
 
 
@@ -78,8 +121,14 @@ class Bar:
     status: str = "ok"  # colours the bar: ok, short or critical
 
 
-def bullets(bars: list[Bar], width: float, value_label: str, reference_label: str, title: str = "",
-            label_width: float | None = None) -> Drawing:
+def bullets(
+    bars: list[Bar],
+    width: float,
+    value_label: str,
+    reference_label: str,
+    title: str = "",
+    label_width: float | None = None,
+) -> Drawing:
     """Horizontal bars of what there is, each with a mark at what is needed.
 
     Used for occupancy against capacity and for water, toilets and space against the standard.
@@ -97,27 +146,54 @@ def bullets(bars: list[Bar], width: float, value_label: str, reference_label: st
         top -= 13
     legend_y = top - 10
     drawing.add(Rect(label_w, legend_y - 1, 12, 7, fillColor=STATUS_COLOURS["ok"][2], strokeColor=None))
-    drawing.add(String(label_w + 16, legend_y, value_label, fontName=fonts.REGULAR, fontSize=size,
-                       fillColor=PALETTE["ink"]))
+    drawing.add(
+        String(label_w + 16, legend_y, value_label, fontName=fonts.REGULAR, fontSize=size, fillColor=PALETTE["ink"])
+    )
     ref_x = label_w + 26 + _text_width(value_label, size) + 10
     drawing.add(Line(ref_x + 4, legend_y - 2, ref_x + 4, legend_y + 8, strokeColor=PALETTE["ink"], strokeWidth=1.6))
-    drawing.add(String(ref_x + 10, legend_y, reference_label, fontName=fonts.REGULAR, fontSize=size,
-                       fillColor=PALETTE["ink"]))
+    drawing.add(
+        String(ref_x + 10, legend_y, reference_label, fontName=fonts.REGULAR, fontSize=size, fillColor=PALETTE["ink"])
+    )
     y = top - 14
     for bar in bars:
         # Each bar has its own scale: litres and toilets do not share an axis.
         biggest = max(1e-9, bar.value, bar.reference) * 1.08
         y -= row_h + gap
-        drawing.add(String(label_w - 4, y + 2.5, _fit(bar.label, fonts.REGULAR, size, label_w - 6),
-                           fontName=fonts.REGULAR, fontSize=size, textAnchor="end", fillColor=PALETTE["ink"]))
+        drawing.add(
+            String(
+                label_w - 4,
+                y + 2.5,
+                _fit(bar.label, fonts.REGULAR, size, label_w - 6),
+                fontName=fonts.REGULAR,
+                fontSize=size,
+                textAnchor="end",
+                fillColor=PALETTE["ink"],
+            )
+        )
         drawing.add(Rect(label_w, y, track_w, row_h, fillColor=PALETTE["track"], strokeColor=None))
         value_w = track_w * max(bar.value, 0) / biggest
-        drawing.add(Rect(label_w, y, value_w, row_h, fillColor=STATUS_COLOURS.get(bar.status, STATUS_COLOURS["ok"])[2],
-                         strokeColor=None))
+        drawing.add(
+            Rect(
+                label_w,
+                y,
+                value_w,
+                row_h,
+                fillColor=STATUS_COLOURS.get(bar.status, STATUS_COLOURS["ok"])[2],
+                strokeColor=None,
+            )
+        )
         mark = label_w + track_w * bar.reference / biggest
         drawing.add(Line(mark, y - 2.5, mark, y + row_h + 2.5, strokeColor=PALETTE["ink"], strokeWidth=1.6))
-        drawing.add(String(label_w + track_w + 6, y + 2.5, bar.text, fontName=fonts.REGULAR, fontSize=size,
-                           fillColor=PALETTE["ink"]))
+        drawing.add(
+            String(
+                label_w + track_w + 6,
+                y + 2.5,
+                bar.text,
+                fontName=fonts.REGULAR,
+                fontSize=size,
+                fillColor=PALETTE["ink"],
+            )
+        )
     return drawing
 
 

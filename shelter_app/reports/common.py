@@ -24,8 +24,9 @@ def language(lang: str | None):
     """Render in ``lang`` (Bahasa Indonesia by default) and give back the caller's language after."""
     lang = lang or "id"
     if lang not in LANGUAGES:
-        raise RuleViolation("lang", _("Unknown language \"{lang}\"; choose one of: {options}.",
-                                      lang=lang, options=", ".join(LANGUAGES)))
+        raise RuleViolation(
+            "lang", _('Unknown language "{lang}"; choose one of: {options}.', lang=lang, options=", ".join(LANGUAGES))
+        )
     previous = current_language()
     set_language(lang)
     try:
@@ -51,7 +52,7 @@ def resolve_day(day, field: str = "date") -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(day))
     except ValueError:
-        raise RuleViolation(field, _("\"{value}\" is not a date; write it as YYYY-MM-DD.", value=str(day))) from None
+        raise RuleViolation(field, _('"{value}" is not a date; write it as YYYY-MM-DD.', value=str(day))) from None
 
 
 def place_of(site: Site) -> str:

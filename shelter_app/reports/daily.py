@@ -16,10 +16,18 @@ from reportlab.platypus.flowables import KeepTogether
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import PROFILES
-from shelter_app.i18n import _, tr, translate, ntr
+from shelter_app.i18n import _, ntr, tr, translate
 from shelter_app.reports import charts
-from shelter_app.reports.common import (event_name, heading, language, paragraph, place_of, resolve_day, resolve_site,
-                                        section)
+from shelter_app.reports.common import (
+    event_name,
+    heading,
+    language,
+    paragraph,
+    place_of,
+    resolve_day,
+    resolve_site,
+    section,
+)
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.parts import age_pyramid, need_bars, needs_table, population_tables, side_by_side
 from shelter_app.reports.style import FRAME_WIDTH
@@ -100,11 +108,26 @@ def collect(site, day, prepared_by: str = "", notes: str = "") -> DailyData:
         state = states.get(inst.id)
         if state is None or state == "removed":
             continue
-        since = max((change.changed_on for change in installations.state_history(inst.id) if change.changed_on <= day),
-                    default=inst.state_since)
-        lines.append(InstallationLine(inst.kind, inst.subkind, inst.name, inst.quantity, inst.litres_per_day,
-                                      inst.toilets_female, inst.toilets_male, inst.toilets_accessible,
-                                      inst.floor_area_m2, inst.power_kw, state, since))
+        since = max(
+            (change.changed_on for change in installations.state_history(inst.id) if change.changed_on <= day),
+            default=inst.state_since,
+        )
+        lines.append(
+            InstallationLine(
+                inst.kind,
+                inst.subkind,
+                inst.name,
+                inst.quantity,
+                inst.litres_per_day,
+                inst.toilets_female,
+                inst.toilets_male,
+                inst.toilets_accessible,
+                inst.floor_area_m2,
+                inst.power_kw,
+                state,
+                since,
+            )
+        )
     supplies = {supply["item"]: supply for supply in entry["supplies"]}
     stock_lines = []
     for item in stock.items():
@@ -131,10 +154,21 @@ def collect(site, day, prepared_by: str = "", notes: str = "") -> DailyData:
     ]
     contact = " · ".join(part for part in (site.contact_name, site.contact_phone) if part)
     return DailyData(
-        event=event_name(site), site=site.name, site_kind=site.kind, place=place_of(site), address=site.address,
-        contact=contact, day=day, standards_profile=all_figures["standards_profile"], figures=entry,
-        installations=lines, stock=stock_lines, activities=activity_lines,
-        age_bands=[band.name for band in settings.age_bands()], prepared_by=prepared_by, notes=notes,
+        event=event_name(site),
+        site=site.name,
+        site_kind=site.kind,
+        place=place_of(site),
+        address=site.address,
+        contact=contact,
+        day=day,
+        standards_profile=all_figures["standards_profile"],
+        figures=entry,
+        installations=lines,
+        stock=stock_lines,
+        activities=activity_lines,
+        age_bands=[band.name for band in settings.age_bands()],
+        prepared_by=prepared_by,
+        notes=notes,
     )
 
 
@@ -146,8 +180,12 @@ def _installation_details(line: InstallationLine, fmt) -> str:
         kind = fmt.label(choices.WATER_KINDS, line.subkind) if line.subkind else ""
         return ", ".join(p for p in (kind, f"{fmt.n(line.litres_per_day)} {fmt.unit('L/day')}") if p)
     if line.kind == "toilet":
-        return tr("{female} for women, {male} for men, {accessible} accessible", female=fmt.n(line.toilets_female),
-                  male=fmt.n(line.toilets_male), accessible=fmt.n(line.toilets_accessible))
+        return tr(
+            "{female} for women, {male} for men, {accessible} accessible",
+            female=fmt.n(line.toilets_female),
+            male=fmt.n(line.toilets_male),
+            accessible=fmt.n(line.toilets_accessible),
+        )
     units = ntr("{n} unit", "{n} units", line.quantity, n=fmt.n(line.quantity))
     if line.kind in ("pallet", "tent"):
         return f"{units} · {fmt.n(line.floor_area_m2)} m²"
@@ -186,13 +224,32 @@ def render(data: DailyData, lang: str = "id", generated_at=None) -> Rendered:
         story += section(tr("2. Needs and gaps against the standard"), needs)
         story.append(KeepTogether([bars]))
 
-        inst_rows = [Row([fmt.label(choices.INSTALLATION_KINDS, line.kind), line.name or "–", _installation_details(line, fmt),
-                          Status({"working": "ok", "planned": "short", "broken": "critical"}.get(line.state, "short"),
-                                 fmt.label(choices.INSTALLATION_STATES, line.state)),
-                          fmt.date(line.since, "medium")]) for line in data.installations]
+        inst_rows = [
+            Row(
+                [
+                    fmt.label(choices.INSTALLATION_KINDS, line.kind),
+                    line.name or "–",
+                    _installation_details(line, fmt),
+                    Status(
+                        {"working": "ok", "planned": "short", "broken": "critical"}.get(line.state, "short"),
+                        fmt.label(choices.INSTALLATION_STATES, line.state),
+                    ),
+                    fmt.date(line.since, "medium"),
+                ]
+            )
+            for line in data.installations
+        ]
         if inst_rows:
-            table = DataTable([Col(tr("Kind"), 0.2), Col(tr("Name"), 0.3), Col(tr("Details"), 0.26),
-                               Col(tr("State"), 0.11, "C"), Col(tr("Since"), 0.13)], inst_rows)
+            table = DataTable(
+                [
+                    Col(tr("Kind"), 0.2),
+                    Col(tr("Name"), 0.3),
+                    Col(tr("Details"), 0.26),
+                    Col(tr("State"), 0.11, "C"),
+                    Col(tr("Since"), 0.13),
+                ],
+                inst_rows,
+            )
             story += section(tr("3. Installations"), table)
         else:
             story += section(tr("3. Installations"), paragraph(tr("No installations recorded."), "note"))
@@ -200,23 +257,57 @@ def render(data: DailyData, lang: str = "id", generated_at=None) -> Rendered:
         stock_rows = []
         for line in data.stock:
             status = Status(line.status, fmt.status(line.status)) if line.status else ""
-            stock_rows.append(Row([line.item, line.unit, fmt.n(line.opening), fmt.n(line.received), fmt.n(line.out),
-                                   fmt.signed(line.adjusted) if line.adjusted else "", fmt.n(line.closing),
-                                   fmt.n(line.days_of_supply) if line.days_of_supply is not None else "", status]))
+            stock_rows.append(
+                Row(
+                    [
+                        line.item,
+                        line.unit,
+                        fmt.n(line.opening),
+                        fmt.n(line.received),
+                        fmt.n(line.out),
+                        fmt.signed(line.adjusted) if line.adjusted else "",
+                        fmt.n(line.closing),
+                        fmt.n(line.days_of_supply) if line.days_of_supply is not None else "",
+                        status,
+                    ]
+                )
+            )
         if stock_rows:
-            table = DataTable([Col(tr("Item"), 0.2), Col(tr("Unit"), 0.08), Col(tr("Opening stock"), 0.09, "R"),
-                               Col(tr("Received"), 0.09, "R"), Col(tr("Distributed or used"), 0.11, "R"),
-                               Col(tr("Adjusted"), 0.12, "R"), Col(tr("On hand at the end of the day"), 0.09, "R"),
-                               Col(tr("Days of supply"), 0.1, "R"), Col(tr("Status"), 0.12, "C")], stock_rows, font_size=7.5)
+            table = DataTable(
+                [
+                    Col(tr("Item"), 0.2),
+                    Col(tr("Unit"), 0.08),
+                    Col(tr("Opening stock"), 0.09, "R"),
+                    Col(tr("Received"), 0.09, "R"),
+                    Col(tr("Distributed or used"), 0.11, "R"),
+                    Col(tr("Adjusted"), 0.12, "R"),
+                    Col(tr("On hand at the end of the day"), 0.09, "R"),
+                    Col(tr("Days of supply"), 0.1, "R"),
+                    Col(tr("Status"), 0.12, "C"),
+                ],
+                stock_rows,
+                font_size=7.5,
+            )
             story += section(tr("4. Stock on hand, received and distributed today"), table)
         else:
-            story += section(tr("4. Stock on hand, received and distributed today"), paragraph(tr("No stock at this site."), "note"))
+            story += section(
+                tr("4. Stock on hand, received and distributed today"), paragraph(tr("No stock at this site."), "note")
+            )
 
-        activity_rows = [Row([fmt.label(choices.ACTIVITY_KINDS, a.kind), a.title, a.facilitator or "–", fmt.n(a.participants)])
-                         for a in data.activities]
+        activity_rows = [
+            Row([fmt.label(choices.ACTIVITY_KINDS, a.kind), a.title, a.facilitator or "–", fmt.n(a.participants)])
+            for a in data.activities
+        ]
         if activity_rows:
-            table = DataTable([Col(tr("Kind"), 0.22), Col(tr("Activity"), 0.4), Col(tr("Facilitator"), 0.24),
-                               Col(tr("Participants"), 0.14, "R")], activity_rows)
+            table = DataTable(
+                [
+                    Col(tr("Kind"), 0.22),
+                    Col(tr("Activity"), 0.4),
+                    Col(tr("Facilitator"), 0.24),
+                    Col(tr("Participants"), 0.14, "R"),
+                ],
+                activity_rows,
+            )
             story += section(tr("5. Activities of the day"), table)
         else:
             story += section(tr("5. Activities of the day"), paragraph(tr("No activities on this day."), "note"))
@@ -240,17 +331,26 @@ def location(data: DailyData) -> str:
 def signature_block(data: DailyData, fmt) -> list:
     place = data.place.split(",")[0] if data.place else ""
     dated = ", ".join(p for p in (place, fmt.date(data.day)) if p)
-    left = [paragraph(dated), paragraph(tr("Prepared by,")), Spacer(1, 32),
-            paragraph(f"( {data.prepared_by} )" if data.prepared_by else "( ........................................ )")]
-    right = [Spacer(1, 11.5), paragraph(tr("Acknowledged by the site coordinator,")), Spacer(1, 32),
-             paragraph("( ........................................ )")]
+    left = [
+        paragraph(dated),
+        paragraph(tr("Prepared by,")),
+        Spacer(1, 32),
+        paragraph(f"( {data.prepared_by} )" if data.prepared_by else "( ........................................ )"),
+    ]
+    right = [
+        Spacer(1, 11.5),
+        paragraph(tr("Acknowledged by the site coordinator,")),
+        Spacer(1, 32),
+        paragraph("( ........................................ )"),
+    ]
     table = Table([[left, right]], colWidths=[FRAME_WIDTH / 2] * 2)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return [Spacer(1, 4), heading(tr("Signatures")), table]
 
 
-def daily_report(site, day, lang: str = "id", prepared_by: str = "", notes: str = "", out=None,
-                 generated_at=None) -> Rendered:
+def daily_report(
+    site, day, lang: str = "id", prepared_by: str = "", notes: str = "", out=None, generated_at=None
+) -> Rendered:
     """The daily report of one site on one day; written to ``out`` when it is given."""
     rendered = render(collect(site, day, prepared_by, notes), lang, generated_at)
     return rendered.save(out) if out else rendered

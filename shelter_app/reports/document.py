@@ -21,8 +21,7 @@ from shelter_app.files import write_atomically
 from shelter_app.i18n import tr
 from shelter_app.reports import fonts
 from shelter_app.reports.fmt import Formatter
-from shelter_app.reports.style import (FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_SIZE,
-                                       PALETTE)
+from shelter_app.reports.style import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_SIZE, PALETTE
 
 FOOTER_TEXT_Y = MARGIN_BOTTOM - 16.5
 
@@ -70,8 +69,14 @@ def _numbered_canvas(page_label, pages_seen: list):
 class Report:
     """One PDF being made: title, subtitle, language and the page decoration."""
 
-    def __init__(self, title: str, subtitle: str, lang: str, confidential: bool = False,
-                 generated_at: datetime.datetime | None = None):
+    def __init__(
+        self,
+        title: str,
+        subtitle: str,
+        lang: str,
+        confidential: bool = False,
+        generated_at: datetime.datetime | None = None,
+    ):
         fonts.register()
         self.title = title
         self.subtitle = subtitle
@@ -106,24 +111,49 @@ class Report:
         canvas.line(MARGIN_X, footer_line, width - MARGIN_X, footer_line)
         canvas.setFont(fonts.REGULAR, 7.5)
         canvas.setFillColor(PALETTE["muted"])
-        canvas.drawString(MARGIN_X, FOOTER_TEXT_Y,
-                          tr("Generated {moment} · {app} {version}", moment=self.fmt.datetime(self.generated_at),
-                             app=APP_NAME, version=__version__))
+        canvas.drawString(
+            MARGIN_X,
+            FOOTER_TEXT_Y,
+            tr(
+                "Generated {moment} · {app} {version}",
+                moment=self.fmt.datetime(self.generated_at),
+                app=APP_NAME,
+                version=__version__,
+            ),
+        )
         if self.confidential:
             canvas.setFont(fonts.BOLD, 7.5)
-            canvas.drawCentredString(width / 2, FOOTER_TEXT_Y - 10,
-                                     tr("Contains personal data: keep it safe, do not share or post it."))
+            canvas.drawCentredString(
+                width / 2, FOOTER_TEXT_Y - 10, tr("Contains personal data: keep it safe, do not share or post it.")
+            )
         canvas.restoreState()
 
     def build(self, story: list, author: str = "") -> Rendered:
         buffer = io.BytesIO()
         doc = BaseDocTemplate(
-            buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM, title=f"{self.title} – {self.subtitle}", author=author or APP_NAME,
-            creator=f"{APP_NAME} {__version__}", subject=self.subtitle, lang=self.lang,
+            buffer,
+            pagesize=PAGE_SIZE,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=f"{self.title} – {self.subtitle}",
+            author=author or APP_NAME,
+            creator=f"{APP_NAME} {__version__}",
+            subject=self.subtitle,
+            lang=self.lang,
         )
-        frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0,
-                      topPadding=0, bottomPadding=0, id="body")
+        frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            FRAME_WIDTH,
+            FRAME_HEIGHT,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate)])
         pages: list[int] = []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.platypus import Table, TableStyle
 
 from shelter_app.domain.standards import AGE_BAND_LABELS, PROFILES, status_of
-from shelter_app.i18n import N_, tr, translate, ntr
+from shelter_app.i18n import N_, ntr, tr, translate
 from shelter_app.reports import charts
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status
@@ -28,7 +28,6 @@ NEED_LABELS = {
 }
 
 
-
 def band_label(name: str) -> str:
     return translate(AGE_BAND_LABELS[name]) if name in AGE_BAND_LABELS else name
 
@@ -48,9 +47,18 @@ def band_range(name: str) -> str:
 def side_by_side(left, right, share: float = 0.5, gap: float = 12) -> Table:
     width = FRAME_WIDTH
     table = Table([[left, right]], colWidths=[width * share - gap / 2, width * (1 - share) - gap / 2 + gap])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (0, 0), gap), ("RIGHTPADDING", (1, 0), (1, 0), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), gap),
+                ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return table
 
 
@@ -61,18 +69,56 @@ def population_tables(figures: dict, bands: list[str], fmt) -> tuple[DataTable, 
     """Key figures; age bands by sex; vulnerable groups and the day's movements."""
     occupancy = fmt.percent(figures["occupancy"]) if figures.get("occupancy") is not None else "–"
     key = DataTable(
-        [Col(tr("Persons"), 1 / 6, "C"), Col(tr("Households"), 1 / 6, "C"), Col(tr("Male"), 1 / 6, "C"),
-         Col(tr("Female"), 1 / 6, "C"), Col(tr("Capacity"), 1 / 6, "C"), Col(tr("Occupancy"), 1 / 6, "C")],
-        [Row([fmt.n(figures["persons"]), fmt.n(figures["households"]), fmt.n(figures["male"]),
-              fmt.n(figures["female"]), fmt.n(figures["capacity"]), occupancy], bold=True)],
-        font_size=10, zebra=False,
+        [
+            Col(tr("Persons"), 1 / 6, "C"),
+            Col(tr("Households"), 1 / 6, "C"),
+            Col(tr("Male"), 1 / 6, "C"),
+            Col(tr("Female"), 1 / 6, "C"),
+            Col(tr("Capacity"), 1 / 6, "C"),
+            Col(tr("Occupancy"), 1 / 6, "C"),
+        ],
+        [
+            Row(
+                [
+                    fmt.n(figures["persons"]),
+                    fmt.n(figures["households"]),
+                    fmt.n(figures["male"]),
+                    fmt.n(figures["female"]),
+                    fmt.n(figures["capacity"]),
+                    occupancy,
+                ],
+                bold=True,
+            )
+        ],
+        font_size=10,
+        zebra=False,
     )
-    rows = [Row([band_label(name), fmt.n(figures["age_bands"][name]["male"]), fmt.n(figures["age_bands"][name]["female"]),
-                 fmt.n(figures["age_bands"][name]["total"])]) for name in bands]
-    rows.append(Row([tr("Total"), fmt.n(figures["male"]), fmt.n(figures["female"]), fmt.n(figures["persons"])], kind="total"))
-    ages = DataTable([Col(tr("Age band"), 0.46), Col(tr("Male"), 0.18, "R"), Col(tr("Female"), 0.19, "R"),
-                      Col(tr("Total"), 0.17, "R")], rows)
-    vulnerable_rows = [Row([translate(label), fmt.n(figures["vulnerable"][name])]) for name, label in VULNERABLE_LABELS.items()]
+    rows = [
+        Row(
+            [
+                band_label(name),
+                fmt.n(figures["age_bands"][name]["male"]),
+                fmt.n(figures["age_bands"][name]["female"]),
+                fmt.n(figures["age_bands"][name]["total"]),
+            ]
+        )
+        for name in bands
+    ]
+    rows.append(
+        Row([tr("Total"), fmt.n(figures["male"]), fmt.n(figures["female"]), fmt.n(figures["persons"])], kind="total")
+    )
+    ages = DataTable(
+        [
+            Col(tr("Age band"), 0.46),
+            Col(tr("Male"), 0.18, "R"),
+            Col(tr("Female"), 0.19, "R"),
+            Col(tr("Total"), 0.17, "R"),
+        ],
+        rows,
+    )
+    vulnerable_rows = [
+        Row([translate(label), fmt.n(figures["vulnerable"][name])]) for name, label in VULNERABLE_LABELS.items()
+    ]
     movement_rows = [
         Row([tr("Arrivals"), fmt.n(figures["arrivals"])]),
         Row([tr("of which transferred in"), fmt.n(figures["transfers_in"])]),
@@ -89,7 +135,9 @@ def standard_text(name: str, profile_code: str, fmt) -> str:
     if name == "water":
         return tr("{n} L per person a day", n=fmt.n(profile.water_litres_per_person))
     if name == "toilets":
-        return ntr("1 per {n} person", "1 per {n} persons", profile.persons_per_toilet, n=fmt.n(profile.persons_per_toilet))
+        return ntr(
+            "1 per {n} person", "1 per {n} persons", profile.persons_per_toilet, n=fmt.n(profile.persons_per_toilet)
+        )
     if name == "taps":
         return ntr("1 per {n} person", "1 per {n} persons", profile.persons_per_tap, n=fmt.n(profile.persons_per_tap))
     if name == "covered_area":
@@ -106,31 +154,64 @@ def needs_table(needs: dict, profile_code: str, fmt) -> DataTable:
             continue
         need = needs[name]
         days = fmt.n(need["days_of_supply"]) if need.get("days_of_supply") is not None else ""
-        rows.append(Row([translate(label), standard_text(name, profile_code, fmt), fmt.n(need["required"]),
-                         fmt.n(need["available"]), fmt.n(need["gap"]), fmt.unit(need["unit"]), days,
-                         Status(need["status"], fmt.status(need["status"]))]))
+        rows.append(
+            Row(
+                [
+                    translate(label),
+                    standard_text(name, profile_code, fmt),
+                    fmt.n(need["required"]),
+                    fmt.n(need["available"]),
+                    fmt.n(need["gap"]),
+                    fmt.unit(need["unit"]),
+                    days,
+                    Status(need["status"], fmt.status(need["status"])),
+                ]
+            )
+        )
     return DataTable(
-        [Col(tr("Need"), 0.16), Col(tr("Standard"), 0.19), Col(tr("Needed"), 0.11, "R"), Col(tr("Available"), 0.1, "R"),
-         Col(tr("Gap"), 0.12, "R"), Col(tr("Unit"), 0.08), Col(tr("Days of supply"), 0.1, "R"), Col(tr("Status"), 0.14, "C")],
-        rows, zebra=False,
+        [
+            Col(tr("Need"), 0.16),
+            Col(tr("Standard"), 0.19),
+            Col(tr("Needed"), 0.11, "R"),
+            Col(tr("Available"), 0.1, "R"),
+            Col(tr("Gap"), 0.12, "R"),
+            Col(tr("Unit"), 0.08),
+            Col(tr("Days of supply"), 0.1, "R"),
+            Col(tr("Status"), 0.14, "C"),
+        ],
+        rows,
+        zebra=False,
     )
 
 
 def need_bars(figures: dict, fmt) -> list[charts.Bar]:
     bars = []
     capacity = figures["capacity"] or 0
-    bars.append(charts.Bar(tr("Persons against capacity"), figures["persons"], capacity,
-                           f"{fmt.n(figures['persons'])} / {fmt.n(capacity)}", status_of(capacity, figures["persons"])))
+    bars.append(
+        charts.Bar(
+            tr("Persons against capacity"),
+            figures["persons"],
+            capacity,
+            f"{fmt.n(figures['persons'])} / {fmt.n(capacity)}",
+            status_of(capacity, figures["persons"]),
+        )
+    )
     for name in ("water", "toilets", "covered_area"):
         need = figures["needs"][name]
-        bars.append(charts.Bar(translate(NEED_LABELS[name]), need["available"], need["required"],
-                               f"{fmt.n(need['available'])} / {fmt.n(need['required'])} {fmt.unit(need['unit'])}",
-                               need["status"]))
+        bars.append(
+            charts.Bar(
+                translate(NEED_LABELS[name]),
+                need["available"],
+                need["required"],
+                f"{fmt.n(need['available'])} / {fmt.n(need['required'])} {fmt.unit(need['unit'])}",
+                need["status"],
+            )
+        )
     return bars
 
 
 def age_pyramid(figures: dict, bands: list[str], width: float, fmt, title: str = ""):
-    rows = [(band_range(name), figures["age_bands"][name]["male"], figures["age_bands"][name]["female"]) for name in bands]
+    rows = [
+        (band_range(name), figures["age_bands"][name]["male"], figures["age_bands"][name]["female"]) for name in bands
+    ]
     return charts.pyramid(rows, width, tr("Male"), tr("Female"), fmt, title=title or tr("Age in years, by sex"))
-
-

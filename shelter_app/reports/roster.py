@@ -10,12 +10,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from shelter_app.domain import choices
-from shelter_app.i18n import N_, tr, translate, ntr
+from shelter_app.i18n import N_, ntr, tr, translate
 from shelter_app.reports.common import event_name, language, paragraph, place_of, resolve_day, resolve_site
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.fmt import mask_number
-from shelter_app.services.residents import ResidentHousehold, residents_by_household
 from shelter_app.reports.tables import Col, DataTable, Row
+from shelter_app.services.residents import ResidentHousehold, residents_by_household
 from shelter_app.services.roster import age_on
 
 FACT_LABELS = {
@@ -51,8 +51,15 @@ def collect(site, day) -> RosterData:
 
 
 def columns() -> list[Col]:
-    return [Col(tr("No."), 0.055, "R"), Col(tr("Name"), 0.27), Col(tr("NIK"), 0.175), Col(tr("M/F"), 0.05, "C"),
-            Col(tr("Age"), 0.06, "R"), Col(tr("Relationship to the head"), 0.17), Col(tr("Notes"), 0.22)]
+    return [
+        Col(tr("No."), 0.055, "R"),
+        Col(tr("Name"), 0.27),
+        Col(tr("NIK"), 0.175),
+        Col(tr("M/F"), 0.05, "C"),
+        Col(tr("Age"), 0.06, "R"),
+        Col(tr("Relationship to the head"), 0.17),
+        Col(tr("Notes"), 0.22),
+    ]
 
 
 def rows_of(data: RosterData, fmt, full_nik: bool) -> list[Row]:
@@ -77,13 +84,21 @@ def rows_of(data: RosterData, fmt, full_nik: bool) -> list[Row]:
             age = ages.get(birth)
             if age is None:
                 age = ages[birth] = age_on(birth, day)
-            rows.append(Row([
-                str(number), member.name, mask_number(member.nik, full_nik),
-                male if member.sex == "L" else female,
-                f"±{age}" if member.birth_date_estimated else str(age),
-                relationship.get(member.relationship, member.relationship),
-                ", ".join([facts[f] for f in member.facts]) if member.facts else "",
-            ], "data", index))
+            rows.append(
+                Row(
+                    [
+                        str(number),
+                        member.name,
+                        mask_number(member.nik, full_nik),
+                        male if member.sex == "L" else female,
+                        f"±{age}" if member.birth_date_estimated else str(age),
+                        relationship.get(member.relationship, member.relationship),
+                        ", ".join([facts[f] for f in member.facts]) if member.facts else "",
+                    ],
+                    "data",
+                    index,
+                )
+            )
     return rows
 
 
@@ -92,18 +107,28 @@ def render(data: RosterData, lang: str = "id", full_nik: bool = False, generated
         title = tr("Site roster")
         subtitle = f"{data.event} · {data.site} · {fmt.date(data.day)}"
         report = Report(title, subtitle, lang, confidential=True, generated_at=generated_at)
-        summary = tr("{persons} in {households} ({male} male, {female} female) at {site} on {date}.",
-                     persons=ntr("{n} person", "{n} persons", data.persons, n=fmt.n(data.persons)),
-                     households=ntr("{n} household", "{n} households", len(data.households),
-                                    n=fmt.n(len(data.households))), male=fmt.n(data.count("L")),
-                     female=fmt.n(data.count("P")), site=data.site, date=fmt.date(data.day))
+        summary = tr(
+            "{persons} in {households} ({male} male, {female} female) at {site} on {date}.",
+            persons=ntr("{n} person", "{n} persons", data.persons, n=fmt.n(data.persons)),
+            households=ntr("{n} household", "{n} households", len(data.households), n=fmt.n(len(data.households))),
+            male=fmt.n(data.count("L")),
+            female=fmt.n(data.count("P")),
+            site=data.site,
+            date=fmt.date(data.day),
+        )
         if full_nik:
             privacy = tr("Full NIK and KK numbers are shown, as asked for: keep this list safe.")
         else:
             privacy = tr("NIK and KK numbers show their last four digits only. Ages marked ± are estimated.")
-        story = [paragraph(title, "title"), paragraph(subtitle, "subtitle"), paragraph(summary), paragraph(privacy, "note")]
-        table = DataTable(columns(), rows_of(data, fmt, full_nik), font_size=7.5, keep_groups=True,
-                          continued_label=tr("(continued)"))
+        story = [
+            paragraph(title, "title"),
+            paragraph(subtitle, "subtitle"),
+            paragraph(summary),
+            paragraph(privacy, "note"),
+        ]
+        table = DataTable(
+            columns(), rows_of(data, fmt, full_nik), font_size=7.5, keep_groups=True, continued_label=tr("(continued)")
+        )
         story.append(table)
         return report.build(story)
 

@@ -80,14 +80,18 @@ def collect(site, item, start, end) -> StockCardData:
         other = ""
         if movement.other_site_id:
             if movement.other_site_id not in sites_seen:
-                sites_seen[movement.other_site_id] = records.get(Site, movement.other_site_id, "site", include_deleted=True).name
+                sites_seen[movement.other_site_id] = records.get(
+                    Site, movement.other_site_id, "site", include_deleted=True
+                ).name
             other = sites_seen[movement.other_site_id]
         household = ""
         if movement.household_id:
             if movement.household_id not in households:
                 head = roster.head_of(movement.household_id)
                 kk = records.get(Household, movement.household_id, "household", include_deleted=True).kk
-                households[movement.household_id] = " · ".join(p for p in (head.name if head else "", f"KK {mask_number(kk)}" if kk else "") if p)
+                households[movement.household_id] = " · ".join(
+                    p for p in (head.name if head else "", f"KK {mask_number(kk)}" if kk else "") if p
+                )
             household = households[movement.household_id]
         lot = ""
         if movement.lot_id:
@@ -96,8 +100,20 @@ def collect(site, item, start, end) -> StockCardData:
                 lots[movement.lot_id] = found
             lot_record = lots[movement.lot_id]
             lot = lot_record.code or ""
-        out.append(CardLine(movement.moved_on, movement.kind, movement.delta, line.balance, movement.reference,
-                            movement.note, movement.reason, other, household, lot))
+        out.append(
+            CardLine(
+                movement.moved_on,
+                movement.kind,
+                movement.delta,
+                line.balance,
+                movement.reference,
+                movement.note,
+                movement.reason,
+                other,
+                household,
+                lot,
+            )
+        )
     # Movements carry a date, not a time: within a day, what came in is listed before what went
     # out, so the running balance never shows a stock the site did not have. The balance at the
     # end of each day is the service's, whatever the order in which the movements were typed.
@@ -141,18 +157,50 @@ def render(data: StockCardData, lang: str = "id", generated_at=None) -> Rendered
             (tr("Issued (out)"), f"{fmt.n(data.total_out)} {data.unit}"),
             (tr("Closing balance"), f"{fmt.n(data.closing)} {data.unit}"),
         ]
-        rows = [Row([fmt.date(data.start, "short"), tr("Opening balance"), "", "", "", "", fmt.n(data.opening)], bold=True)]
+        rows = [
+            Row([fmt.date(data.start, "short"), tr("Opening balance"), "", "", "", "", fmt.n(data.opening)], bold=True)
+        ]
         for line in data.lines:
-            rows.append(Row([
-                fmt.date(line.day, "short"), fmt.label(choices.MOVEMENT_KINDS, line.kind), _details(line, fmt), line.lot,
-                fmt.n(line.delta) if line.delta > 0 else "", fmt.n(-line.delta) if line.delta < 0 else "",
-                fmt.n(line.balance),
-            ]))
-        rows.append(Row([fmt.date(data.end, "short"), tr("Closing balance"), "", "", fmt.n(data.total_in),
-                         fmt.n(data.total_out), fmt.n(data.closing)], kind="total"))
-        table = DataTable([Col(tr("Date"), 0.09), Col(tr("Movement"), 0.19), Col(tr("Details"), 0.32), Col(tr("Lot"), 0.12),
-                           Col(tr("In"), 0.09, "R"), Col(tr("Out"), 0.09, "R"), Col(tr("Balance"), 0.1, "R")], rows,
-                          font_size=7.5)
+            rows.append(
+                Row(
+                    [
+                        fmt.date(line.day, "short"),
+                        fmt.label(choices.MOVEMENT_KINDS, line.kind),
+                        _details(line, fmt),
+                        line.lot,
+                        fmt.n(line.delta) if line.delta > 0 else "",
+                        fmt.n(-line.delta) if line.delta < 0 else "",
+                        fmt.n(line.balance),
+                    ]
+                )
+            )
+        rows.append(
+            Row(
+                [
+                    fmt.date(data.end, "short"),
+                    tr("Closing balance"),
+                    "",
+                    "",
+                    fmt.n(data.total_in),
+                    fmt.n(data.total_out),
+                    fmt.n(data.closing),
+                ],
+                kind="total",
+            )
+        )
+        table = DataTable(
+            [
+                Col(tr("Date"), 0.09),
+                Col(tr("Movement"), 0.19),
+                Col(tr("Details"), 0.32),
+                Col(tr("Lot"), 0.12),
+                Col(tr("In"), 0.09, "R"),
+                Col(tr("Out"), 0.09, "R"),
+                Col(tr("Balance"), 0.1, "R"),
+            ],
+            rows,
+            font_size=7.5,
+        )
         story = [paragraph(title, "title"), paragraph(subtitle, "subtitle"), key_values(particulars), table]
         if not data.lines:
             story.append(paragraph(tr("No movements in this period."), "note"))

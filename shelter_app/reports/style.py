@@ -54,7 +54,9 @@ def _style(name: str, **kw) -> ParagraphStyle:
 STYLES = {
     "title": _style("title", fontName=fonts.BOLD, fontSize=15, leading=19, textColor=PALETTE["accent"], spaceAfter=2),
     "subtitle": _style("subtitle", fontSize=9.5, leading=12, textColor=PALETTE["muted"], spaceAfter=8),
-    "h2": _style("h2", fontName=fonts.BOLD, fontSize=10.5, leading=13, textColor=PALETTE["accent"], spaceBefore=8, spaceAfter=4),
+    "h2": _style(
+        "h2", fontName=fonts.BOLD, fontSize=10.5, leading=13, textColor=PALETTE["accent"], spaceBefore=8, spaceAfter=4
+    ),
     "h3": _style("h3", fontName=fonts.BOLD, fontSize=9, leading=11, spaceBefore=2, spaceAfter=3),
     "body": _style("body"),
     "small": _style("small", fontSize=7.5, leading=9.5, textColor=PALETTE["muted"]),

@@ -10,15 +10,22 @@ from dataclasses import dataclass, field
 from reportlab.platypus import PageBreak
 
 from shelter_app.domain.standards import PROFILES, status_of
-from shelter_app.i18n import tr, translate, ntr
+from shelter_app.i18n import ntr, tr, translate
 from shelter_app.reports import charts
 from shelter_app.reports.common import language, paragraph, resolve_day, section
 from shelter_app.reports.document import Rendered, Report
-from shelter_app.reports.parts import (VULNERABLE_LABELS, age_pyramid, band_range, needs_table, population_tables,
-                                       side_by_side)
+from shelter_app.reports.parts import (
+    VULNERABLE_LABELS,
+    age_pyramid,
+    band_range,
+    needs_table,
+    population_tables,
+    side_by_side,
+)
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status
-from shelter_app.services import settings, sites as site_service, stats
+from shelter_app.services import settings, stats
+from shelter_app.services import sites as site_service
 
 CHART_SITES = 20  # a chart shows at most this many sites; the tables show them all
 SHORTAGE_NEEDS = ("water", "toilets", "covered_area")
@@ -47,8 +54,14 @@ def collect(day) -> SummaryData:
     day = resolve_day(day)
     figures = stats.figures(day)
     events = [event.name for event in site_service.events()]
-    return SummaryData(day, events, figures["standards_profile"], sorted(figures["sites"], key=shortage),
-                       figures["total"], [band.name for band in settings.age_bands()])
+    return SummaryData(
+        day,
+        events,
+        figures["standards_profile"],
+        sorted(figures["sites"], key=shortage),
+        figures["total"],
+        [band.name for band in settings.age_bands()],
+    )
 
 
 def _status(fmt, code: str) -> Status:
@@ -60,21 +73,42 @@ def render(data: SummaryData, lang: str = "id", generated_at=None) -> Rendered:
         title = tr("Operation summary")
         total = data.total
         open_sites = sum(1 for entry in data.sites if entry["status"] == "open")
-        subtitle = ntr("{events} · {date} · {n} site", "{events} · {date} · {n} sites", len(data.sites),
-                       events=", ".join(data.events) or "–", date=fmt.date(data.day), n=fmt.n(len(data.sites)))
+        subtitle = ntr(
+            "{events} · {date} · {n} site",
+            "{events} · {date} · {n} sites",
+            len(data.sites),
+            events=", ".join(data.events) or "–",
+            date=fmt.date(data.day),
+            n=fmt.n(len(data.sites)),
+        )
         report = Report(title, subtitle, lang, generated_at=generated_at)
         profile = PROFILES.get(data.standards_profile, PROFILES["bnpb"])
-        story: list = [paragraph(title, "title"), paragraph(subtitle, "subtitle"),
-                       paragraph(ntr("{open} of {n} site open on this day. Standards: {profile}.",
-                                     "{open} of {n} sites open on this day. Standards: {profile}.", len(data.sites),
-                                     open=fmt.n(open_sites), n=fmt.n(len(data.sites)),
-                                     profile=translate(profile.label)), "note")]
+        story: list = [
+            paragraph(title, "title"),
+            paragraph(subtitle, "subtitle"),
+            paragraph(
+                ntr(
+                    "{open} of {n} site open on this day. Standards: {profile}.",
+                    "{open} of {n} sites open on this day. Standards: {profile}.",
+                    len(data.sites),
+                    open=fmt.n(open_sites),
+                    n=fmt.n(len(data.sites)),
+                    profile=translate(profile.label),
+                ),
+                "note",
+            ),
+        ]
         key, ages, groups, movements = population_tables(total, data.age_bands, fmt)
         story += section(tr("1. The whole operation"), key)
         story.append(side_by_side(ages, age_pyramid(total, data.age_bands, FRAME_WIDTH * 0.44 - 6, fmt), share=0.56))
         story.append(side_by_side(groups, movements, share=0.56))
         story += section(tr("Needs and gaps of all sites"), needs_table(total["needs"], data.standards_profile, fmt))
-        story.append(paragraph(tr("The gaps of the sites are added up: a surplus at one site does not cover a shortage at another."), "note"))
+        story.append(
+            paragraph(
+                tr("The gaps of the sites are added up: a surplus at one site does not cover a shortage at another."),
+                "note",
+            )
+        )
 
         story.append(PageBreak())
         story += section(tr("2. Sites most short of water, toilets and space"), shortage_table(data, fmt))
@@ -91,28 +125,54 @@ def shortage_table(data: SummaryData, fmt) -> DataTable:
     for rank, entry in enumerate(data.sites, 1):
         needs = entry["needs"]
         rice = needs["rice"]
-        rows.append(Row([
-            fmt.n(rank), entry["name"], fmt.n(entry["persons"]),
-            fmt.n(needs["water"]["gap"]), _status(fmt, needs["water"]["status"]),
-            fmt.n(needs["toilets"]["gap"]), _status(fmt, needs["toilets"]["status"]),
-            fmt.n(needs["covered_area"]["gap"]), _status(fmt, needs["covered_area"]["status"]),
-            fmt.n(rice["days_of_supply"]) if rice.get("days_of_supply") is not None else "–", _status(fmt, rice["status"]),
-        ]))
+        rows.append(
+            Row(
+                [
+                    fmt.n(rank),
+                    entry["name"],
+                    fmt.n(entry["persons"]),
+                    fmt.n(needs["water"]["gap"]),
+                    _status(fmt, needs["water"]["status"]),
+                    fmt.n(needs["toilets"]["gap"]),
+                    _status(fmt, needs["toilets"]["status"]),
+                    fmt.n(needs["covered_area"]["gap"]),
+                    _status(fmt, needs["covered_area"]["status"]),
+                    fmt.n(rice["days_of_supply"]) if rice.get("days_of_supply") is not None else "–",
+                    _status(fmt, rice["status"]),
+                ]
+            )
+        )
     needs = data.total["needs"]
-    rows.append(Row([
-        "", tr("Total"), fmt.n(data.total["persons"]),
-        fmt.n(needs["water"]["gap"]), _status(fmt, needs["water"]["status"]),
-        fmt.n(needs["toilets"]["gap"]), _status(fmt, needs["toilets"]["status"]),
-        fmt.n(needs["covered_area"]["gap"]), _status(fmt, needs["covered_area"]["status"]),
-        fmt.n(needs["rice"]["days_of_supply"]) if needs["rice"].get("days_of_supply") is not None else "–",
-        _status(fmt, needs["rice"]["status"]),
-    ], kind="total"))
+    rows.append(
+        Row(
+            [
+                "",
+                tr("Total"),
+                fmt.n(data.total["persons"]),
+                fmt.n(needs["water"]["gap"]),
+                _status(fmt, needs["water"]["status"]),
+                fmt.n(needs["toilets"]["gap"]),
+                _status(fmt, needs["toilets"]["status"]),
+                fmt.n(needs["covered_area"]["gap"]),
+                _status(fmt, needs["covered_area"]["status"]),
+                fmt.n(needs["rice"]["days_of_supply"]) if needs["rice"].get("days_of_supply") is not None else "–",
+                _status(fmt, needs["rice"]["status"]),
+            ],
+            kind="total",
+        )
+    )
     columns = [
-        Col("#", 0.04, "R"), Col(tr("Site"), 0.2), Col(tr("Persons"), 0.07, "R"),
-        Col(tr("Water short (L/day)"), 0.1, "R"), Col(tr("Water"), 0.08, "C"),
-        Col(tr("Toilets short"), 0.08, "R"), Col(tr("Toilets"), 0.08, "C"),
-        Col(tr("Space short (m²)"), 0.09, "R"), Col(tr("Space"), 0.08, "C"),
-        Col(tr("Rice (days)"), 0.08, "R"), Col(tr("Rice"), 0.1, "C"),
+        Col("#", 0.04, "R"),
+        Col(tr("Site"), 0.2),
+        Col(tr("Persons"), 0.07, "R"),
+        Col(tr("Water short (L/day)"), 0.1, "R"),
+        Col(tr("Water"), 0.08, "C"),
+        Col(tr("Toilets short"), 0.08, "R"),
+        Col(tr("Toilets"), 0.08, "C"),
+        Col(tr("Space short (m²)"), 0.09, "R"),
+        Col(tr("Space"), 0.08, "C"),
+        Col(tr("Rice (days)"), 0.08, "R"),
+        Col(tr("Rice"), 0.1, "C"),
     ]
     return DataTable(columns, rows, font_size=7.5)
 
@@ -123,18 +183,36 @@ def charts_of(data: SummaryData, fmt) -> list:
         return (-SEVERITY[need["status"]], -(need["gap"] / need["required"] if need["required"] else 0), entry["name"])
 
     shown = sorted(data.sites, key=water_short)[:CHART_SITES]
-    water = [charts.Bar(entry["name"], entry["needs"]["water"]["available"], entry["needs"]["water"]["required"],
-                        f"{fmt.n(entry['needs']['water']['available'])} / {fmt.n(entry['needs']['water']['required'])} {fmt.unit('L/day')}",
-                        entry["needs"]["water"]["status"]) for entry in shown]
+    water = [
+        charts.Bar(
+            entry["name"],
+            entry["needs"]["water"]["available"],
+            entry["needs"]["water"]["required"],
+            f"{fmt.n(entry['needs']['water']['available'])} / {fmt.n(entry['needs']['water']['required'])} {fmt.unit('L/day')}",
+            entry["needs"]["water"]["status"],
+        )
+        for entry in shown
+    ]
     busiest = sorted(data.sites, key=lambda e: (-(e["occupancy"] or 0), e["name"]))[:CHART_SITES]
-    occupancy = [charts.Bar(entry["name"], entry["persons"], entry["capacity"],
-                            f"{fmt.n(entry['persons'])} / {fmt.n(entry['capacity'])}", status_of(entry["capacity"], entry["persons"]))
-                 for entry in busiest]
+    occupancy = [
+        charts.Bar(
+            entry["name"],
+            entry["persons"],
+            entry["capacity"],
+            f"{fmt.n(entry['persons'])} / {fmt.n(entry['capacity'])}",
+            status_of(entry["capacity"], entry["persons"]),
+        )
+        for entry in busiest
+    ]
     many = len(data.sites) > CHART_SITES
-    water_title = tr("Water installed against water needed, the {n} sites most short", n=CHART_SITES) if many \
+    water_title = (
+        tr("Water installed against water needed, the {n} sites most short", n=CHART_SITES)
+        if many
         else tr("Water installed against water needed")
-    occupancy_title = tr("Persons against capacity, the {n} fullest sites", n=CHART_SITES) if many \
-        else tr("Persons against capacity")
+    )
+    occupancy_title = (
+        tr("Persons against capacity, the {n} fullest sites", n=CHART_SITES) if many else tr("Persons against capacity")
+    )
     return [
         charts.bullets(water, FRAME_WIDTH, tr("Installed"), tr("Needed"), title=water_title, label_width=170),
         charts.bullets(occupancy, FRAME_WIDTH, tr("Persons"), tr("Capacity"), title=occupancy_title, label_width=170),
@@ -150,14 +228,28 @@ def population_by_site(data: SummaryData, fmt) -> DataTable:
     moves = ("arrivals", "departures", "transfers_in", "transfers_out")
 
     def cells(entry, name):
-        return [name, *(fmt.n(entry[k]) for k in keys), fmt.percent(entry["occupancy"]), *(fmt.n(entry[k]) for k in moves)]
+        return [
+            name,
+            *(fmt.n(entry[k]) for k in keys),
+            fmt.percent(entry["occupancy"]),
+            *(fmt.n(entry[k]) for k in moves),
+        ]
 
     rows = [Row(cells(entry, entry["name"])) for entry in sorted(data.sites, key=lambda e: e["name"])]
     rows.append(_total_row(cells(data.total, tr("Total"))))
-    columns = [Col(tr("Site"), 0.22), Col(tr("Persons"), 0.075, "R"), Col(tr("Households"), 0.08, "R"),
-               Col(tr("Male"), 0.075, "R"), Col(tr("Female"), 0.08, "R"), Col(tr("Capacity"), 0.075, "R"),
-               Col(tr("Occupancy"), 0.08, "R"), Col(tr("Arrivals"), 0.075, "R"), Col(tr("Departures"), 0.08, "R"),
-               Col(tr("Transferred in"), 0.08, "R"), Col(tr("Transferred out"), 0.08, "R")]
+    columns = [
+        Col(tr("Site"), 0.22),
+        Col(tr("Persons"), 0.075, "R"),
+        Col(tr("Households"), 0.08, "R"),
+        Col(tr("Male"), 0.075, "R"),
+        Col(tr("Female"), 0.08, "R"),
+        Col(tr("Capacity"), 0.075, "R"),
+        Col(tr("Occupancy"), 0.08, "R"),
+        Col(tr("Arrivals"), 0.075, "R"),
+        Col(tr("Departures"), 0.08, "R"),
+        Col(tr("Transferred in"), 0.08, "R"),
+        Col(tr("Transferred out"), 0.08, "R"),
+    ]
     return DataTable(columns, rows, font_size=7.5)
 
 
@@ -175,7 +267,10 @@ def ages_by_site(data: SummaryData, fmt) -> DataTable:
     share = 0.78 / (2 * len(bands))
     columns = [Col(tr("Site"), 1 - share * 2 * len(bands))]
     for band in bands:
-        columns += [Col(f"{band_range(band)}\n{tr('M')}", share, "R"), Col(f"{band_range(band)}\n{tr('F')}", share, "R")]
+        columns += [
+            Col(f"{band_range(band)}\n{tr('M')}", share, "R"),
+            Col(f"{band_range(band)}\n{tr('F')}", share, "R"),
+        ]
     table = DataTable(columns, rows, font_size=7.5)
     return table
 

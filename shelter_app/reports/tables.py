@@ -115,9 +115,17 @@ def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
 class DataTable(Flowable):
     """A table of strings (and ``Status`` cells) that flows over as many pages as it needs."""
 
-    def __init__(self, columns: list[Col], rows: list[Row], font_size: float = 8.0, header: bool = True,
-                 zebra: bool = True, keep_groups: bool = False, continued_label: str = "",
-                 space_after: float = 8.0):
+    def __init__(
+        self,
+        columns: list[Col],
+        rows: list[Row],
+        font_size: float = 8.0,
+        header: bool = True,
+        zebra: bool = True,
+        keep_groups: bool = False,
+        continued_label: str = "",
+        space_after: float = 8.0,
+    ):
         super().__init__()
         self.columns = columns
         self.source_rows = rows
@@ -137,7 +145,13 @@ class DataTable(Flowable):
     # --- measuring ----------------------------------------------------------------------
 
     def _cell_font(self, row: Row | None, col: int, cell=None) -> str:
-        if row is None or row.kind in ("group", "total") or row.bold or isinstance(cell, Status) or self.columns[col].bold:
+        if (
+            row is None
+            or row.kind in ("group", "total")
+            or row.bold
+            or isinstance(cell, Status)
+            or self.columns[col].bold
+        ):
             return fonts.BOLD
         return fonts.REGULAR
 
@@ -181,8 +195,12 @@ class DataTable(Flowable):
             if plain and row.kind == "data" and not row.bold:
                 # The fast path: plain strings that fit their column on one line.
                 cells = row.cells
-                if all(type(c) is str and (len(c) <= n or ("\n" not in c and stringWidth(c, regular, size) <= w))
-                       and "\n" not in c for c, w, n in zip(cells, inner, safe)):
+                if all(
+                    type(c) is str
+                    and (len(c) <= n or ("\n" not in c and stringWidth(c, regular, size) <= w))
+                    and "\n" not in c
+                    for c, w, n in zip(cells, inner, safe)
+                ):
                     lines.append([[c] for c in cells])
                     heights.append(single)
                     plain_rows.add(index)
@@ -192,8 +210,18 @@ class DataTable(Flowable):
             heights.append(self._height(cell_lines))
             if row.kind == "group" and row.group is not None:
                 group_start[row.group] = index
-        return _Measured(self.source_rows, lines, heights, [0.0, *accumulate(heights)], header_lines,
-                         header_sizes, header_height, widths, group_start, plain_rows)
+        return _Measured(
+            self.source_rows,
+            lines,
+            heights,
+            [0.0, *accumulate(heights)],
+            header_lines,
+            header_sizes,
+            header_height,
+            widths,
+            group_start,
+            plain_rows,
+        )
 
     def _measured(self, avail_width: float) -> _Measured:
         if self._m is None:
@@ -201,8 +229,16 @@ class DataTable(Flowable):
         return self._m
 
     def _chunk(self, start: int, end: int, lead: Row | None) -> DataTable:
-        part = DataTable(self.columns, self.source_rows, self.font_size, self.show_header, self.zebra,
-                         self.keep_groups, self.continued_label, self.spaceAfter)
+        part = DataTable(
+            self.columns,
+            self.source_rows,
+            self.font_size,
+            self.show_header,
+            self.zebra,
+            self.keep_groups,
+            self.continued_label,
+            self.spaceAfter,
+        )
         part._m, part._start, part._end, part._lead = self._m, start, end, lead
         if lead is not None:
             part._lead_lines = self._cell_lines(lead, self._m.widths)
@@ -249,8 +285,9 @@ class DataTable(Flowable):
                     start_row = m.group_start.get(m.rows[cut].group)
                     if start_row is not None:
                         source = m.rows[start_row]
-                        lead = Row([f"{source.cells[0]} {self.continued_label}".rstrip()], kind="group",
-                                   group=source.group)
+                        lead = Row(
+                            [f"{source.cells[0]} {self.continued_label}".rstrip()], kind="group", group=source.group
+                        )
         if cut <= self._start:
             return []
         first, rest = self._chunk(self._start, cut, self._lead), self._chunk(cut, end, lead)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
+from shelter_app.history.records import atomic
 from shelter_app.i18n import _
 from shelter_app.services import checks
-from shelter_app.history.records import atomic
 from shelter_app.storage.models import Activity, ActivityParticipant, Person, Site
 
 
@@ -20,7 +20,11 @@ def _fields(data: dict, site: Site) -> dict:
     if "held_on" in data:
         out["held_on"] = checks.date("held_on", data["held_on"], "Date", site.event.started_on)
     if "ends_on" in data:
-        out["ends_on"] = checks.date("ends_on", data["ends_on"], "End date", out.get("held_on", site.event.started_on)) if data["ends_on"] else None
+        out["ends_on"] = (
+            checks.date("ends_on", data["ends_on"], "End date", out.get("held_on", site.event.started_on))
+            if data["ends_on"]
+            else None
+        )
     if "facilitator" in data:
         out["facilitator"] = checks.text("facilitator", data["facilitator"], "Facilitator", required=False)
     if "outcome" in data:
@@ -31,7 +35,9 @@ def _fields(data: dict, site: Site) -> dict:
 @atomic
 def create_activity(site_id, kind: str, title: str, held_on, **details) -> Activity:
     site = records.get(Site, site_id, "site")
-    return records.create(Activity, site=site, **_fields(dict(kind=kind, title=title, held_on=held_on, **details), site))
+    return records.create(
+        Activity, site=site, **_fields(dict(kind=kind, title=title, held_on=held_on, **details), site)
+    )
 
 
 @atomic
@@ -66,7 +72,8 @@ def add_participants(activity_id, person_ids) -> int:
 @atomic
 def remove_participant(activity_id, person_id) -> None:
     link = ActivityParticipant.get_or_none(
-        ActivityParticipant.activity == activity_id, ActivityParticipant.person == person_id,
+        ActivityParticipant.activity == activity_id,
+        ActivityParticipant.person == person_id,
         ActivityParticipant.deleted_at.is_null(),
     )
     if link is None:
@@ -79,13 +86,16 @@ def activities(site_id=None, on=None) -> list[Activity]:
     if site_id:
         query = query.where(Activity.site == site_id)
     if on:
-        query = query.where(Activity.held_on <= on, (Activity.ends_on.is_null() & (Activity.held_on == on)) | (Activity.ends_on >= on))
+        query = query.where(
+            Activity.held_on <= on, (Activity.ends_on.is_null() & (Activity.held_on == on)) | (Activity.ends_on >= on)
+        )
     return list(query.order_by(Activity.held_on.desc(), Activity.title))
 
 
 def participants(activity_id) -> list[Person]:
     return list(
-        Person.select().join(ActivityParticipant)
+        Person.select()
+        .join(ActivityParticipant)
         .where(ActivityParticipant.activity == activity_id, records.live(ActivityParticipant), records.live(Person))
         .order_by(Person.name_key)
     )

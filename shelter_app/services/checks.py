@@ -19,8 +19,13 @@ def text(field: str, value, label: str, required: bool = True, max_length: int =
         raise RuleViolation(field, _("{label} is required.", label=_(label)))
     if len(cleaned) > max_length:
         raise RuleViolation(
-            field, ngettext("{label} is too long: at most {n} character.", "{label} is too long: at most {n} characters.",
-                            max_length, label=_(label))
+            field,
+            ngettext(
+                "{label} is too long: at most {n} character.",
+                "{label} is too long: at most {n} characters.",
+                max_length,
+                label=_(label),
+            ),
         )
     return cleaned
 
@@ -30,8 +35,12 @@ def choice(field: str, value: str, choices: dict[str, str], label: str) -> str:
         options = Labels(tuple(choices.items()))
         raise RuleViolation(
             field,
-            _("{label}: unknown value \"{value}\". Choose one of: {options}.",
-              label=_(label), value=value, options=options),
+            _(
+                '{label}: unknown value "{value}". Choose one of: {options}.',
+                label=_(label),
+                value=value,
+                options=options,
+            ),
         )
     return value
 
@@ -43,8 +52,7 @@ def date(field: str, value, label: str, earliest: datetime.date | None = None) -
             value = datetime.date.fromisoformat(value.strip())
         except ValueError:
             raise RuleViolation(
-                field, _("{label}: \"{value}\" is not a date; write it as YYYY-MM-DD.",
-                         label=_(label), value=value)
+                field, _('{label}: "{value}" is not a date; write it as YYYY-MM-DD.', label=_(label), value=value)
             ) from None
     if isinstance(value, datetime.datetime):
         value = value.date()
@@ -52,14 +60,18 @@ def date(field: str, value, label: str, earliest: datetime.date | None = None) -
         raise RuleViolation(field, _("{label} is required.", label=_(label)))
     if value > today():
         raise RuleViolation(
-            field, _("{label} {date} is in the future; enter the day it happened.",
-                     label=_(label), date=value.isoformat())
+            field,
+            _("{label} {date} is in the future; enter the day it happened.", label=_(label), date=value.isoformat()),
         )
     if earliest and value < earliest:
         raise RuleViolation(
             field,
-            _("{label} {date} is before the disaster started ({start}); check the date.",
-              label=_(label), date=value.isoformat(), start=earliest.isoformat()),
+            _(
+                "{label} {date} is before the disaster started ({start}); check the date.",
+                label=_(label),
+                date=value.isoformat(),
+                start=earliest.isoformat(),
+            ),
         )
     return value
 
@@ -68,13 +80,11 @@ def number(field: str, value, label: str, minimum: float = 0, integer: bool = Fa
     try:
         parsed = Decimal(str(value).strip().replace(",", ".")) if value not in (None, "") else Decimal(0)
     except InvalidOperation:
-        raise RuleViolation(field, _("{label}: \"{value}\" is not a number.", label=_(label), value=value)) from None
+        raise RuleViolation(field, _('{label}: "{value}" is not a number.', label=_(label), value=value)) from None
     if integer and parsed != parsed.to_integral_value():
         raise RuleViolation(field, _("{label} must be a whole number.", label=_(label)))
     if parsed < Decimal(str(minimum)):
-        raise RuleViolation(
-            field, _("{label} cannot be less than {minimum}.", label=_(label), minimum=minimum)
-        )
+        raise RuleViolation(field, _("{label} cannot be less than {minimum}.", label=_(label), minimum=minimum))
     return int(parsed) if integer else parsed
 
 

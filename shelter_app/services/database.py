@@ -57,5 +57,7 @@ def release_thread_connection() -> None:
 
 def counts() -> dict[str, int]:
     """How many live events, sites, households and persons the operation holds."""
-    return {model._meta.table_name: model.select().where(model.deleted_at.is_null()).count()
-            for model in (Event, Site, Household, Person)}
+    return {
+        model._meta.table_name: model.select().where(model.deleted_at.is_null()).count()
+        for model in (Event, Site, Household, Person)
+    }

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
+from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks
-from shelter_app.history.records import atomic
 from shelter_app.storage.models import Installation, InstallationState, Site
 
 NUMBERS = {
@@ -34,8 +34,13 @@ def _fields(data: dict) -> dict:
             checks.choice("subkind", out["subkind"], choices.WATER_KINDS, "Type of water installation")
     for name in ("name", "notes"):
         if name in data:
-            out[name] = checks.text(name, data[name], N_("Name") if name == "name" else N_("Notes"), required=False,
-                                    max_length=200 if name == "name" else 5000)
+            out[name] = checks.text(
+                name,
+                data[name],
+                N_("Name") if name == "name" else N_("Notes"),
+                required=False,
+                max_length=200 if name == "name" else 5000,
+            )
     for name, (label, integer) in NUMBERS.items():
         if name in data:
             value = checks.number(name, data[name], label, integer=integer)
@@ -70,10 +75,18 @@ def change_state(installation_id, state: str, on, note: str = "") -> Installatio
     if day < installation.state_since:
         raise RuleViolation(
             "on",
-            _("The last change was on {date}; a new state cannot start before it.", date=installation.state_since.isoformat()),
+            _(
+                "The last change was on {date}; a new state cannot start before it.",
+                date=installation.state_since.isoformat(),
+            ),
         )
-    records.create(InstallationState, installation=installation, state=state, changed_on=day,
-                   note=checks.text("note", note, "Note", required=False, max_length=1000))
+    records.create(
+        InstallationState,
+        installation=installation,
+        state=state,
+        changed_on=day,
+        note=checks.text("note", note, "Note", required=False, max_length=1000),
+    )
     return records.update(installation, state=state, state_since=day)
 
 
@@ -97,8 +110,12 @@ def states_on(site_ids, day: datetime.date) -> dict:
     rows = (
         InstallationState.select(InstallationState.installation, InstallationState.state, InstallationState.changed_on)
         .join(Installation)
-        .where(Installation.site.in_(list(site_ids)), InstallationState.changed_on <= day,
-               records.live(InstallationState), records.live(Installation))
+        .where(
+            Installation.site.in_(list(site_ids)),
+            InstallationState.changed_on <= day,
+            records.live(InstallationState),
+            records.live(Installation),
+        )
         .order_by(InstallationState.changed_on, InstallationState.created_at)
         .tuples()
     )

@@ -63,7 +63,7 @@ class NeedCell:
     need: dict = field(compare=False, repr=False)
 
     @classmethod
-    def of(cls, need: dict | None) -> "NeedCell":
+    def of(cls, need: dict | None) -> NeedCell:
         need = need or {"required": 0, "available": 0, "gap": 0, "unit": "", "status": "ok"}
         status = need.get("status", "ok")
         share = need["gap"] / need["required"] if need.get("required") else 0.0

@@ -9,7 +9,7 @@ that writes the index. Reading figures from it is one index scan instead of a jo
 from __future__ import annotations
 
 import uuid
-from typing import Iterable
+from collections.abc import Iterable
 
 from peewee import SqliteDatabase
 
@@ -62,8 +62,18 @@ def _female_headed(household_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     return found
 
 
-def row(stay_id, person_id, site_id, household_id, arrived_on, left_on, leave_reason, came_from,
-        person: dict, female_headed: bool) -> dict:
+def row(
+    stay_id,
+    person_id,
+    site_id,
+    household_id,
+    arrived_on,
+    left_on,
+    leave_reason,
+    came_from,
+    person: dict,
+    female_headed: bool,
+) -> dict:
     """One row of the index: a stay with its person's facts (``person``: sex, birth_date,
     relationship and the facts of ``PERSON_FLAGS``)."""
     return {
@@ -90,9 +100,21 @@ def rows_for(person_ids: list[uuid.UUID] | None) -> list[dict]:
     """Presence rows computed from the records, for some persons or for everyone."""
     query = (
         Stay.select(
-            Stay.id, Stay.site, Stay.arrived_on, Stay.left_on, Stay.leave_reason, Stay.came_from,
-            Person.id, Person.household, Person.sex, Person.birth_date, Person.relationship,
-            Person.pregnant, Person.lactating, Person.disability, Person.chronic_illness,
+            Stay.id,
+            Stay.site,
+            Stay.arrived_on,
+            Stay.left_on,
+            Stay.leave_reason,
+            Stay.came_from,
+            Person.id,
+            Person.household,
+            Person.sex,
+            Person.birth_date,
+            Person.relationship,
+            Person.pregnant,
+            Person.lactating,
+            Person.disability,
+            Person.chronic_illness,
             Person.unaccompanied_child,
         )
         .join(Person)
@@ -103,12 +125,37 @@ def rows_for(person_ids: list[uuid.UUID] | None) -> list[dict]:
     fetched = list(query.tuples())
     female_headed = _female_headed(row[7] for row in fetched)
     rows = []
-    for (stay_id, site_id, arrived_on, left_on, reason, came_from, person_id, household_id,
-         sex, birth_date, relationship, *facts) in fetched:
-        person = dict(zip([name for name, _bit in PERSON_FLAGS], facts), relationship=relationship, sex=sex,
-                      birth_date=birth_date)
-        rows.append(row(stay_id, person_id, site_id, household_id, arrived_on, left_on, reason, came_from,
-                        person, household_id in female_headed))
+    for (
+        stay_id,
+        site_id,
+        arrived_on,
+        left_on,
+        reason,
+        came_from,
+        person_id,
+        household_id,
+        sex,
+        birth_date,
+        relationship,
+        *facts,
+    ) in fetched:
+        person = dict(
+            zip([name for name, _bit in PERSON_FLAGS], facts), relationship=relationship, sex=sex, birth_date=birth_date
+        )
+        rows.append(
+            row(
+                stay_id,
+                person_id,
+                site_id,
+                household_id,
+                arrived_on,
+                left_on,
+                reason,
+                came_from,
+                person,
+                household_id in female_headed,
+            )
+        )
     return rows
 
 
@@ -126,10 +173,7 @@ def refresh_households(household_ids: Iterable[uuid.UUID]) -> None:
     members = []
     for start in range(0, len(ids), CHUNK):
         members += [
-            row[0]
-            for row in Person.select(Person.id)
-            .where(Person.household.in_(ids[start : start + CHUNK]))
-            .tuples()
+            row[0] for row in Person.select(Person.id).where(Person.household.in_(ids[start : start + CHUNK])).tuples()
         ]
     refresh_persons(members)
 
@@ -141,8 +185,9 @@ def refresh_records(touched: dict[str, set[str]]) -> None:
     persons = {uuid.UUID(i) for i in touched.get(Person._meta.table_name, ())}
     stays = [uuid.UUID(i) for i in touched.get(Stay._meta.table_name, ())]
     for start in range(0, len(stays), CHUNK):
-        persons.update(found[0] for found in Stay.select(Stay.person).where(
-            Stay.id.in_(stays[start:start + CHUNK])).tuples())
+        persons.update(
+            found[0] for found in Stay.select(Stay.person).where(Stay.id.in_(stays[start : start + CHUNK])).tuples()
+        )
     households = {uuid.UUID(i) for i in touched.get(Household._meta.table_name, ())}
     if len(persons) + len(households) > REBUILD_ABOVE:
         rebuild()
@@ -150,14 +195,16 @@ def refresh_records(touched: dict[str, set[str]]) -> None:
     # A changed head of household changes the figures of every member: refresh whole households.
     ids = list(persons)
     for start in range(0, len(ids), CHUNK):
-        households.update(found[0] for found in Person.select(Person.household).where(
-            Person.id.in_(ids[start:start + CHUNK])).tuples())
+        households.update(
+            found[0]
+            for found in Person.select(Person.household).where(Person.id.in_(ids[start : start + CHUNK])).tuples()
+        )
     refresh_households(households)
 
 
 # The same rows as ``rows_for(None)`` in one statement, for SQLite: julianday(d) - 1721424.5
 # is Python's date.toordinal().
-_SQLITE_REBUILD = """
+_SQLITE_REBUILD = f"""
 INSERT INTO presence (stay_id, person_id, site_id, household_id, arrived, "left", leave_reason,
                       came_from, female, birth, flags)
 SELECT s.id, p.id, s.site_id, p.household_id,
@@ -165,16 +212,15 @@ SELECT s.id, p.id, s.site_id, p.household_id,
        CASE WHEN s.left_on IS NULL THEN NULL ELSE CAST(julianday(s.left_on) - 1721424.5 AS INTEGER) END,
        s.leave_reason, s.came_from_id, p.sex = 'P',
        CAST(julianday(p.birth_date) - 1721424.5 AS INTEGER),
-       (p.pregnant <> 0) * {pregnant} + (p.lactating <> 0) * {lactating} + (p.disability <> 0) * {disability}
-       + (p.chronic_illness <> 0) * {chronic} + (p.unaccompanied_child <> 0) * {unaccompanied}
-       + (fh.household_id IS NOT NULL) * {female_headed} + (p.relationship = 'head') * {head}
+       (p.pregnant <> 0) * {FLAG_PREGNANT} + (p.lactating <> 0) * {FLAG_LACTATING} + (p.disability <> 0) * {FLAG_DISABILITY}
+       + (p.chronic_illness <> 0) * {FLAG_CHRONIC} + (p.unaccompanied_child <> 0) * {FLAG_UNACCOMPANIED}
+       + (fh.household_id IS NOT NULL) * {FLAG_FEMALE_HEADED} + (p.relationship = 'head') * {FLAG_HEAD}
 FROM stay s
 JOIN person p ON p.id = s.person_id
 LEFT JOIN (SELECT DISTINCT household_id FROM person
            WHERE relationship = 'head' AND sex = 'P' AND deleted_at IS NULL) fh ON fh.household_id = p.household_id
 WHERE s.deleted_at IS NULL AND p.deleted_at IS NULL
-""".format(pregnant=FLAG_PREGNANT, lactating=FLAG_LACTATING, disability=FLAG_DISABILITY, chronic=FLAG_CHRONIC,
-           unaccompanied=FLAG_UNACCOMPANIED, female_headed=FLAG_FEMALE_HEADED, head=FLAG_HEAD)
+"""
 
 
 def rebuild() -> int:
@@ -187,7 +233,7 @@ def rebuild() -> int:
         else:
             person_ids = [row[0] for row in Person.select(Person.id).where(Person.deleted_at.is_null()).tuples()]
             for start in range(0, len(person_ids), CHUNK * 10):
-                add_rows(rows_for(person_ids[start: start + CHUNK * 10]))
+                add_rows(rows_for(person_ids[start : start + CHUNK * 10]))
     return Presence.select().count()
 
 

@@ -15,11 +15,26 @@ from shelter_app.history import records
 from shelter_app.services import presence
 from shelter_app.storage.models import Household, Person, Presence
 
-RELATIONSHIP_ORDER = ("head", "husband", "wife", "child", "child_in_law", "grandchild", "parent", "parent_in_law",
-                      "relative", "helper", "other")
-FACT_FLAGS = (("pregnant", presence.FLAG_PREGNANT), ("lactating", presence.FLAG_LACTATING),
-              ("disability", presence.FLAG_DISABILITY), ("chronic_illness", presence.FLAG_CHRONIC),
-              ("unaccompanied_child", presence.FLAG_UNACCOMPANIED))
+RELATIONSHIP_ORDER = (
+    "head",
+    "husband",
+    "wife",
+    "child",
+    "child_in_law",
+    "grandchild",
+    "parent",
+    "parent_in_law",
+    "relative",
+    "helper",
+    "other",
+)
+FACT_FLAGS = (
+    ("pregnant", presence.FLAG_PREGNANT),
+    ("lactating", presence.FLAG_LACTATING),
+    ("disability", presence.FLAG_DISABILITY),
+    ("chronic_illness", presence.FLAG_CHRONIC),
+    ("unaccompanied_child", presence.FLAG_UNACCOMPANIED),
+)
 
 
 @dataclass(slots=True)
@@ -56,13 +71,26 @@ def residents_by_household(site_id, day: datetime.date) -> list[ResidentHousehol
     # Facts, sex and birth come from the presence row as small integers; the household id as
     # its stored text, turned into a UUID once per household rather than once per person.
     query = (
-        Presence.select(Presence.flags, Presence.female, Presence.birth, Person.name, Person.nik,
-                        Person.birth_date_estimated, Person.relationship, Household.id.cast("text"), Household.kk,
-                        Household.address)
+        Presence.select(
+            Presence.flags,
+            Presence.female,
+            Presence.birth,
+            Person.name,
+            Person.nik,
+            Person.birth_date_estimated,
+            Person.relationship,
+            Household.id.cast("text"),
+            Household.kk,
+            Household.address,
+        )
         .join(Person, on=(Presence.person_id == Person.id))
         .join(Household, on=(Person.household == Household.id))
-        .where(Presence.site_id == site_key, Presence.arrived <= d, Presence.left.is_null() | (Presence.left > d),
-               records.live(Person))
+        .where(
+            Presence.site_id == site_key,
+            Presence.arrived <= d,
+            Presence.left.is_null() | (Presence.left > d),
+            records.live(Person),
+        )
     )
     households: dict = {}
     facts_of: dict[int, tuple[str, ...]] = {}
@@ -76,8 +104,17 @@ def residents_by_household(site_id, day: datetime.date) -> list[ResidentHousehol
         household = households.get(household_key)
         if household is None:
             household = households[household_key] = ResidentHousehold(_uuid(household_key), kk, address)
-        household.members.append(Resident(name, nik, "P" if female else "L", datetime.date.fromordinal(birth),
-                                          bool(estimated), relationship, facts))
+        household.members.append(
+            Resident(
+                name,
+                nik,
+                "P" if female else "L",
+                datetime.date.fromordinal(birth),
+                bool(estimated),
+                relationship,
+                facts,
+            )
+        )
     rank = {code: index for index, code in enumerate(RELATIONSHIP_ORDER)}
     for household in households.values():
         household.members.sort(key=lambda m: (rank.get(m.relationship, len(rank)), m.birth_date, m.name))

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from shelter_app.domain import choices, identity, regions
 from shelter_app.domain.errors import Notice, RuleViolation
 from shelter_app.history import records
+from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks, presence
-from shelter_app.history.records import atomic
 from shelter_app.storage.models import Household, Person
 
 BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
@@ -29,8 +29,7 @@ class ProbableDuplicate(RuleViolation):
         names = "; ".join(f"{p.name} ({p.birth_date.isoformat()})" for p in candidates[:5])
         super().__init__(
             "name",
-            _("This person may already be on the roster: {names}. Check, then confirm to save anyway.",
-              names=names),
+            _("This person may already be on the roster: {names}. Check, then confirm to save anyway.", names=names),
         )
         self.candidates = candidates
 
@@ -59,7 +58,7 @@ def normalise_phone(field: str, value: str) -> str:
         return ""
     if not re.fullmatch(r"\+?\d{8,15}", cleaned):
         raise RuleViolation(
-            field, _("Phone number \"{value}\" is not valid: use 8 to 15 digits, e.g. 081234567890.", value=value)
+            field, _('Phone number "{value}" is not valid: use 8 to 15 digits, e.g. 081234567890.', value=value)
         )
     return cleaned
 
@@ -78,7 +77,11 @@ def _household_fields(data: dict, current: Household | None = None) -> dict:
                 clash = clash.where(Household.id != current.id)
             if clash.exists():
                 raise RuleViolation(
-                    "kk", _("A household with KK {kk} is already registered; open it and add the members there.", kk=out["kk"])
+                    "kk",
+                    _(
+                        "A household with KK {kk} is already registered; open it and add the members there.",
+                        kk=out["kk"],
+                    ),
                 )
     if "origin_village_code" in data:
         code = (data["origin_village_code"] or "").strip()
@@ -96,7 +99,9 @@ def _household_fields(data: dict, current: Household | None = None) -> dict:
 
 
 @atomic
-def register_household(kk: str | None = None, origin_village_code: str = "", address: str = "", notes: str = "") -> Household:
+def register_household(
+    kk: str | None = None, origin_village_code: str = "", address: str = "", notes: str = ""
+) -> Household:
     fields = _household_fields(dict(kk=kk, origin_village_code=origin_village_code, address=address, notes=notes))
     return records.create(Household, **fields)
 
@@ -175,16 +180,22 @@ def person_facts(data: dict, today: datetime.date) -> tuple[dict, list[Notice]]:
         raise RuleViolation(field, _("Only a woman can be recorded as pregnant or breast-feeding; check the sex."))
     if (out["pregnant"] or out["lactating"]) and years < 10:
         field = "pregnant" if out["pregnant"] else "lactating"
-        raise RuleViolation(field, _("A girl of {age} cannot be recorded as pregnant or breast-feeding; check the birth date.", age=years))
+        raise RuleViolation(
+            field,
+            _("A girl of {age} cannot be recorded as pregnant or breast-feeding; check the birth date.", age=years),
+        )
     if out["unaccompanied_child"] and years >= 18:
         raise RuleViolation(
-            "unaccompanied_child", _("Only a child under 18 can be unaccompanied or separated; this person is {age}.", age=years)
+            "unaccompanied_child",
+            _("Only a child under 18 can be unaccompanied or separated; this person is {age}.", age=years),
         )
     out["phone"] = normalise_phone("phone", data.get("phone") or "")
     return out, notices
 
 
-def _person_fields(data: dict, household: Household, current: Person | None, today: datetime.date) -> tuple[dict, list[Notice]]:
+def _person_fields(
+    data: dict, household: Household, current: Person | None, today: datetime.date
+) -> tuple[dict, list[Notice]]:
     """Validate a complete set of person fields (current values merged with the changes)."""
     out, notices = person_facts(data, today)
     if out["nik"]:
@@ -194,7 +205,12 @@ def _person_fields(data: dict, household: Household, current: Person | None, tod
         other = same.first()
         if other:
             raise RuleViolation(
-                "nik", _("NIK {nik} is already registered for {name}; open that person instead.", nik=out["nik"], name=other.name)
+                "nik",
+                _(
+                    "NIK {nik} is already registered for {name}; open that person instead.",
+                    nik=out["nik"],
+                    name=other.name,
+                ),
             )
     if out["relationship"] == "head":
         heads = Person.select().where(
@@ -256,7 +272,10 @@ def update_person(person_id, confirmed: bool = True, today: datetime.date | None
     household = person.household
     if "household" in changes:
         household = records.get(Household, changes.pop("household"), "household")
-    current = {name: getattr(person, name) for name in ("nik", "birth_date_estimated", "relationship", "sex", "phone", *PERSON_TEXT, *BOOLEAN_FACTS)}
+    current = {
+        name: getattr(person, name)
+        for name in ("nik", "birth_date_estimated", "relationship", "sex", "phone", *PERSON_TEXT, *BOOLEAN_FACTS)
+    }
     current["birth_date"] = person.birth_date
     if "age_years" in changes and "birth_date" not in changes:
         current["birth_date"] = None

@@ -129,8 +129,10 @@ def _band(f: RosterFilter):
     if band is None:
         return None
     day = f.on()
-    return (years_before(day, band.max_years) if band.max_years is not None else None,
-            years_before(day, band.min_years))
+    return (
+        years_before(day, band.max_years) if band.max_years is not None else None,
+        years_before(day, band.min_years),
+    )
 
 
 def _person_terms(f: RosterFilter, with_text: bool = True, by_text_index: bool = True) -> list:
@@ -148,7 +150,8 @@ def _person_terms(f: RosterFilter, with_text: bool = True, by_text_index: bool =
             terms.append(_prefix(Person.nik, digits) | Person.household.in_(households))
         elif digits:
             card = Household.select(SQL("1")).where(
-                Household.id == Person.household, _prefix(_plain(Household.kk), digits))
+                Household.id == Person.household, _prefix(_plain(Household.kk), digits)
+            )
             terms.append(_prefix(_plain(Person.nik), digits) | fn.EXISTS(card))
         else:
             terms.append(_prefix(Person.name_key, name_key(text)))
@@ -442,7 +445,9 @@ def _part_rows(listing, index: int, part: _Part, position: int, limit: int, afte
     return page
 
 
-def list_persons(f: RosterFilter, offset: int, limit: int, sort_key: str | None = None, descending: bool = False) -> list[PersonRow]:
+def list_persons(
+    f: RosterFilter, offset: int, limit: int, sort_key: str | None = None, descending: bool = False
+) -> list[PersonRow]:
     """One page of the roster in the chosen order (name by default). Pages are meant to be
     asked for in turn from offset 0, as a scrolling table does; asking for offset 0 again
     starts afresh (after a change, say), and any other offset still works, only slower."""
@@ -479,8 +484,16 @@ def _site_names() -> dict:
 
 
 ROW_FIELDS = (
-    Person.id, Person.name, Person.nik, Person.sex, Person.birth_date, Person.birth_date_estimated,
-    Person.relationship, Person.household, Household.kk, *[getattr(Person, name) for name in VULNERABLE_GROUPS],
+    Person.id,
+    Person.name,
+    Person.nik,
+    Person.sex,
+    Person.birth_date,
+    Person.birth_date_estimated,
+    Person.relationship,
+    Person.household,
+    Household.kk,
+    *[getattr(Person, name) for name in VULNERABLE_GROUPS],
 )
 
 
@@ -501,11 +514,26 @@ def _rows(ids: list, day: datetime.date) -> list[PersonRow]:
     for person_id in ids:
         pid, name, nik, sex, birth, estimated, relationship, household_id, kk, *flags = persons[person_id]
         status, site_id, since, reason = _status_of(stays.get(person_id, []), d)
-        out.append(PersonRow(
-            pid, name, nik, sex, age_on(birth, day), birth, bool(estimated), relationship, household_id, kk,
-            site_id, names.get(site_id, "") if site_id else "", status, *map(bool, flags),
-            since=since, leave_reason=reason,
-        ))
+        out.append(
+            PersonRow(
+                pid,
+                name,
+                nik,
+                sex,
+                age_on(birth, day),
+                birth,
+                bool(estimated),
+                relationship,
+                household_id,
+                kk,
+                site_id,
+                names.get(site_id, "") if site_id else "",
+                status,
+                *map(bool, flags),
+                since=since,
+                leave_reason=reason,
+            )
+        )
     return out
 
 
@@ -568,13 +596,12 @@ def distributions(household_id) -> list[Distribution]:
         .join(StockItem, on=(StockMovement.item == StockItem.id))
         .switch(StockMovement)
         .join(Site, on=(StockMovement.site == Site.id))
-        .where(StockMovement.household == household_id, StockMovement.kind == "distributed", records.live(StockMovement))
+        .where(
+            StockMovement.household == household_id, StockMovement.kind == "distributed", records.live(StockMovement)
+        )
         .order_by(StockMovement.moved_on.desc())
     )
-    return [
-        Distribution(m.moved_on, m.site.name, m.item.name, -m.delta, m.item.unit, m.note)
-        for m in query
-    ]
+    return [Distribution(m.moved_on, m.site.name, m.item.name, -m.delta, m.item.unit, m.note) for m in query]
 
 
 def household_for(identifier) -> Household | None:
@@ -598,7 +625,9 @@ def household_rows(household_id, day: datetime.date | None = None) -> list[Perso
 
 
 @records.atomic
-def register_household_with_member(household: dict, member: dict, confirmed: bool = False) -> tuple[Household, roster.Saved]:
+def register_household_with_member(
+    household: dict, member: dict, confirmed: bool = False
+) -> tuple[Household, roster.Saved]:
     """A new household and its first member, together or not at all: a member refused (a
     probable duplicate, a NIK that does not fit) leaves no empty household behind."""
     created = roster.register_household(**household)

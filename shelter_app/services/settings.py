@@ -25,7 +25,6 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.storage.models import OperationSetting, Setting
 
-
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -116,7 +115,8 @@ def set_state(key: str, new) -> None:
             return
         text = json.dumps(new)
         Setting.insert(key=key, value=text).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: text}).execute()
+            conflict_target=[Setting.key], update={Setting.value: text}
+        ).execute()
 
 
 # --- the operation's standards ----------------------------------------------------------

@@ -36,7 +36,7 @@ def _present_on(day: datetime.date):
 
 
 def village_label(code: str) -> str:
-    """"Gasol, Cugenang": the village and its district, short enough for a table cell."""
+    """ "Gasol, Cugenang": the village and its district, short enough for a table cell."""
     village = regions.village(code) if code else None
     if village is None:
         return code or ""
@@ -86,11 +86,22 @@ def site_rows(day: datetime.date) -> list[SiteRow]:
     for site in Site.select().where(records.live(Site)).order_by(Site.name):
         persons = counts.get(site.id, 0)
         capacity = site.capacity_night or site.capacity_day
-        rows.append(SiteRow(
-            site.id, site.name, site.kind, site.village_code, village_label(site.village_code),
-            "open" if is_open_on(site, day) else "closed", site.opened_on, site.closed_on,
-            site.capacity_day, site.capacity_night, persons, (persons / capacity) if capacity else None,
-        ))
+        rows.append(
+            SiteRow(
+                site.id,
+                site.name,
+                site.kind,
+                site.village_code,
+                village_label(site.village_code),
+                "open" if is_open_on(site, day) else "closed",
+                site.opened_on,
+                site.closed_on,
+                site.capacity_day,
+                site.capacity_night,
+                persons,
+                (persons / capacity) if capacity else None,
+            )
+        )
     return rows
 
 
@@ -178,8 +189,9 @@ def _resident_order(sort_key: str | None, descending: bool) -> list:
     return [field.desc() if descending else field.asc(), Person.name_key, Person.id]
 
 
-def resident_ids(site_id, day: datetime.date, sort_key: str | None = "household",
-                 descending: bool = False) -> list[uuid.UUID]:
+def resident_ids(
+    site_id, day: datetime.date, sort_key: str | None = "household", descending: bool = False
+) -> list[uuid.UUID]:
     """The ids of the persons at a site on a day, in the order asked for.
 
     One sorted query; the window keeps the list and loads the rows of each page by id, so
@@ -207,9 +219,19 @@ def resident_rows(site_id, day: datetime.date, person_ids: list) -> list[Residen
     if not person_ids:
         return []
     query = (
-        Person.select(Person.id, Person.household, Person.name, Person.sex, Person.birth_date,
-                      Person.birth_date_estimated, Person.relationship, Person.nik, Household.kk,
-                      _head_name().alias("head_name"), Presence.arrived)
+        Person.select(
+            Person.id,
+            Person.household,
+            Person.name,
+            Person.sex,
+            Person.birth_date,
+            Person.birth_date_estimated,
+            Person.relationship,
+            Person.nik,
+            Household.kk,
+            _head_name().alias("head_name"),
+            Presence.arrived,
+        )
         .join(Presence, on=(Presence.person_id == Person.id))
         .switch(Person)
         .join(Household)
@@ -217,10 +239,19 @@ def resident_rows(site_id, day: datetime.date, person_ids: list) -> list[Residen
         .tuples()
     )
     found = {}
-    for (person_id, household_id, name, sex, birth, estimated, relationship, nik, kk, head, arrived) in query:
+    for person_id, household_id, name, sex, birth, estimated, relationship, nik, kk, head, arrived in query:
         found[person_id] = ResidentRow(
-            person_id, household_id, name, sex, age_on(birth, day), bool(estimated), relationship,
-            nik or "", kk or "", head or (kk or ""), datetime.date.fromordinal(arrived),
+            person_id,
+            household_id,
+            name,
+            sex,
+            age_on(birth, day),
+            bool(estimated),
+            relationship,
+            nik or "",
+            kk or "",
+            head or (kk or ""),
+            datetime.date.fromordinal(arrived),
         )
     return [found[pid] for pid in person_ids if pid in found]
 
@@ -279,12 +310,16 @@ class ActivityRow:
 
 def activity_rows(site_id) -> list[ActivityRow]:
     found = activities.activities(_uuid(site_id))
-    counts = dict(
-        ActivityParticipant.select(ActivityParticipant.activity, fn.COUNT(ActivityParticipant.id))
-        .where(ActivityParticipant.activity.in_([a.id for a in found]), records.live(ActivityParticipant))
-        .group_by(ActivityParticipant.activity)
-        .tuples()
-    ) if found else {}
+    counts = (
+        dict(
+            ActivityParticipant.select(ActivityParticipant.activity, fn.COUNT(ActivityParticipant.id))
+            .where(ActivityParticipant.activity.in_([a.id for a in found]), records.live(ActivityParticipant))
+            .group_by(ActivityParticipant.activity)
+            .tuples()
+        )
+        if found
+        else {}
+    )
     return [ActivityRow(a.id, a.kind, a.title, a.held_on, a.ends_on, a.facilitator, counts.get(a.id, 0)) for a in found]
 
 
@@ -338,9 +373,21 @@ def installation_rows(site_id, day: datetime.date | None = None) -> list[Install
     on_day = installations.states_on([site_id], day) if day else {}
     return [
         InstallationRow(
-            i.id, i.kind, i.name, i.subkind, i.quantity, i.litres_per_day, i.toilets_female, i.toilets_male,
-            i.toilets_accessible, i.floor_area_m2, i.power_kw, i.state, i.state_since,
-            on_day.get(i.id) if day else i.state, i.notes,
+            i.id,
+            i.kind,
+            i.name,
+            i.subkind,
+            i.quantity,
+            i.litres_per_day,
+            i.toilets_female,
+            i.toilets_male,
+            i.toilets_accessible,
+            i.floor_area_m2,
+            i.power_kw,
+            i.state,
+            i.state_since,
+            on_day.get(i.id) if day else i.state,
+            i.notes,
         )
         for i in found
     ]

@@ -12,10 +12,12 @@ from shelter_app.i18n import N_, _, ngettext
 from shelter_app.services import checks
 from shelter_app.storage.models import Event, Site
 
+
 def _region_code(field: str, code: str) -> str:
     code = (code or "").strip()
-    if code and not (regions.regency(code) or regions.district(code) or regions.village(code)
-                     or regions.province(code)):
+    if code and not (
+        regions.regency(code) or regions.district(code) or regions.village(code) or regions.province(code)
+    ):
         raise RuleViolation(
             field, _("Region code {code} is not in the official list; pick the region from the list.", code=code)
         )
@@ -75,8 +77,10 @@ def _site_fields(data: dict, event: Event) -> dict:
         if not regions.village(data["village_code"].strip()):
             raise RuleViolation(
                 "village_code",
-                _("Village code {code} is not in the official list; pick the village from the list.",
-                  code=data["village_code"]),
+                _(
+                    "Village code {code} is not in the official list; pick the village from the list.",
+                    code=data["village_code"],
+                ),
             )
         out["village_code"] = data["village_code"].strip()
     for name, label, low, high in (("latitude", N_("Latitude"), -90, 90), ("longitude", N_("Longitude"), -180, 180)):
@@ -87,7 +91,9 @@ def _site_fields(data: dict, event: Event) -> dict:
                 continue
             parsed = float(checks.number(name, value, label, minimum=low))
             if parsed > high:
-                raise RuleViolation(name, _("{label} must be between {low} and {high}.", label=_(label), low=low, high=high))
+                raise RuleViolation(
+                    name, _("{label} must be between {low} and {high}.", label=_(label), low=low, high=high)
+                )
             out[name] = parsed
     for name, label in (("capacity_day", N_("Capacity by day")), ("capacity_night", N_("Capacity by night"))):
         if name in data:
@@ -105,7 +111,9 @@ def create_site(event_id, name: str, kind: str, opened_on, **details) -> Site:
     fields = _site_fields(dict(name=name, kind=kind, opened_on=opened_on, **details), event)
     clash = Site.select().where(Site.event == event, Site.name == fields["name"], records.live(Site)).exists()
     if clash:
-        raise RuleViolation("name", _("A site named \"{name}\" already exists in this event; give it another name.", name=fields["name"]))
+        raise RuleViolation(
+            "name", _('A site named "{name}" already exists in this event; give it another name.', name=fields["name"])
+        )
     return records.create(Site, event=event, status="open", **fields)
 
 
@@ -114,9 +122,16 @@ def update_site(site_id, **changes) -> Site:
     site = records.get(Site, site_id, "site")
     fields = _site_fields(changes, site.event)
     if "name" in fields and fields["name"] != site.name:
-        clash = Site.select().where(Site.event == site.event_id, Site.name == fields["name"], Site.id != site.id, records.live(Site)).exists()
+        clash = (
+            Site.select()
+            .where(Site.event == site.event_id, Site.name == fields["name"], Site.id != site.id, records.live(Site))
+            .exists()
+        )
         if clash:
-            raise RuleViolation("name", _("A site named \"{name}\" already exists in this event; give it another name.", name=fields["name"]))
+            raise RuleViolation(
+                "name",
+                _('A site named "{name}" already exists in this event; give it another name.', name=fields["name"]),
+            )
     return records.update(site, **fields)
 
 
@@ -131,9 +146,12 @@ def close_site(site_id, closed_on) -> Site:
     if remaining:
         raise RuleViolation(
             "closed_on",
-            ngettext("{n} person is still at this site on {date}; check them out or transfer them first.",
-                     "{n} persons are still at this site on {date}; check them out or transfer them first.",
-                     len(remaining), date=day.isoformat()),
+            ngettext(
+                "{n} person is still at this site on {date}; check them out or transfer them first.",
+                "{n} persons are still at this site on {date}; check them out or transfer them first.",
+                len(remaining),
+                date=day.isoformat(),
+            ),
         )
     return records.update(site, status="closed", closed_on=day)
 
@@ -160,7 +178,7 @@ def find_site(name_or_id: str) -> Site:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(site.name for site in sites()) or "-"
-    raise RuleViolation("site", _("No site is named \"{name}\". Known sites: {known}.", name=name_or_id, known=known))
+    raise RuleViolation("site", _('No site is named "{name}". Known sites: {known}.', name=name_or_id, known=known))
 
 
 def is_open_on(site: Site, day: datetime.date) -> bool:

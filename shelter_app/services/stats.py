@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-
 from concurrent.futures import ThreadPoolExecutor
 
 from peewee import SQL, Case, SqliteDatabase, fn
@@ -41,8 +40,10 @@ def band_limits(day: datetime.date, bands: tuple[AgeBand, ...]) -> list[tuple[st
     """Bands youngest first, each with the birth ordinal its members are born after
     (age < max <=> born after ``day`` minus max years); None for the open last band."""
     ordered = sorted(bands, key=lambda band: band.min_years)
-    return [(band.name, years_before(day, band.max_years).toordinal() if band.max_years is not None else None)
-            for band in ordered]
+    return [
+        (band.name, years_before(day, band.max_years).toordinal() if band.max_years is not None else None)
+        for band in ordered
+    ]
 
 
 def _present(day_number: int):
@@ -96,12 +97,12 @@ def population(day: datetime.date, site_ids: list | None = None, bands=None) -> 
         figures["persons"] += count
         figures[sex] += count
         younger = 0  # persons counted in the younger bands so far
-        for (name, limit), born in zip(limits, [*sums[: len(born_after)], count]):
+        for (name, _limit), born in zip(limits, [*sums[: len(born_after)], count]):
             cell = figures["age_bands"][name]
             cell[sex] += int(born) - younger
             cell["total"] += int(born) - younger
             younger = int(born)
-        for (name, bit), value in zip(VULNERABLE_FLAGS, sums[len(born_after):]):
+        for (name, bit), value in zip(VULNERABLE_FLAGS, sums[len(born_after) :]):
             figures["vulnerable"][name] += int(value or 0) // bit
     for site_id, count, female_count in households:
         figures = result.setdefault(site_id if isinstance(site_id, uuid.UUID) else uuid.UUID(site_id), _empty(bands))
@@ -168,7 +169,14 @@ def _supply(required_per_day: float, on_hand: float, unit: str, profile: Profile
     return need
 
 
-def needs(figures: dict, totals: installations.Totals, covered_area: float, held: dict, consumables: list[StockItem], profile: Profile) -> tuple[dict, list[dict]]:
+def needs(
+    figures: dict,
+    totals: installations.Totals,
+    covered_area: float,
+    held: dict,
+    consumables: list[StockItem],
+    profile: Profile,
+) -> tuple[dict, list[dict]]:
     """Needs and gaps of one site: water, toilets, taps, covered space, rice and other supplies."""
     persons = figures["persons"]
     out = {
@@ -179,8 +187,10 @@ def needs(figures: dict, totals: installations.Totals, covered_area: float, held
     if profile.persons_per_tap:
         out["taps"] = _need(persons / profile.persons_per_tap if persons else 0, totals.taps, "taps")
     out["toilets"]["required"] = float(-(-out["toilets"]["required"] // 1))  # whole toilets, rounded up
-    out["toilets"].update(gap=max(out["toilets"]["required"] - totals.toilets, 0),
-                          status=status_of(totals.toilets, out["toilets"]["required"]))
+    out["toilets"].update(
+        gap=max(out["toilets"]["required"] - totals.toilets, 0),
+        status=status_of(totals.toilets, out["toilets"]["required"]),
+    )
     mothers = figures["vulnerable"]["pregnant"] + figures["vulnerable"]["lactating"]
     rice_required = persons * profile.rice_kg_per_person + mothers * profile.extra_rice_kg_pregnant_lactating
     rice_held = sum(float(held.get(item.id, 0)) for item in consumables if item.standard == "rice")
@@ -204,7 +214,11 @@ def figures(day: datetime.date, site_id=None) -> dict:
     people = population(day, ids if site_id is not None else None, bands)
     working = installations.totals(ids, day)
     held = stock.balances(ids, day)
-    consumables = list(StockItem.select().where(records.live(StockItem), (StockItem.per_person_per_day > 0) | (StockItem.standard != "")).order_by(StockItem.name))
+    consumables = list(
+        StockItem.select()
+        .where(records.live(StockItem), (StockItem.per_person_per_day > 0) | (StockItem.standard != ""))
+        .order_by(StockItem.name)
+    )
     sites_out = []
     total = _empty(bands)
     total.update(capacity=0, capacity_day=0, capacity_night=0, needs={}, supplies={})
@@ -252,9 +266,17 @@ def _add_into(total: dict, entry: dict) -> None:
     for name, count in entry["vulnerable"].items():
         total["vulnerable"][name] += count
     for name, need in entry["needs"].items():
-        _sum_need(total["needs"].setdefault(name, {"required": 0, "available": 0, "gap": 0, "unit": need["unit"]}), need)
+        _sum_need(
+            total["needs"].setdefault(name, {"required": 0, "available": 0, "gap": 0, "unit": need["unit"]}), need
+        )
     for supply in entry["supplies"]:
-        _sum_need(total["supplies"].setdefault(supply["item"], {"item": supply["item"], "required": 0, "available": 0, "gap": 0, "unit": supply["unit"]}), supply)
+        _sum_need(
+            total["supplies"].setdefault(
+                supply["item"],
+                {"item": supply["item"], "required": 0, "available": 0, "gap": 0, "unit": supply["unit"]},
+            ),
+            supply,
+        )
 
 
 def _sum_need(into: dict, need: dict) -> None:
@@ -276,5 +298,3 @@ def age_band_of(birth_date: datetime.date, day: datetime.date, bands=None) -> st
         if band.max_years is None or age < band.max_years:
             return band.name
     return sorted(bands or settings.age_bands(), key=lambda b: b.min_years)[-1].name
-
-

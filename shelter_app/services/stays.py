@@ -71,16 +71,21 @@ def residents(site_id, day: datetime.date) -> list[uuid.UUID]:
     return [row[0] for row in query.tuples()]
 
 
-def _capacity_notice(site: Site, day: datetime.date, arriving: int) -> list[Notice]:
+def _capacity_notice(site: Site, day: datetime.date) -> list[Notice]:
     capacity = site.capacity_night or site.capacity_day
     after = len(residents(site.id, day))
     if capacity and after > capacity:
         return [
             Notice(
                 "site",
-                ngettext("{site} holds {n} person on {date}, over its capacity of {capacity}.",
-                         "{site} holds {n} persons on {date}, over its capacity of {capacity}.",
-                         after, site=site.name, date=day.isoformat(), capacity=capacity),
+                ngettext(
+                    "{site} holds {n} person on {date}, over its capacity of {capacity}.",
+                    "{site} holds {n} persons on {date}, over its capacity of {capacity}.",
+                    after,
+                    site=site.name,
+                    date=day.isoformat(),
+                    capacity=capacity,
+                ),
                 code="over_capacity",
             )
         ]
@@ -104,12 +109,16 @@ def check_in(person_ids, site_id, arrived_on) -> Moved:
         if other is not None:
             raise RuleViolation(
                 "persons",
-                _("{name} is already at {site} from {date}; transfer or check out instead.",
-                  name=person.name, site=other.site.name, date=other.arrived_on.isoformat()),
+                _(
+                    "{name} is already at {site} from {date}; transfer or check out instead.",
+                    name=person.name,
+                    site=other.site.name,
+                    date=other.arrived_on.isoformat(),
+                ),
             )
         moved.stays.append(records.create(Stay, person=person, site=site, arrived_on=day))
     presence.refresh_persons([p.id for p in persons])
-    moved.notices += _capacity_notice(site, day, len(persons))
+    moved.notices += _capacity_notice(site, day)
     return moved
 
 
@@ -125,21 +134,34 @@ def transfer(person_ids, to_site_id, moved_on, note: str = "") -> Moved:
         current = stay_on(person.id, day)
         if current is None or current.left_on is not None:
             raise RuleViolation(
-                "persons", _("{name} is not at any site on {date}; check them in instead.", name=person.name, date=day.isoformat())
+                "persons",
+                _(
+                    "{name} is not at any site on {date}; check them in instead.",
+                    name=person.name,
+                    date=day.isoformat(),
+                ),
             )
         if current.site_id == target.id:
             raise RuleViolation("to_site", _("{name} is already at {site}.", name=person.name, site=target.name))
         if current.arrived_on == day:
             raise RuleViolation(
-                "moved_on", _("{name} arrived at {site} on {date}; correct that arrival instead of transferring on the same day.",
-                              name=person.name, site=current.site.name, date=day.isoformat())
+                "moved_on",
+                _(
+                    "{name} arrived at {site} on {date}; correct that arrival instead of transferring on the same day.",
+                    name=person.name,
+                    site=current.site.name,
+                    date=day.isoformat(),
+                ),
             )
-        records.update(current, left_on=day, leave_reason="transferred", leave_note=checks.text("note", note, "Note", required=False, max_length=1000))
-        moved.stays.append(
-            records.create(Stay, person=person, site=target, arrived_on=day, came_from=current.site_id)
+        records.update(
+            current,
+            left_on=day,
+            leave_reason="transferred",
+            leave_note=checks.text("note", note, "Note", required=False, max_length=1000),
         )
+        moved.stays.append(records.create(Stay, person=person, site=target, arrived_on=day, came_from=current.site_id))
     presence.refresh_persons([p.id for p in persons])
-    moved.notices += _capacity_notice(target, day, len(persons))
+    moved.notices += _capacity_notice(target, day)
     return moved
 
 
@@ -158,11 +180,18 @@ def check_out(person_ids, left_on, reason: str, note: str = "") -> Moved:
         if day == current.arrived_on:
             raise RuleViolation(
                 "left_on",
-                _("{name} arrived on {date}; a departure must be at least one day later, or delete the arrival.",
-                  name=person.name, date=day.isoformat()),
+                _(
+                    "{name} arrived on {date}; a departure must be at least one day later, or delete the arrival.",
+                    name=person.name,
+                    date=day.isoformat(),
+                ),
             )
-        records.update(current, left_on=day, leave_reason=reason,
-                       leave_note=checks.text("note", note, "Note", required=False, max_length=1000))
+        records.update(
+            current,
+            left_on=day,
+            leave_reason=reason,
+            leave_note=checks.text("note", note, "Note", required=False, max_length=1000),
+        )
         moved.stays.append(current)
     presence.refresh_persons([p.id for p in persons])
     return moved
@@ -173,14 +202,20 @@ def correct_stay(stay_id, arrived_on=None, left_on=None, leave_reason=None) -> S
     """Correct the dates of a stay typed wrongly; the history keeps the old values."""
     stay = records.get(Stay, stay_id, "stay")
     changes = {}
-    arrival = checks.date("arrived_on", arrived_on, "Arrival date", _event_start(stay.site)) if arrived_on else stay.arrived_on
+    arrival = (
+        checks.date("arrived_on", arrived_on, "Arrival date", _event_start(stay.site))
+        if arrived_on
+        else stay.arrived_on
+    )
     departure = stay.left_on
     if left_on is not None:
         departure = checks.date("left_on", left_on, "Departure date", arrival) if left_on else None
     if departure is not None and departure <= arrival:
         raise RuleViolation("left_on", _("The departure must be after the arrival."))
     overlapping = Stay.select().where(
-        Stay.person == stay.person_id, Stay.id != stay.id, records.live(Stay),
+        Stay.person == stay.person_id,
+        Stay.id != stay.id,
+        records.live(Stay),
         Stay.left_on.is_null() | (Stay.left_on > arrival),
     )
     if departure is not None:
@@ -191,7 +226,9 @@ def correct_stay(stay_id, arrived_on=None, left_on=None, leave_reason=None) -> S
     if departure is None:
         changes["leave_reason"] = None
     elif leave_reason:
-        changes["leave_reason"] = checks.choice("leave_reason", leave_reason, choices.LEAVE_REASONS, "Reason for leaving")
+        changes["leave_reason"] = checks.choice(
+            "leave_reason", leave_reason, choices.LEAVE_REASONS, "Reason for leaving"
+        )
     records.update(stay, **changes)
     presence.refresh_persons([stay.person_id])
     return stay

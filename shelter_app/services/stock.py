@@ -16,9 +16,9 @@ from peewee import fn
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
+from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks
-from shelter_app.history.records import atomic
 from shelter_app.storage.models import Household, Site, StockItem, StockLot, StockMovement
 
 ZERO = Decimal(0)
@@ -35,7 +35,7 @@ def _item_fields(data: dict, current: StockItem | None = None) -> dict:
         if current is not None:
             clash = clash.where(StockItem.id != current.id)
         if clash.exists():
-            raise RuleViolation("name", _("An item named \"{name}\" is already in the catalogue.", name=out["name"]))
+            raise RuleViolation("name", _('An item named "{name}" is already in the catalogue.', name=out["name"]))
     if "category" in data:
         out["category"] = checks.choice("category", data["category"], choices.STOCK_CATEGORIES, "Category")
     if "unit" in data:
@@ -45,7 +45,9 @@ def _item_fields(data: dict, current: StockItem | None = None) -> dict:
     if "standard" in data:
         out["standard"] = checks.text("standard", data["standard"], "Standard", required=False, max_length=20)
     if "per_person_per_day" in data:
-        out["per_person_per_day"] = checks.number("per_person_per_day", data["per_person_per_day"], "Use per person per day")
+        out["per_person_per_day"] = checks.number(
+            "per_person_per_day", data["per_person_per_day"], "Use per person per day"
+        )
     if "low_stock_level" in data:
         out["low_stock_level"] = checks.number("low_stock_level", data["low_stock_level"], "Low-stock level")
     if "notes" in data:
@@ -73,7 +75,7 @@ def find_item(name_or_id: str) -> StockItem:
     matches = [item for item in items() if item.name.lower() == wanted or item.id.hex == wanted]
     if len(matches) == 1:
         return matches[0]
-    raise RuleViolation("item", _("No item is named \"{name}\" in the catalogue.", name=name_or_id))
+    raise RuleViolation("item", _('No item is named "{name}" in the catalogue.', name=name_or_id))
 
 
 @atomic
@@ -87,8 +89,12 @@ def add_lot(item_id, code: str = "", year=None, expires_on=None, source: str = "
     elif item.has_expiry:
         raise RuleViolation("expires_on", _("{item} expires: enter the expiry date of this lot.", item=item.name))
     return records.create(
-        StockLot, item=item, code=checks.text("code", code, "Lot code", required=False, max_length=60),
-        year=checks.number("year", year, "Year", integer=True) if year else None, expires_on=expiry, source=source,
+        StockLot,
+        item=item,
+        code=checks.text("code", code, "Lot code", required=False, max_length=60),
+        year=checks.number("year", year, "Year", integer=True) if year else None,
+        expires_on=expiry,
+        source=source,
     )
 
 
@@ -121,20 +127,31 @@ def _ensure_never_negative(site: Site, item: StockItem, day: datetime.date, lot_
     """The balance on ``day`` and on every later day with a movement must stay >= 0."""
     checkpoints = [day] + [
         row[0]
-        for row in StockMovement.select(StockMovement.moved_on).distinct()
-        .where(StockMovement.site == site.id, StockMovement.item == item.id, StockMovement.moved_on > day,
-               records.live(StockMovement))
+        for row in StockMovement.select(StockMovement.moved_on)
+        .distinct()
+        .where(
+            StockMovement.site == site.id,
+            StockMovement.item == item.id,
+            StockMovement.moved_on > day,
+            records.live(StockMovement),
+        )
         .tuples()
     ]
     for checkpoint in checkpoints:
-        for lot in ([None, lot_id] if lot_id else [None]):
+        for lot in [None, lot_id] if lot_id else [None]:
             balance = on_hand(site.id, item.id, checkpoint, lot)
             if balance < 0:
                 raise RuleViolation(
                     "quantity",
-                    _("Not enough {item} at {site}: this would leave {balance} {unit} on {date}. "
-                      "Record the delivery first or enter a smaller quantity.",
-                      item=item.name, site=site.name, balance=_fmt(balance), unit=item.unit, date=checkpoint.isoformat()),
+                    _(
+                        "Not enough {item} at {site}: this would leave {balance} {unit} on {date}. "
+                        "Record the delivery first or enter a smaller quantity.",
+                        item=item.name,
+                        site=site.name,
+                        balance=_fmt(balance),
+                        unit=item.unit,
+                        date=checkpoint.isoformat(),
+                    ),
                 )
 
 
@@ -153,9 +170,16 @@ def _movement(site_id, item_id, kind: str, delta: Decimal, moved_on, lot_id=None
             raise RuleViolation("lot", _("This lot belongs to another item."))
     for name in ("reference", "note"):
         if name in extra:
-            extra[name] = checks.text(name, extra[name], N_("Reference") if name == "reference" else N_("Note"),
-                                      required=False, max_length=200 if name == "reference" else 2000)
-    movement = records.create(StockMovement, site=site, item=item, lot=lot, kind=kind, delta=delta, moved_on=day, **extra)
+            extra[name] = checks.text(
+                name,
+                extra[name],
+                N_("Reference") if name == "reference" else N_("Note"),
+                required=False,
+                max_length=200 if name == "reference" else 2000,
+            )
+    movement = records.create(
+        StockMovement, site=site, item=item, lot=lot, kind=kind, delta=delta, moved_on=day, **extra
+    )
     if delta < 0:
         _ensure_never_negative(site, item, day, lot.id if lot else None)
     return movement
@@ -182,15 +206,27 @@ def distribute(site_id, item_id, quantity, moved_on, household_id, lot_id=None, 
 
 
 @atomic
-def transfer(from_site_id, to_site_id, item_id, quantity, moved_on, lot_id=None, note: str = "") -> tuple[StockMovement, StockMovement]:
+def transfer(
+    from_site_id, to_site_id, item_id, quantity, moved_on, lot_id=None, note: str = ""
+) -> tuple[StockMovement, StockMovement]:
     if str(from_site_id) == str(to_site_id):
         raise RuleViolation("to_site", _("Choose another site to transfer to."))
     qty = checks.positive("quantity", quantity, "Quantity")
     link = uuid.uuid4()
-    out = _movement(from_site_id, item_id, "transfer_out", -qty, moved_on, lot_id,
-                    other_site=records.get(Site, to_site_id, "to_site"), transfer_id=link, note=note)
-    into = _movement(to_site_id, item_id, "transfer_in", qty, moved_on, lot_id,
-                     other_site=out.site, transfer_id=link, note=note)
+    out = _movement(
+        from_site_id,
+        item_id,
+        "transfer_out",
+        -qty,
+        moved_on,
+        lot_id,
+        other_site=records.get(Site, to_site_id, "to_site"),
+        transfer_id=link,
+        note=note,
+    )
+    into = _movement(
+        to_site_id, item_id, "transfer_in", qty, moved_on, lot_id, other_site=out.site, transfer_id=link, note=note
+    )
     return out, into
 
 
@@ -198,7 +234,7 @@ def transfer(from_site_id, to_site_id, item_id, quantity, moved_on, lot_id=None,
 def adjust(site_id, item_id, quantity, moved_on, reason: str, lot_id=None, note: str = "") -> StockMovement:
     """A signed correction: negative for lost, damaged or expired stock, positive for a count."""
     reason = checks.choice("reason", reason, choices.ADJUST_REASONS, "Reason")
-    delta = checks.number("quantity", quantity, "Quantity", minimum=-10**12)
+    delta = checks.number("quantity", quantity, "Quantity", minimum=-(10**12))
     if delta == 0:
         raise RuleViolation("quantity", _("Quantity must not be zero."))
     return _movement(site_id, item_id, "adjusted", delta, moved_on, lot_id, reason=reason, note=note)
@@ -210,7 +246,9 @@ def cancel_movement(movement_id, note: str = "") -> StockMovement:
     movement = records.get(StockMovement, movement_id, "movement")
     legs = [movement]
     if movement.transfer_id:
-        legs = list(StockMovement.select().where(StockMovement.transfer_id == movement.transfer_id, records.live(StockMovement)))
+        legs = list(
+            StockMovement.select().where(StockMovement.transfer_id == movement.transfer_id, records.live(StockMovement))
+        )
     for leg in legs:
         records.delete(leg, note)
     for leg in legs:
@@ -233,8 +271,12 @@ def stock_card(site_id, item_id, start: datetime.date, end: datetime.date) -> tu
     lines, balance = [], opening
     query = (
         StockMovement.select()
-        .where(StockMovement.site == site_id, StockMovement.item == item_id, records.live(StockMovement),
-               StockMovement.moved_on.between(start, end))
+        .where(
+            StockMovement.site == site_id,
+            StockMovement.item == item_id,
+            records.live(StockMovement),
+            StockMovement.moved_on.between(start, end),
+        )
         .order_by(StockMovement.moved_on, StockMovement.created_at)
     )
     for movement in query:
@@ -259,8 +301,13 @@ def expiring_lots(site_id, day: datetime.date, within_days: int = 30) -> list[tu
     query = (
         StockMovement.select(StockMovement.lot, fn.SUM(StockMovement.delta))
         .join(StockLot)
-        .where(StockMovement.site == site_id, StockMovement.moved_on <= day, records.live(StockMovement),
-               StockLot.expires_on.is_null(False), StockLot.expires_on <= limit)
+        .where(
+            StockMovement.site == site_id,
+            StockMovement.moved_on <= day,
+            records.live(StockMovement),
+            StockLot.expires_on.is_null(False),
+            StockLot.expires_on <= limit,
+        )
         .group_by(StockMovement.lot)
         .tuples()
     )

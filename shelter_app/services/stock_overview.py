@@ -16,9 +16,9 @@ from peewee import Case, fn
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
+from shelter_app.history.records import atomic
 from shelter_app.i18n import _
 from shelter_app.services import roster, stays, stock
-from shelter_app.history.records import atomic
 from shelter_app.storage.models import Household, Person, Presence, Site, StockItem, StockLot, StockMovement
 
 ZERO = Decimal(0)
@@ -60,9 +60,17 @@ class CatalogueRow:
 
 def catalogue() -> list[CatalogueRow]:
     return [
-        CatalogueRow(item.id, item.name, item.category, item.unit, item.has_expiry,
-                     Decimal(str(item.per_person_per_day)), Decimal(str(item.low_stock_level)),
-                     item.standard, item.notes)
+        CatalogueRow(
+            item.id,
+            item.name,
+            item.category,
+            item.unit,
+            item.has_expiry,
+            Decimal(str(item.per_person_per_day)),
+            Decimal(str(item.low_stock_level)),
+            item.standard,
+            item.notes,
+        )
         for item in stock.items()
     ]
 
@@ -87,9 +95,11 @@ class OnHandRow:
 def persons_at(site_id, day: datetime.date) -> int:
     """How many persons stay at the site on the day (counted, not listed: sites hold thousands)."""
     d = day.toordinal()
-    return (Presence.select()
-            .where(Presence.site_id == _uuid(site_id), Presence.arrived <= d, Presence.left.is_null() | (Presence.left > d))
-            .count())
+    return (
+        Presence.select()
+        .where(Presence.site_id == _uuid(site_id), Presence.arrived <= d, Presence.left.is_null() | (Presence.left > d))
+        .count()
+    )
 
 
 def on_hand_table(site_id, day: datetime.date, within_days: int = NEAR_EXPIRY_DAYS) -> list[OnHandRow]:
@@ -120,8 +130,11 @@ def on_hand_table(site_id, day: datetime.date, within_days: int = NEAR_EXPIRY_DA
             status = EMPTY
         else:
             status = OK
-        rows.append(OnHandRow(item.id, item.name, item.category, item.unit, amount, level, per_day, days,
-                              nearest.get(item.id), status))
+        rows.append(
+            OnHandRow(
+                item.id, item.name, item.category, item.unit, amount, level, per_day, days, nearest.get(item.id), status
+            )
+        )
     return rows
 
 
@@ -148,13 +161,26 @@ def _lot_row(lot: StockLot, day: datetime.date, amount: Decimal | None, within_d
     status = OK
     if days_left is not None:
         status = EXPIRED if days_left < 0 else EXPIRING if days_left <= within_days else OK
-    return LotRow(lot.id, lot.item_id, lot.item.name, lot.item.unit, lot.code, lot.year, lot.expires_on, lot.source,
-                  amount, days_left, status)
+    return LotRow(
+        lot.id,
+        lot.item_id,
+        lot.item.name,
+        lot.item.unit,
+        lot.code,
+        lot.year,
+        lot.expires_on,
+        lot.source,
+        amount,
+        days_left,
+        status,
+    )
 
 
 def near_expiry(site_id, day: datetime.date, within_days: int = NEAR_EXPIRY_DAYS) -> list[LotRow]:
     """Lots held at the site that expire within ``within_days`` or have expired, soonest first."""
-    found = [_lot_row(lot, day, amount, within_days) for lot, amount in stock.expiring_lots(_uuid(site_id), day, within_days)]
+    found = [
+        _lot_row(lot, day, amount, within_days) for lot, amount in stock.expiring_lots(_uuid(site_id), day, within_days)
+    ]
     return sorted(found, key=lambda row: (row.expires_on, row.item_name))
 
 
@@ -196,13 +222,24 @@ def parse_expiry(text) -> datetime.date | None:
             return first_of_next - datetime.timedelta(days=1)
     except ValueError:
         pass
-    raise RuleViolation("expires_on", _("Expiry date \"{value}\" is not a date; write it as 31/05/2023 or 05/2023.",
-                                        value=text))
+    raise RuleViolation(
+        "expires_on", _('Expiry date "{value}" is not a date; write it as 31/05/2023 or 05/2023.', value=text)
+    )
 
 
 @atomic
-def receive_new_lot(site_id, item_id, quantity, moved_on, code: str = "", year=None, expires_on=None,
-                    source: str = "", reference: str = "", note: str = ""):
+def receive_new_lot(
+    site_id,
+    item_id,
+    quantity,
+    moved_on,
+    code: str = "",
+    year=None,
+    expires_on=None,
+    source: str = "",
+    reference: str = "",
+    note: str = "",
+):
     """Record a new lot and its delivery together: a refused delivery leaves no empty lot behind."""
     lot = stock.add_lot(item_id, code=code, year=year, expires_on=parse_expiry(expires_on), source=source)
     return stock.receive(site_id, item_id, quantity, moved_on, lot_id=lot.id, reference=reference, note=note)
@@ -229,7 +266,7 @@ class CardRow:
 
 def _chunks(ids: list, size: int = 500):
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 def _names_of(lines: list[tuple]) -> tuple[dict, dict, dict]:
@@ -241,7 +278,9 @@ def _names_of(lines: list[tuple]) -> tuple[dict, dict, dict]:
     household_ids = list({line[5] for line in lines if line[5]})
     lots, households, heads = {}, {}, {}
     for chunk in _chunks(lot_ids):
-        for lot_id, code, year in StockLot.select(StockLot.id, StockLot.code, StockLot.year).where(StockLot.id.in_(chunk)).tuples():
+        for lot_id, code, year in (
+            StockLot.select(StockLot.id, StockLot.code, StockLot.year).where(StockLot.id.in_(chunk)).tuples()
+        ):
             lots[lot_id] = code or (str(year) if year else "—")
     for chunk in _chunks(household_ids):
         households.update(Household.select(Household.id, Household.kk).where(Household.id.in_(chunk)).tuples())
@@ -250,8 +289,10 @@ def _names_of(lines: list[tuple]) -> tuple[dict, dict, dict]:
             .where(Person.household.in_(chunk), Person.relationship == "head", records.live(Person))
             .tuples()
         )
-    parties = {hid: " · ".join(part for part in (heads.get(hid, ""), f"KK ••••{kk[-4:]}" if kk else "") if part) or hid.hex[:8]
-               for hid, kk in households.items()}
+    parties = {
+        hid: " · ".join(part for part in (heads.get(hid, ""), f"KK ••••{kk[-4:]}" if kk else "") if part) or hid.hex[:8]
+        for hid, kk in households.items()
+    }
     site_names = dict(Site.select(Site.id, Site.name).tuples())
     return lots, parties, site_names
 
@@ -289,9 +330,13 @@ def card_totals(site_id, item_id, start: datetime.date, end: datetime.date) -> C
     opening = stock.on_hand(_uuid(site_id), _uuid(item_id), start - datetime.timedelta(days=1))
     received, given, lines = (
         _card_query(site_id, item_id, start, end)
-        .select(fn.SUM(Case(None, [(M.delta > 0, M.delta)], 0)), fn.SUM(Case(None, [(M.delta < 0, 0 - M.delta)], 0)),
-                fn.COUNT(M.id))
-        .tuples().get()
+        .select(
+            fn.SUM(Case(None, [(M.delta > 0, M.delta)], 0)),
+            fn.SUM(Case(None, [(M.delta < 0, 0 - M.delta)], 0)),
+            fn.COUNT(M.id),
+        )
+        .tuples()
+        .get()
     )
     received, given = _exact(received), _exact(given)
     cancelled = _card_query(site_id, item_id, start, end, True).where(M.deleted_at.is_null(False)).count()
@@ -303,8 +348,16 @@ def _exact(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.001")).normalize() + 0
 
 
-def card_rows(site_id, item_id, start: datetime.date, end: datetime.date, offset: int = 0, limit: int = 200,
-              sort_key: str | None = None, descending: bool = False) -> list[CardRow]:
+def card_rows(
+    site_id,
+    item_id,
+    start: datetime.date,
+    end: datetime.date,
+    offset: int = 0,
+    limit: int = 200,
+    sort_key: str | None = None,
+    descending: bool = False,
+) -> list[CardRow]:
     """One page of the stock card, each line with the running balance after it.
 
     The running balance is a window sum over the lines in order of entry, computed by the
@@ -322,13 +375,43 @@ def card_rows(site_id, item_id, start: datetime.date, end: datetime.date, offset
     order += [key.desc() if descending != down else key.asc() for key, down in chronological]
     lines = list(
         _card_query(site_id, item_id, start, end, with_cancelled=True)
-        .select(M.id, M.moved_on, M.kind, M.delta, M.lot, M.household, M.other_site, M.reason, M.reference, M.note,
-                M.created_by, M.deleted_at, running.alias("running"))
-        .order_by(*order).offset(offset).limit(limit).tuples()
+        .select(
+            M.id,
+            M.moved_on,
+            M.kind,
+            M.delta,
+            M.lot,
+            M.household,
+            M.other_site,
+            M.reason,
+            M.reference,
+            M.note,
+            M.created_by,
+            M.deleted_at,
+            running.alias("running"),
+        )
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+        .tuples()
     )
     lots, parties, site_names = _names_of(lines)
     rows = []
-    for movement_id, moved_on, kind, delta, lot_id, household_id, other_site_id, reason, reference, note, by, deleted, total in lines:
+    for (
+        movement_id,
+        moved_on,
+        kind,
+        delta,
+        lot_id,
+        household_id,
+        other_site_id,
+        reason,
+        reference,
+        note,
+        by,
+        deleted,
+        total,
+    ) in lines:
         delta = Decimal(str(delta))
         if household_id:
             party = parties.get(household_id, "")
@@ -339,9 +422,22 @@ def card_rows(site_id, item_id, start: datetime.date, end: datetime.date, offset
         if deleted is not None:
             why = _cancel_note(movement_id)
             note = " · ".join(part for part in (note, why) if part)
-        rows.append(CardRow(movement_id, moved_on, kind, lots.get(lot_id, ""), delta if delta > 0 else None,
-                            -delta if delta < 0 else None, opening + _exact(total), party, reason, note, by,
-                            deleted is not None))
+        rows.append(
+            CardRow(
+                movement_id,
+                moved_on,
+                kind,
+                lots.get(lot_id, ""),
+                delta if delta > 0 else None,
+                -delta if delta < 0 else None,
+                opening + _exact(total),
+                party,
+                reason,
+                note,
+                by,
+                deleted is not None,
+            )
+        )
     return rows
 
 
@@ -376,9 +472,15 @@ def _match(household: Household, person, day: datetime.date) -> HouseholdMatch:
     head = next((p for p in members if p.relationship == "head"), None)
     staying = person or (members[0] if members else None)
     stay = stays.stay_on(staying.id, day) if staying else None
-    return HouseholdMatch(household.id, household.kk or "", (head or staying).name if (head or staying) else "",
-                          len(members), stay.site.name if stay else "", stay.site_id if stay else None,
-                          person.name if person else "")
+    return HouseholdMatch(
+        household.id,
+        household.kk or "",
+        (head or staying).name if (head or staying) else "",
+        len(members),
+        stay.site.name if stay else "",
+        stay.site_id if stay else None,
+        person.name if person else "",
+    )
 
 
 def find_households(text: str, day: datetime.date, limit: int = 20, site_id=None) -> list[HouseholdMatch]:

@@ -24,9 +24,9 @@ import json
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from peewee import SqliteDatabase
 
@@ -81,7 +81,9 @@ class Verified:
 
 
 def _name_pattern(stem: str, suffix: str) -> re.Pattern:
-    return re.compile(rf"^{re.escape(stem)}\.(?P<reason>[A-Za-z0-9_.-]+?)-(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<n>\d+))?{re.escape(suffix)}$")
+    return re.compile(
+        rf"^{re.escape(stem)}\.(?P<reason>[A-Za-z0-9_.-]+?)-(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<n>\d+))?{re.escape(suffix)}$"
+    )
 
 
 def backup_name(db_path: Path, reason: str, when: datetime.datetime | None = None) -> str:
@@ -158,33 +160,57 @@ def verify(path: Path | str, quick: bool = False) -> Verified:
     if len(header) == 0:
         return Verified(path, False, _("The file {path} is empty.", path=str(path)), "corrupt")
     if not header.startswith(SQLITE_MAGIC):
-        return Verified(path, False, _("{path} is not a Posko database (it is not an SQLite file at all).",
-                                       path=str(path)), "foreign")
+        return Verified(
+            path,
+            False,
+            _("{path} is not a Posko database (it is not an SQLite file at all).", path=str(path)),
+            "foreign",
+        )
     try:
         connection = _read_only(path)
         try:
             rows = connection.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
             if [r[0] for r in rows] != ["ok"]:
-                return Verified(path, False, ngettext(
-                    "{path} is damaged: SQLite's integrity check found {n} problem.",
-                    "{path} is damaged: SQLite's integrity check found {n} problems.",
-                    len(rows), path=str(path)), "corrupt")
+                return Verified(
+                    path,
+                    False,
+                    ngettext(
+                        "{path} is damaged: SQLite's integrity check found {n} problem.",
+                        "{path} is damaged: SQLite's integrity check found {n} problems.",
+                        len(rows),
+                        path=str(path),
+                    ),
+                    "corrupt",
+                )
             tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not CORE_TABLES <= tables:
-                return Verified(path, False, _("{path} is an SQLite database, but not one of Posko's.",
-                                               path=str(path)), "foreign")
+                return Verified(
+                    path, False, _("{path} is an SQLite database, but not one of Posko's.", path=str(path)), "foreign"
+                )
             applied = sorted(r[0] for r in connection.execute(f"SELECT name FROM {HISTORY_TABLE}"))
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        return Verified(path, False, _("{path} is damaged: SQLite cannot read it ({reason}).", path=str(path),
-                                       reason=str(error)), "corrupt")
+        return Verified(
+            path,
+            False,
+            _("{path} is damaged: SQLite cannot read it ({reason}).", path=str(path), reason=str(error)),
+            "corrupt",
+        )
     unknown = [name for name in applied if name not in known_migrations()]
     if unknown:
-        return Verified(path, False, _(
-            "{path} was written by a newer version of Posko (it has changes {names} that this version "
-            "does not know). Install the newer version to open it.", path=str(path), names=", ".join(unknown)),
-            "newer", applied)
+        return Verified(
+            path,
+            False,
+            _(
+                "{path} was written by a newer version of Posko (it has changes {names} that this version "
+                "does not know). Install the newer version to open it.",
+                path=str(path),
+                names=", ".join(unknown),
+            ),
+            "newer",
+            applied,
+        )
     return Verified(path, True, None, "ok", applied)
 
 
@@ -211,8 +237,14 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise RuleViolation("out", _("Cannot write {path}: {reason}. Choose another file or folder.",
-                                     path=str(destination), reason=error.strerror or str(error))) from None
+        raise RuleViolation(
+            "out",
+            _(
+                "Cannot write {path}: {reason}. Choose another file or folder.",
+                path=str(destination),
+                reason=error.strerror or str(error),
+            ),
+        ) from None
     partial = destination.with_name(destination.name + PARTIAL)
     connection, owned, _path = _source_connection(source)
     try:
@@ -221,9 +253,16 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
         try:
             target = sqlite3.connect(str(partial))
         except sqlite3.Error as error:
-            raise RuleViolation("out", _("Cannot write {path}: {reason}. Choose another file or folder.",
-                                         path=str(destination), reason=str(error))) from None
+            raise RuleViolation(
+                "out",
+                _(
+                    "Cannot write {path}: {reason}. Choose another file or folder.",
+                    path=str(destination),
+                    reason=str(error),
+                ),
+            ) from None
         try:
+
             def step(status, remaining, total):
                 if progress:
                     progress(total - remaining, total)
@@ -232,8 +271,10 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
             # A backup is one self-contained file: no write-ahead log beside it.
             target.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.Error as error:
-            raise RuleViolation("out", _("The backup could not be written to {path}: {reason}.",
-                                         path=str(destination), reason=str(error))) from None
+            raise RuleViolation(
+                "out",
+                _("The backup could not be written to {path}: {reason}.", path=str(destination), reason=str(error)),
+            ) from None
         finally:
             target.close()
     finally:
@@ -243,15 +284,20 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
     checked = verify(partial)
     if not checked.ok:
         partial.unlink(missing_ok=True)
-        raise RuleViolation("out", _("The backup failed its check and was not kept: {problem}",
-                                     problem=checked.problem))
+        raise RuleViolation(
+            "out", _("The backup failed its check and was not kept: {problem}", problem=checked.problem)
+        )
     os.replace(partial, destination)
     fsync_path(destination.parent)
     return destination
 
 
 def is_file_database(db) -> bool:
-    return isinstance(db, SqliteDatabase) and db.database not in ("", ":memory:") and not str(db.database).startswith("file::memory")
+    return (
+        isinstance(db, SqliteDatabase)
+        and db.database not in ("", ":memory:")
+        and not str(db.database).startswith("file::memory")
+    )
 
 
 def create(db, reason: str, progress: ProgressFn | None = None, rotate_after: bool = True) -> Path | None:

@@ -7,8 +7,8 @@ version of the app (it has migrations this version does not know) is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from peewee import Database, SqliteDatabase
 from playhouse.migrations import Runner

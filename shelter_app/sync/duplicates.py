@@ -41,12 +41,19 @@ class SamePerson:
 
 
 def same_nik() -> list[SamePerson]:
-    shared = (Person.select(Person.nik).where(records.live(Person), Person.nik.is_null(False), Person.nik != "")
-              .group_by(Person.nik).having(fn.COUNT(Person.id) > 1))
+    shared = (
+        Person.select(Person.nik)
+        .where(records.live(Person), Person.nik.is_null(False), Person.nik != "")
+        .group_by(Person.nik)
+        .having(fn.COUNT(Person.id) > 1)
+    )
     groups: dict[str, list[Person]] = {}
-    for person in (Person.select(Person, Household).join(Household)  # each person's KK, in the same query
-                   .where(records.live(Person), Person.nik.in_(shared))
-                   .order_by(Person.nik, Person.created_at, Person.id)):
+    for person in (
+        Person.select(Person, Household)
+        .join(Household)  # each person's KK, in the same query
+        .where(records.live(Person), Person.nik.in_(shared))
+        .order_by(Person.nik, Person.created_at, Person.id)
+    ):
         groups.setdefault(person.nik, []).append(person)
     return [SamePerson(nik, persons) for nik, persons in groups.items()]
 
@@ -68,19 +75,25 @@ def two_places() -> list[TwoPlaces]:
     then arrival. A person with three overlapping stays gives three pairs."""
     Other = Stay.alias("other")
     OtherSite = Site.alias("other_site")
-    first_is_older = (Stay.arrived_on < Other.arrived_on) | ((Stay.arrived_on == Other.arrived_on)
-                                                             & (Stay.id < Other.id))
-    overlapping = ((Other.left_on.is_null() | (Stay.arrived_on < Other.left_on))
-                   & (Stay.left_on.is_null() | (Other.arrived_on < Stay.left_on)))
+    first_is_older = (Stay.arrived_on < Other.arrived_on) | (
+        (Stay.arrived_on == Other.arrived_on) & (Stay.id < Other.id)
+    )
+    overlapping = (Other.left_on.is_null() | (Stay.arrived_on < Other.left_on)) & (
+        Stay.left_on.is_null() | (Other.arrived_on < Stay.left_on)
+    )
     # Person and sites always exist (required foreign keys): outer joins only so that SQLite
     # looks them up for the few pairs found, not for every stay (twice as fast on 100,000).
-    query = (Stay.select(Stay, Other, Person, Site, OtherSite)
-             .join(Other, on=((Other.person == Stay.person) & first_is_older & overlapping), attr="other")
-             .switch(Stay).join(Person, JOIN.LEFT_OUTER)
-             .switch(Stay).join(Site, JOIN.LEFT_OUTER)
-             .join_from(Other, OtherSite, JOIN.LEFT_OUTER, on=(Other.site == OtherSite.id), attr="site")
-             .where(records.live(Stay), Other.deleted_at.is_null(), records.live(Person))
-             .order_by(Person.name, Person.id, Stay.arrived_on, Stay.id, Other.arrived_on, Other.id))
+    query = (
+        Stay.select(Stay, Other, Person, Site, OtherSite)
+        .join(Other, on=((Other.person == Stay.person) & first_is_older & overlapping), attr="other")
+        .switch(Stay)
+        .join(Person, JOIN.LEFT_OUTER)
+        .switch(Stay)
+        .join(Site, JOIN.LEFT_OUTER)
+        .join_from(Other, OtherSite, JOIN.LEFT_OUTER, on=(Other.site == OtherSite.id), attr="site")
+        .where(records.live(Stay), Other.deleted_at.is_null(), records.live(Person))
+        .order_by(Person.name, Person.id, Stay.arrived_on, Stay.id, Other.arrived_on, Other.id)
+    )
     found = []
     for stay in query:
         other = stay.other
@@ -95,8 +108,9 @@ def two_places_count() -> int:
 
 
 def _overlap(stay: Stay, other: Stay) -> bool:
-    return (stay.arrived_on < (other.left_on or datetime.date.max)
-            and other.arrived_on < (stay.left_on or datetime.date.max))
+    return stay.arrived_on < (other.left_on or datetime.date.max) and other.arrived_on < (
+        stay.left_on or datetime.date.max
+    )
 
 
 @records.atomic
@@ -108,14 +122,17 @@ def keep_stay(stay_id, drop_stay_id) -> Stay:
     if keep.id == drop.id:
         raise RuleViolation("stay", _("Choose two different stays: one to keep, one to delete."))
     if keep.deleted_at is not None or drop.deleted_at is not None:
-        raise RuleViolation("stay", _("One of these stays was already deleted, perhaps on another laptop; "
-                                      "reload the list."))
+        raise RuleViolation(
+            "stay", _("One of these stays was already deleted, perhaps on another laptop; reload the list.")
+        )
     if keep.person_id != drop.person_id:
-        raise RuleViolation("stay", _("These two stays belong to different persons; only two stays of the "
-                                      "same person can be settled."))
+        raise RuleViolation(
+            "stay", _("These two stays belong to different persons; only two stays of the same person can be settled.")
+        )
     if not _overlap(keep, drop):
-        raise RuleViolation("stay", _("These two stays do not overlap: the person was at one place at a time, "
-                                      "and both stays are kept."))
+        raise RuleViolation(
+            "stay", _("These two stays do not overlap: the person was at one place at a time, and both stays are kept.")
+        )
     records.delete(drop, note=f"at two places at once: kept {keep.id.hex}")
     person = Person.get_by_id(keep.person_id)
     presence.refresh_households({person.household_id})
@@ -142,10 +159,15 @@ def merge_persons(keep_id, other_id) -> Person:
         else:
             records.update(stay, person=keep.id)
             kept_stays.append(stay)
-    activities = {row.activity_id for row in ActivityParticipant.select().where(
-        ActivityParticipant.person == keep.id, records.live(ActivityParticipant))}
-    for place in ActivityParticipant.select().where(ActivityParticipant.person == other.id,
-                                                    records.live(ActivityParticipant)):
+    activities = {
+        row.activity_id
+        for row in ActivityParticipant.select().where(
+            ActivityParticipant.person == keep.id, records.live(ActivityParticipant)
+        )
+    }
+    for place in ActivityParticipant.select().where(
+        ActivityParticipant.person == other.id, records.live(ActivityParticipant)
+    ):
         if place.activity_id in activities:
             records.delete(place, note=f"merged into {keep.id.hex}")
         else:

@@ -22,10 +22,10 @@ import datetime
 import logging
 import os
 import socket
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from peewee import Database, DatabaseError, InterfaceError, OperationalError
 from playhouse.db_url import connect, parse
@@ -34,10 +34,10 @@ from playhouse.migrations import Runner
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.hub_address import PASSWORD_ENV, URL_KEY, check_url  # noqa: F401 (check_url: sync's API)
 from shelter_app.faults import checkpoint
-from shelter_app.i18n import Msg, _
 from shelter_app.history import clock
 from shelter_app.history.operations import Op, expand
 from shelter_app.history.records import operator
+from shelter_app.i18n import Msg, _
 from shelter_app.services import presence, settings
 from shelter_app.storage.models import Change, database, utc_now
 from shelter_app.sync import merge
@@ -102,6 +102,7 @@ def _password(parts: dict) -> str | None:
             return os.environ[name]
     try:
         import keyring  # optional
+
         return keyring.get_password(KEYRING_SERVICE, f"hub:{parts.get('user', '')}@{parts.get('host', '')}")
     except Exception:  # no keyring package or backend
         return None
@@ -115,23 +116,53 @@ def _explain(error: Exception, url: str) -> Msg:
     parts = parse(url)
     where = label(url)
     if "password authentication failed" in text or "no password supplied" in text:
-        return _("The hub {hub} refused the password for user {user}. Put the right password in the "
-                 "environment variable {env} or in the system keyring, then sync again.",
-                 hub=where, user=parts.get("user", ""), env=PASSWORD_ENV)
+        return _(
+            "The hub {hub} refused the password for user {user}. Put the right password in the "
+            "environment variable {env} or in the system keyring, then sync again.",
+            hub=where,
+            user=parts.get("user", ""),
+            env=PASSWORD_ENV,
+        )
     if "does not exist" in text and "database" in text:
-        return _("The hub server has no database \"{name}\". Check the hub address in the settings.",
-                 name=parts.get("database", ""))
-    if any(words in text for words in ("could not connect", "Connection refused", "timeout expired",
-                                       "could not translate host name", "No route to host",
-                                       "Network is unreachable")):
-        return _("Cannot reach the hub {hub}: no network, or the server is off. Your work is kept on this "
-                 "laptop; Posko will sync when the hub can be reached.", hub=where)
-    if any(words in text for words in ("server closed the connection", "terminating connection",
-                                       "connection already closed", "SSL connection has been closed",
-                                       "could not receive data from server", "could not send data to server",
-                                       "SSL SYSCALL error", "Connection reset by peer", "Broken pipe")):
-        return _("The connection to the hub {hub} was lost during the sync. What was already sent is kept "
-                 "there; the next sync carries on from where this one stopped.", hub=where)
+        return _(
+            'The hub server has no database "{name}". Check the hub address in the settings.',
+            name=parts.get("database", ""),
+        )
+    if any(
+        words in text
+        for words in (
+            "could not connect",
+            "Connection refused",
+            "timeout expired",
+            "could not translate host name",
+            "No route to host",
+            "Network is unreachable",
+        )
+    ):
+        return _(
+            "Cannot reach the hub {hub}: no network, or the server is off. Your work is kept on this "
+            "laptop; Posko will sync when the hub can be reached.",
+            hub=where,
+        )
+    if any(
+        words in text
+        for words in (
+            "server closed the connection",
+            "terminating connection",
+            "connection already closed",
+            "SSL connection has been closed",
+            "could not receive data from server",
+            "could not send data to server",
+            "SSL SYSCALL error",
+            "Connection reset by peer",
+            "Broken pipe",
+        )
+    ):
+        return _(
+            "The connection to the hub {hub} was lost during the sync. What was already sent is kept "
+            "there; the next sync carries on from where this one stopped.",
+            hub=where,
+        )
     return _("The hub {hub} answered with an error: {reason}", hub=where, reason=text.strip().splitlines()[0])
 
 
@@ -159,8 +190,12 @@ def _upgrade(hub: Database) -> None:
     try:
         status = runner.status()
         if any(migration.path is None for migration in status):
-            raise HubError(_("The hub was set up by a newer version of Posko. Install the newer version "
-                             "on this laptop to sync with it."))
+            raise HubError(
+                _(
+                    "The hub was set up by a newer version of Posko. Install the newer version "
+                    "on this laptop to sync with it."
+                )
+            )
         if any(migration.applied is None for migration in status):
             runner.up()
     finally:
@@ -211,11 +246,31 @@ def _send(hub: Database, ops: list[Op]) -> int:
 
     with hub.atomic():
         hub.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PUSH_LOCK,))
-        return len(execute_values(hub.cursor(), (
-            "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, bases, at, by) VALUES %s "
-            "ON CONFLICT (node, hlc) DO NOTHING RETURNING 1"), [
-            (op.node, op.hlc, op.table, op.row_id, op.action, Json(op.data), Json(op.bases) if op.bases else None,
-             op.at, op.by) for op in ops], page_size=1000, fetch=True))
+        return len(
+            execute_values(
+                hub.cursor(),
+                (
+                    "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, bases, at, by) VALUES %s "
+                    "ON CONFLICT (node, hlc) DO NOTHING RETURNING 1"
+                ),
+                [
+                    (
+                        op.node,
+                        op.hlc,
+                        op.table,
+                        op.row_id,
+                        op.action,
+                        Json(op.data),
+                        Json(op.bases) if op.bases else None,
+                        op.at,
+                        op.by,
+                    )
+                    for op in ops
+                ],
+                page_size=1000,
+                fetch=True,
+            )
+        )
 
 
 def push(hub: Database, progress: Callable[[str, int], None] | None = None) -> int:
@@ -242,11 +297,25 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
     while True:
         rows = hub.execute_sql(
             "SELECT seq, node, hlc, tbl, row_id, action, data, bases, at, by FROM hub_op "
-            "WHERE seq > %s AND node <> %s ORDER BY seq LIMIT %s", (after, me, PULL_BATCH)).fetchall()
+            "WHERE seq > %s AND node <> %s ORDER BY seq LIMIT %s",
+            (after, me, PULL_BATCH),
+        ).fetchall()
         if not rows:
             break
-        ops = [Op(node=node, hlc=hlc, table=table, row_id=row_id, action=action, data=data, bases=bases or {},
-                  at=at, by=by) for _seq, node, hlc, table, row_id, action, data, bases, at, by in rows]
+        ops = [
+            Op(
+                node=node,
+                hlc=hlc,
+                table=table,
+                row_id=row_id,
+                action=action,
+                data=data,
+                bases=bases or {},
+                at=at,
+                by=by,
+            )
+            for _seq, node, hlc, table, row_id, action, data, bases, at, by in rows
+        ]
         after = rows[-1][0]
         with database.atomic():  # the merge and the cursor together, or neither
             total.add(merge.apply(ops, source=f"hub:{ident}", touched=touched))
@@ -266,15 +335,21 @@ def _seen(hub: Database, pushed: bool, pulled: bool) -> None:
             "ON CONFLICT (node) DO UPDATE SET label = EXCLUDED.label, "
             "last_push = COALESCE(EXCLUDED.last_push, hub_node.last_push), "
             "last_pull = COALESCE(EXCLUDED.last_pull, hub_node.last_pull)",
-            (clock.node_id(), who, utc_now() if pushed else None, utc_now() if pulled else None))
+            (clock.node_id(), who, utc_now() if pushed else None, utc_now() if pulled else None),
+        )
 
 
 def sync(url: str | None = None, progress: Callable[[str, int], None] | None = None) -> Synced:
     """Push, then pull and merge. Records the outcome (``last()``); raises HubError in words."""
     url = url or configured_url()
     if not url:
-        raise RuleViolation(URL_KEY, _("No hub is set up. Give its address with --hub or set it with "
-                                       "'shelter-app config set hub.url postgresql://user@host/posko'."))
+        raise RuleViolation(
+            URL_KEY,
+            _(
+                "No hub is set up. Give its address with --hub or set it with "
+                "'shelter-app config set hub.url postgresql://user@host/posko'."
+            ),
+        )
     result = Synced(hub=label(url))
     try:
         with _talking(url) as hub:
@@ -293,9 +368,16 @@ def sync(url: str | None = None, progress: Callable[[str, int], None] | None = N
 
 
 def _remember(ok: bool, error: Msg | None, result: Synced) -> None:
-    settings.set_state(LAST_KEY, {
-        "at": utc_now().isoformat(), "ok": ok, "pushed": result.pushed, "pulled": result.pulled,
-        "error": {"msgid": error.msgid, "params": {k: str(v) for k, v in error.params.items()}} if error else None})
+    settings.set_state(
+        LAST_KEY,
+        {
+            "at": utc_now().isoformat(),
+            "ok": ok,
+            "pushed": result.pushed,
+            "pulled": result.pulled,
+            "error": {"msgid": error.msgid, "params": {k: str(v) for k, v in error.params.items()}} if error else None,
+        },
+    )
 
 
 def last() -> LastSync | None:
@@ -304,9 +386,13 @@ def last() -> LastSync | None:
     if not stored:
         return None
     error = stored.get("error")
-    return LastSync(at=datetime.datetime.fromisoformat(stored["at"]), ok=stored["ok"],
-                    error=Msg(error["msgid"], error["params"]) if error else None,
-                    pushed=stored.get("pushed", 0), pulled=stored.get("pulled", 0))
+    return LastSync(
+        at=datetime.datetime.fromisoformat(stored["at"]),
+        ok=stored["ok"],
+        error=Msg(error["msgid"], error["params"]) if error else None,
+        pushed=stored.get("pushed", 0),
+        pulled=stored.get("pulled", 0),
+    )
 
 
 # --- reports ---------------------------------------------------------------------------
@@ -320,11 +406,14 @@ def store_report(url: str, report_id: str, filename: str, title: str, pdf: bytes
             hub.execute_sql(
                 "INSERT INTO hub_report (id, filename, title, pdf, node) VALUES (%s, %s, %s, %s, %s) "
                 "ON CONFLICT (id) DO NOTHING",
-                (report_id, filename, title, pdf, clock.node_id()))
+                (report_id, filename, title, pdf, clock.node_id()),
+            )
 
 
 def reports_on_hub(url: str) -> list[tuple[str, str]]:
     """(id, title) of every report the hub holds, oldest first."""
     with _talking(url) as hub:
-        return [(str(row[0]).replace("-", ""), row[1]) for row in
-                hub.execute_sql("SELECT id, title FROM hub_report ORDER BY received_at").fetchall()]
+        return [
+            (str(row[0]).replace("-", ""), row[1])
+            for row in hub.execute_sql("SELECT id, title FROM hub_report ORDER BY received_at").fetchall()
+        ]

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from peewee import SqliteDatabase
 
@@ -32,7 +32,7 @@ class Applied:
     received: int = 0  # operations looked at
     new: int = 0  # stored now (the others were already held)
 
-    def add(self, other: "Applied") -> None:
+    def add(self, other: Applied) -> None:
         self.received += other.received
         self.new += other.new
 
@@ -42,7 +42,7 @@ CHUNK = 500  # ids per IN (...) query
 
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _held_names(ops: list[Op]) -> set[tuple[int, str]]:
@@ -50,14 +50,21 @@ def _held_names(ops: list[Op]) -> set[tuple[int, str]]:
     wanted = {op.key for op in ops}
     held = set()
     for part in _chunks(sorted({op.hlc for op in ops})):
-        held.update(row for row in Change.select(Change.hlc, Change.node).where(Change.hlc.in_(part)).tuples()
-                    if row in wanted)
+        held.update(
+            row for row in Change.select(Change.hlc, Change.node).where(Change.hlc.in_(part)).tuples() if row in wanted
+        )
     # A bulk insert made here holds a run of stamps under one history row.
     bulk_nodes = {row[0] for row in Change.select(Change.node).where(Change.span > 1).distinct().tuples()}
     for op in ops:
         if op.node in bulk_nodes and op.key not in held:
-            start = (Change.select(Change.hlc, Change.span).where(Change.node == op.node, Change.hlc <= op.hlc)
-                     .order_by(Change.hlc.desc()).limit(1).tuples().first())
+            start = (
+                Change.select(Change.hlc, Change.span)
+                .where(Change.node == op.node, Change.hlc <= op.hlc)
+                .order_by(Change.hlc.desc())
+                .limit(1)
+                .tuples()
+                .first()
+            )
             if start and start[0] + start[1] > op.hlc:
                 held.add(op.key)
     return held
@@ -136,10 +143,19 @@ def _history_row(op: Op, row: dict | None, source: str) -> dict:
     data = op.data
     if op.action == "update":
         data = {name: [to_json(row.get(name)) if row else None, value] for name, value in op.data.items()}
-    return dict(table=op.table, row_id=op.row_id, action=op.action,
-                data=json.dumps(data, ensure_ascii=False, sort_keys=True),
-                at=datetime.datetime.fromisoformat(op.at), by=op.by, hlc=op.hlc, node=op.node, span=1,
-                bases=json.dumps(op.bases, sort_keys=True) if op.bases else None, source=source)
+    return dict(
+        table=op.table,
+        row_id=op.row_id,
+        action=op.action,
+        data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+        at=datetime.datetime.fromisoformat(op.at),
+        by=op.by,
+        hlc=op.hlc,
+        node=op.node,
+        span=1,
+        bases=json.dumps(op.bases, sort_keys=True) if op.bases else None,
+        source=source,
+    )
 
 
 def _merge_into(op: Op, held: list[Op], rows: dict, inserted: dict, updated: dict) -> None:

@@ -15,12 +15,20 @@ from peewee import ForeignKeyField
 
 from shelter_app.domain import choices, identity, regions, settings_catalog
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, tr, translate
-from shelter_app.storage.models import (
-    Activity, Event, Household, Installation, OperationSetting, Person, Site, Stay, StockItem,
-)
 from shelter_app.history.operations import MODELS_BY_TABLE
+from shelter_app.i18n import N_, tr, translate
 from shelter_app.i18n.formats import local_time, number, short_date
+from shelter_app.storage.models import (
+    Activity,
+    Event,
+    Household,
+    Installation,
+    OperationSetting,
+    Person,
+    Site,
+    Stay,
+    StockItem,
+)
 
 TABLE_LABELS = {
     "event": N_("Disaster event"),
@@ -179,7 +187,7 @@ def _region(code: str) -> str:
 
 
 def describe(record, deleted_note: bool = True) -> str:
-    """"Person: Siti Aminah", "Site: SDN Cugenang 1", "Household, KK ••••0011"; otherwise the
+    """ "Person: Siti Aminah", "Site: SDN Cugenang 1", "Household, KK ••••0011"; otherwise the
     kind of record. A deleted record says so."""
     table = record._meta.table_name
     kind = table_label(table)

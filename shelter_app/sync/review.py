@@ -65,21 +65,29 @@ class PlaceLine:
 def conflict_lines(limit: int = CONFLICTS_SHOWN) -> list[ConflictLine]:
     lines = []
     for conflict in conflicts.listed(limit=limit):
-        lines.append(ConflictLine(
-            conflict.id, describe(conflict.record), field_label(conflict.table, conflict.field),
-            value_text(conflict.table, conflict.field, conflict.current_value),
-            who_when(conflict.current_by, conflict.current_at),
-            value_text(conflict.table, conflict.field, conflict.lost_value),
-            who_when(conflict.lost_by, conflict.lost_at)))
+        lines.append(
+            ConflictLine(
+                conflict.id,
+                describe(conflict.record),
+                field_label(conflict.table, conflict.field),
+                value_text(conflict.table, conflict.field, conflict.current_value),
+                who_when(conflict.current_by, conflict.current_at),
+                value_text(conflict.table, conflict.field, conflict.lost_value),
+                who_when(conflict.lost_by, conflict.lost_at),
+            )
+        )
     return lines
 
 
 def where_they_are(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Person -> "SDN Cugenang 1 (since 24/11/2022)" from their latest stay, in one query."""
     latest: dict[uuid.UUID, Stay] = {}
-    query = (Stay.select(Stay, Site).join(Site)
-             .where(Stay.person.in_(person_ids), records.live(Stay))
-             .order_by(Stay.arrived_on, Stay.id))
+    query = (
+        Stay.select(Stay, Site)
+        .join(Site)
+        .where(Stay.person.in_(person_ids), records.live(Stay))
+        .order_by(Stay.arrived_on, Stay.id)
+    )
     for stay in query:
         latest[stay.person_id] = stay  # ordered by arrival: the last one seen is the latest
     texts = {}
@@ -103,9 +111,19 @@ def twice_lines() -> list[TwiceLine]:
         for person in group.persons:
             kk = person.household.kk
             role = tr("kept") if person is keep else tr("merged into {name}", name=keep.name)
-            lines.append(TwiceLine(identity.mask(group.nik), person.id, keep.id, second.id, person.name,
-                                   identity.mask(kk) if kk else tr("no KK"), places[person.id],
-                                   who_when(person.created_by, person.created_at), role))
+            lines.append(
+                TwiceLine(
+                    identity.mask(group.nik),
+                    person.id,
+                    keep.id,
+                    second.id,
+                    person.name,
+                    identity.mask(kk) if kk else tr("no KK"),
+                    places[person.id],
+                    who_when(person.created_by, person.created_at),
+                    role,
+                )
+            )
     return lines
 
 
@@ -114,11 +132,23 @@ def place_lines() -> list[PlaceLine]:
     lines = []
     for pair in duplicates.two_places():
         for stay, other in (pair.stays, pair.stays[::-1]):
-            lines.append(PlaceLine(
-                stay.id, other.id, pair.person.id, pair.person.name, stay.site.name, short_date(stay.arrived_on),
-                short_date(stay.left_on) if stay.left_on else tr("still there"),
-                who_when(stay.created_by, stay.created_at),
-                tr("the stay at {site} from {date} is deleted", site=other.site.name,
-                   date=short_date(other.arrived_on)),
-                other.site.name, short_date(other.arrived_on)))
+            lines.append(
+                PlaceLine(
+                    stay.id,
+                    other.id,
+                    pair.person.id,
+                    pair.person.name,
+                    stay.site.name,
+                    short_date(stay.arrived_on),
+                    short_date(stay.left_on) if stay.left_on else tr("still there"),
+                    who_when(stay.created_by, stay.created_at),
+                    tr(
+                        "the stay at {site} from {date} is deleted",
+                        site=other.site.name,
+                        date=short_date(other.arrived_on),
+                    ),
+                    other.site.name,
+                    short_date(other.arrived_on),
+                )
+            )
     return lines

@@ -16,17 +16,17 @@ import gzip
 import hashlib
 import json
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from shelter_app import __version__
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import stream_atomically
-from shelter_app.i18n import _
-from shelter_app.storage.models import Change, utc_now
 from shelter_app.history import clock
 from shelter_app.history.operations import Op, expand
+from shelter_app.i18n import _
+from shelter_app.storage.models import Change, utc_now
 from shelter_app.sync import merge
 
 FORMAT = "posko-sync"
@@ -62,8 +62,13 @@ def export(target: Path | str) -> Exported:
         nonlocal count
         digest = hashlib.sha256()
         with gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=5, mtime=0) as packed:
-            header = {"format": FORMAT, "version": VERSION, "node": node, "app": __version__,
-                      "made_at": utc_now().isoformat()}
+            header = {
+                "format": FORMAT,
+                "version": VERSION,
+                "node": node,
+                "app": __version__,
+                "made_at": utc_now().isoformat(),
+            }
             packed.write(json.dumps(header).encode() + b"\n")
             for op in expand(Change.select().order_by(Change.seq).iterator()):
                 line = json.dumps(op.to_wire(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
@@ -77,12 +82,22 @@ def export(target: Path | str) -> Exported:
 
 
 def _refusals(source: Path) -> tuple[RuleViolation, RuleViolation]:
-    damaged = RuleViolation("file", _(
-        "The file {name} is damaged or incomplete (perhaps the USB stick was pulled out while it was "
-        "written). Nothing was imported; export it again on the other laptop.", name=source.name))
-    foreign = RuleViolation("file", _(
-        "The file {name} is not a Posko sync file. Nothing was imported; choose the file that ends in "
-        "{suffix}.", name=source.name, suffix=SUFFIX))
+    damaged = RuleViolation(
+        "file",
+        _(
+            "The file {name} is damaged or incomplete (perhaps the USB stick was pulled out while it was "
+            "written). Nothing was imported; export it again on the other laptop.",
+            name=source.name,
+        ),
+    )
+    foreign = RuleViolation(
+        "file",
+        _(
+            "The file {name} is not a Posko sync file. Nothing was imported; choose the file that ends in {suffix}.",
+            name=source.name,
+            suffix=SUFFIX,
+        ),
+    )
     return damaged, foreign
 
 
@@ -116,9 +131,14 @@ def _parts(source: Path, check: bool) -> Iterator[tuple[str, object]]:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise foreign
     if header.get("version") != VERSION:
-        raise RuleViolation("file", _(
-            "The file {name} was written by a newer version of Posko. Nothing was imported; install the "
-            "newer version on this laptop.", name=source.name))
+        raise RuleViolation(
+            "file",
+            _(
+                "The file {name} was written by a newer version of Posko. Nothing was imported; install the "
+                "newer version on this laptop.",
+                name=source.name,
+            ),
+        )
     yield "header", header
     digest, count, pending = hashlib.sha256(), 0, None
     for line in lines:
@@ -134,8 +154,9 @@ def _parts(source: Path, check: bool) -> Iterator[tuple[str, object]]:
         trailer = json.loads(pending) if pending is not None else None
     except ValueError:
         raise damaged from None
-    if check and (not isinstance(trailer, dict) or trailer.get("ops") != count
-                  or trailer.get("sha256") != digest.hexdigest()):
+    if check and (
+        not isinstance(trailer, dict) or trailer.get("ops") != count or trailer.get("sha256") != digest.hexdigest()
+    ):
         raise damaged
     yield "end", count
 

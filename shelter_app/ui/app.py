@@ -28,8 +28,8 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
     restore; None when the user chose not to go on."""
     from shelter_app.services import presence
     from shelter_app.ui.context import AppContext, app_settings
-    from shelter_app.ui.main_window import MainWindow
     from shelter_app.ui.dialogs.exchange.restore_dialog import check_before_opening
+    from shelter_app.ui.main_window import MainWindow
     from shelter_app.ui.user_settings import KEYS
 
     settings = app_settings()
@@ -56,8 +56,15 @@ def upgrade_with_progress(target: str) -> None:
 
     from shelter_app.ui.widgets.worker import Job
 
-    dialog = QProgressDialog(tr("Upgrading the database for this version of Posko. A backup is made first; "
-                                "on a large operation this takes a minute."), "", 0, 0)
+    dialog = QProgressDialog(
+        tr(
+            "Upgrading the database for this version of Posko. A backup is made first; "
+            "on a large operation this takes a minute."
+        ),
+        "",
+        0,
+        0,
+    )
     dialog.setCancelButton(None)  # a half-made backup or upgrade must not be interrupted
     dialog.setWindowModality(Qt.ApplicationModal)
     dialog.setMinimumDuration(0)
@@ -96,8 +103,11 @@ def run(database_target: str | None = None, language: str | None = None) -> int:
         return 2
     except Exception:
         log.exception("the database could not be opened")
-        QMessageBox.critical(None, tr("The database cannot be opened"),
-                             tr("The database file could not be opened; the details were written to the log file."))
+        QMessageBox.critical(
+            None,
+            tr("The database cannot be opened"),
+            tr("The database file could not be opened; the details were written to the log file."),
+        )
         return 1
 
     def on_unexpected(kind, value, traceback):  # never a traceback on the user's screen

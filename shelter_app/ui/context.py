@@ -6,8 +6,8 @@ import os
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from shelter_app.i18n import LANGUAGES, set_language
 from shelter_app.history import records
+from shelter_app.i18n import LANGUAGES, set_language
 from shelter_app.ui.user_settings import KEYS, UserSettings
 
 

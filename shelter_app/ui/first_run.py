@@ -7,8 +7,16 @@ import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressDialog, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app import APP_NAME
@@ -38,15 +46,19 @@ class WelcomePanel(QWidget):
         self.progress: QProgressDialog | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        heading = QLabel("<h1>%s</h1>" % tr("Welcome to {app}", app=APP_NAME))
+        heading = QLabel("<h1>{}</h1>".format(tr("Welcome to {app}", app=APP_NAME)))
         heading.setObjectName("welcome_heading")
         outer.addWidget(heading)
-        intro = QLabel(tr(
-            "{app} keeps the register of evacuees at each evacuation site: who arrived and who left, "
-            "households and vulnerable groups, installations, stock and activities. From it, {app} "
-            "counts every site's population day by day and shows where water, toilets, space or food "
-            "fall short of the standards. To begin, create your disaster event and its first site, "
-            "or load the demo operation to try everything out first.", app=APP_NAME))
+        intro = QLabel(
+            tr(
+                "{app} keeps the register of evacuees at each evacuation site: who arrived and who left, "
+                "households and vulnerable groups, installations, stock and activities. From it, {app} "
+                "counts every site's population day by day and shows where water, toilets, space or food "
+                "fall short of the standards. To begin, create your disaster event and its first site, "
+                "or load the demo operation to try everything out first.",
+                app=APP_NAME,
+            )
+        )
         intro.setWordWrap(True)
         intro.setObjectName("welcome_intro")
         outer.addWidget(intro)
@@ -70,7 +82,7 @@ class WelcomePanel(QWidget):
         # One form for both parts, so that their labels line up.
         form = QFormLayout()
         event_form = site_form = form
-        event_form.addRow(QLabel("<b>%s</b>" % tr("The disaster event")))
+        event_form.addRow(QLabel("<b>{}</b>".format(tr("The disaster event"))))
         self.event_name = QLineEdit()
         self.event_name.setObjectName("event_name")
         self.event_name.setPlaceholderText(tr("e.g. Cianjur earthquake 2022"))
@@ -82,7 +94,7 @@ class WelcomePanel(QWidget):
         self._row(event_form, tr("Kind of disaster"), self.event_kind, "event_kind")
         self._row(event_form, tr("Start date"), self.event_started, "event_started_on")
 
-        site_form.addRow(QLabel("<b>%s</b>" % tr("Its first evacuation site")))
+        site_form.addRow(QLabel("<b>{}</b>".format(tr("Its first evacuation site"))))
         self.site_name = QLineEdit()
         self.site_name.setObjectName("site_name")
         self.site_name.setPlaceholderText(tr("e.g. Posko Lapangan Desa Gasol"))
@@ -131,9 +143,12 @@ class WelcomePanel(QWidget):
         started = self.event_started.date_value()
         event = dict(name=self.event_name.text(), kind=self.event_kind.code(), started_on=started)
         site = dict(
-            name=self.site_name.text(), kind=self.site_kind.code(), opened_on=started,
+            name=self.site_name.text(),
+            kind=self.site_kind.code(),
+            opened_on=started,
             village_code=self.village.code(),
-            capacity_night=int(self.capacity_night.value()), capacity_day=int(self.capacity_day.value()),
+            capacity_night=int(self.capacity_night.value()),
+            capacity_day=int(self.capacity_day.value()),
         )
         try:
             overview.create_first_site(event, site)
@@ -151,11 +166,14 @@ class WelcomePanel(QWidget):
         box = QGroupBox(tr("Or try {app} first", app=APP_NAME))
         box.setObjectName("demo_box")
         layout = QVBoxLayout(box)
-        text = QLabel(tr(
-            "The demo is an invented operation after the Cianjur earthquake of 21 November 2022: "
-            "several evacuation sites in real villages, with evacuees, installations, stock and "
-            "activities from November to December 2022. Use it in a separate database, not "
-            "beside real data."))
+        text = QLabel(
+            tr(
+                "The demo is an invented operation after the Cianjur earthquake of 21 November 2022: "
+                "several evacuation sites in real villages, with evacuees, installations, stock and "
+                "activities from November to December 2022. Use it in a separate database, not "
+                "beside real data."
+            )
+        )
         text.setWordWrap(True)
         layout.addWidget(text)
         form = QFormLayout()
@@ -199,8 +217,9 @@ class WelcomePanel(QWidget):
         self.progress.setAutoReset(False)
         self.progress.setValue(0)
         self.progress.canceled.connect(self.cancel_demo)
-        self.demo_job = Job(lambda progress, cancelled: build_demo(
-            persons, seed=DEMO_SEED, progress=progress, cancelled=cancelled))
+        self.demo_job = Job(
+            lambda progress, cancelled: build_demo(persons, seed=DEMO_SEED, progress=progress, cancelled=cancelled)
+        )
         self.demo_job.progressed.connect(self._demo_progressed)
         self.demo_job.finished.connect(self._demo_finished)
         self.demo_job.failed.connect(self._demo_failed)

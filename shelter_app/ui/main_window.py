@@ -7,7 +7,15 @@ import importlib
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
 )
 
 from shelter_app import APP_NAME, __version__
@@ -21,8 +29,8 @@ from shelter_app.ui.context import AppContext
 from shelter_app.ui.forms.formatting import stamp
 from shelter_app.ui.forms.palette import ERROR_STYLE
 from shelter_app.ui.sync_runner import HUB, runner
-from shelter_app.ui.widgets.worker import Job
 from shelter_app.ui.user_settings import KEYS
+from shelter_app.ui.widgets.worker import Job
 
 # key -> "module:Class"; loaded in this order in the navigation list.
 PAGES = {
@@ -162,10 +170,19 @@ class MainWindow(QMainWindow):
         if not self.ctx.database_target or "://" in self.ctx.database_target:
             return None
         job = Job(lambda _progress, _cancelled: make())
-        job.finished.connect(lambda path: path and self.statusBar().showMessage(
-            tr("Backup written: {path}", path=str(path)), 10000))
-        job.failed.connect(lambda error: quiet or QMessageBox.warning(
-            self, tr("Backup"), error.text() if hasattr(error, "text") else tr("The backup could not be written.")))
+        job.finished.connect(
+            lambda path: path and self.statusBar().showMessage(tr("Backup written: {path}", path=str(path)), 10000)
+        )
+        job.failed.connect(
+            lambda error: (
+                quiet
+                or QMessageBox.warning(
+                    self,
+                    tr("Backup"),
+                    error.text() if hasattr(error, "text") else tr("The backup could not be written."),
+                )
+            )
+        )
         self._jobs.append(job)
         job.start()
         return job
@@ -186,8 +203,12 @@ class MainWindow(QMainWindow):
         state = queue.status()
         if not state.waiting:
             return ""
-        return ntr("{n} report waiting to be sent, since {since} (UTC)",
-                   "{n} reports waiting to be sent, since {since} (UTC)", state.waiting, since=stamp(state.since))
+        return ntr(
+            "{n} report waiting to be sent, since {since} (UTC)",
+            "{n} reports waiting to be sent, since {since} (UTC)",
+            state.waiting,
+            since=stamp(state.since),
+        )
 
     def update_outbox(self) -> None:
         text = self.outbox_text()
@@ -266,8 +287,15 @@ class MainWindow(QMainWindow):
                 tip.append(reason)
             elif last is not None:
                 parts.append(tr("Synced {time}", time=self._clock(last.at)))
-                tip.append(ntr("{pushed} change sent, {pulled} received.", "{pushed} changes sent, {pulled} received.",
-                                last.pushed, pushed=last.pushed, pulled=last.pulled))
+                tip.append(
+                    ntr(
+                        "{pushed} change sent, {pulled} received.",
+                        "{pushed} changes sent, {pulled} received.",
+                        last.pushed,
+                        pushed=last.pushed,
+                        pulled=last.pulled,
+                    )
+                )
             else:
                 parts.append(tr("Not synced yet"))
         waiting = self.sync_runner.conflict_count
@@ -301,8 +329,14 @@ class MainWindow(QMainWindow):
 
     def update_status(self) -> None:
         operator = self.ctx.operator() or tr("(no name set: Settings)")
-        self.status_label.setText(tr("Database: {path}   Operator: {name}   Version {version}",
-                                     path=self.ctx.database_target, name=operator, version=__version__))
+        self.status_label.setText(
+            tr(
+                "Database: {path}   Operator: {name}   Version {version}",
+                path=self.ctx.database_target,
+                name=operator,
+                version=__version__,
+            )
+        )
         self.status_label.setToolTip(self.status_label.text())
         self.update_outbox()
         self.update_sync_status()

@@ -30,10 +30,19 @@ def problem() -> str | None:
     """A sentence saying why the window cannot open here, or None."""
     missing = missing_linux_packages()
     if missing:
-        return tr("The window needs system libraries that are missing. Install them with:\n"
-                  "  sudo apt-get install {packages}\nthen start Posko again.", packages=" ".join(missing))
+        return tr(
+            "The window needs system libraries that are missing. Install them with:\n"
+            "  sudo apt-get install {packages}\nthen start Posko again.",
+            packages=" ".join(missing),
+        )
     platform = os.environ.get("QT_QPA_PLATFORM", "")
-    if sys.platform.startswith("linux") and not platform and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return tr("No screen was found (DISPLAY is not set). Start Posko on a desktop, or use the commands "
-                  "listed by 'shelter-app --help'.")
+    if (
+        sys.platform.startswith("linux")
+        and not platform
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        return tr(
+            "No screen was found (DISPLAY is not set). Start Posko on a desktop, or use the commands "
+            "listed by 'shelter-app --help'."
+        )
     return None

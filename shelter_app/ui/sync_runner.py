@@ -27,7 +27,7 @@ PUSH, PULL = 0, 1  # the stage of a hub sync, as sent by ``progressed``
 UNEXPECTED = _("Something went wrong; the details were written to the log file. Your saved work is safe.")
 
 
-def runner(ctx) -> "SyncRunner":
+def runner(ctx) -> SyncRunner:
     """The runner of this window (made on first use, kept as long as the context)."""
     found = ctx.findChild(SyncRunner)
     return found if found is not None else SyncRunner(ctx)
@@ -41,9 +41,13 @@ def failure_words(kind: str, error: BaseException, path: str = "") -> Msg:
         return error.message
     if kind == EXPORT and isinstance(error, OSError):
         folder = str(Path(path).parent) if path else ""
-        return _("The sync file could not be written in the folder {folder} ({reason}); nothing was written. "
-                 "Check that the USB stick is plugged in, not full and not write-protected, or choose another "
-                 "folder.", folder=folder, reason=error.strerror or str(error))
+        return _(
+            "The sync file could not be written in the folder {folder} ({reason}); nothing was written. "
+            "Check that the USB stick is plugged in, not full and not write-protected, or choose another "
+            "folder.",
+            folder=folder,
+            reason=error.strerror or str(error),
+        )
     return UNEXPECTED
 
 
@@ -79,8 +83,9 @@ class SyncRunner(QObject):
     def busy(self) -> bool:
         return self.job is not None and not self.job.wait(0)
 
-    def set_counts(self, conflict_count: int | None, duplicate_count: int | None,
-                   place_count: int | None = None) -> None:
+    def set_counts(
+        self, conflict_count: int | None, duplicate_count: int | None, place_count: int | None = None
+    ) -> None:
         """How many conflicts, twice-registered persons and persons at two places at once wait
         (the status bar shows them)."""
         if conflict_count is not None:

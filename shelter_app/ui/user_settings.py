@@ -18,8 +18,9 @@ from shelter_app.domain import settings_catalog as catalog
 from shelter_app.domain.settings_catalog import USER, Opaque, SettingSpec
 
 # Every user setting by name: "window/geometry" is KEYS.WINDOW_GEOMETRY.
-KEYS = SimpleNamespace(**{spec.key.upper().replace("/", "_").replace(".", "_"): spec
-                          for spec in catalog.declared(USER)})
+KEYS = SimpleNamespace(
+    **{spec.key.upper().replace("/", "_").replace(".", "_"): spec for spec in catalog.declared(USER)}
+)
 
 
 def _spec(key: SettingSpec | str) -> SettingSpec:

@@ -3,98 +3,108 @@
 A frozen copy of the models as they were when this migration was written (rendered by
 playhouse.migrations.template); later model changes get migrations of their own.
 """
-from peewee import *
+
 import uuid
+
+from peewee import *
 
 
 def up(migrator, db):
     class Event(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         name = CharField(max_length=200)
         kind = CharField(max_length=30)
         started_on = DateField()
         ended_on = DateField(null=True)
-        region_code = CharField(max_length=13, default='')
-        notes = TextField(default='')
+        region_code = CharField(max_length=13, default="")
+        notes = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'event'
+            table_name = "event"
+
     db.create_tables([Event])
 
     class Site(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         event = ForeignKeyField(Event)
         name = CharField(index=True, max_length=200)
         kind = CharField(max_length=30)
-        village_code = CharField(max_length=13, default='')
-        address = TextField(default='')
+        village_code = CharField(max_length=13, default="")
+        address = TextField(default="")
         latitude = FloatField(null=True)
         longitude = FloatField(null=True)
         capacity_day = IntegerField(default=0)
         capacity_night = IntegerField(default=0)
         covered_area_m2 = FloatField(default=0)
-        status = CharField(max_length=10, default='open')
+        status = CharField(max_length=10, default="open")
         opened_on = DateField()
         closed_on = DateField(null=True)
-        contact_name = CharField(max_length=200, default='')
-        contact_phone = CharField(max_length=30, default='')
-        notes = TextField(default='')
+        contact_name = CharField(max_length=200, default="")
+        contact_phone = CharField(max_length=30, default="")
+        notes = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'site'
+            table_name = "site"
+
     db.create_tables([Site])
 
     class Activity(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         site = ForeignKeyField(Site)
         kind = CharField(max_length=30)
         title = CharField(max_length=200)
         held_on = DateField()
         ends_on = DateField(null=True)
-        facilitator = CharField(max_length=200, default='')
-        outcome = TextField(default='')
+        facilitator = CharField(max_length=200, default="")
+        outcome = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'activity'
+            table_name = "activity"
+
     db.create_tables([Activity])
 
     class Household(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         kk = CharField(index=True, null=True, max_length=16)
-        origin_village_code = CharField(max_length=13, default='')
-        address = TextField(default='')
-        notes = TextField(default='')
+        origin_village_code = CharField(max_length=13, default="")
+        address = TextField(default="")
+        notes = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'household'
+            table_name = "household"
+
     db.create_tables([Household])
 
     class Person(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         household = ForeignKeyField(Household)
         nik = CharField(index=True, null=True, max_length=16)
@@ -103,32 +113,36 @@ def up(migrator, db):
         sex = CharField(max_length=1)
         birth_date = DateField()
         birth_date_estimated = BooleanField(default=False)
-        relationship = CharField(max_length=20, default='other')
+        relationship = CharField(max_length=20, default="other")
         pregnant = BooleanField(default=False)
         lactating = BooleanField(default=False)
         disability = BooleanField(default=False)
-        disability_note = CharField(max_length=200, default='')
+        disability_note = CharField(max_length=200, default="")
         chronic_illness = BooleanField(default=False)
         unaccompanied_child = BooleanField(default=False)
-        phone = CharField(max_length=30, default='')
-        notes = TextField(default='')
+        phone = CharField(max_length=30, default="")
+        notes = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'person'
+            table_name = "person"
+
     db.create_tables([Person])
 
     class ActivityParticipant(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         activity = ForeignKeyField(Activity)
         person = ForeignKeyField(Person)
+
         class Meta:
             database = db
-            table_name = 'activity_participant'
+            table_name = "activity_participant"
+
     db.create_tables([ActivityParticipant])
 
     class Change(Model):
@@ -136,26 +150,28 @@ def up(migrator, db):
         table = CharField(max_length=60)
         row_id = CharField(index=True, max_length=32)
         action = CharField(max_length=12)
-        data = TextField(default='{}')
+        data = TextField(default="{}")
         at = DateTimeField()
-        by = CharField(max_length=100, default='')
+        by = CharField(max_length=100, default="")
         undoes = IntegerField(null=True)
+
         class Meta:
             database = db
-            table_name = 'change'
+            table_name = "change"
+
     db.create_tables([Change])
 
     class Installation(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         site = ForeignKeyField(Site)
         kind = CharField(max_length=20)
-        name = CharField(max_length=200, default='')
-        subkind = CharField(max_length=30, default='')
+        name = CharField(max_length=200, default="")
+        subkind = CharField(max_length=30, default="")
         quantity = IntegerField(default=1)
         floor_area_m2 = FloatField(default=0)
         litres_per_day = FloatField(default=0)
@@ -163,28 +179,32 @@ def up(migrator, db):
         toilets_male = IntegerField(default=0)
         toilets_accessible = IntegerField(default=0)
         power_kw = FloatField(default=0)
-        state = CharField(max_length=10, default='planned')
+        state = CharField(max_length=10, default="planned")
         state_since = DateField()
-        notes = TextField(default='')
+        notes = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'installation'
+            table_name = "installation"
+
     db.create_tables([Installation])
 
     class InstallationState(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         installation = ForeignKeyField(Installation)
         state = CharField(max_length=10)
         changed_on = DateField()
-        note = TextField(default='')
+        note = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'installation_state'
+            table_name = "installation_state"
+
     db.create_tables([InstallationState])
 
     class Presence(Model):
@@ -199,83 +219,98 @@ def up(migrator, db):
         female = IntegerField()
         birth = IntegerField()
         flags = IntegerField()
+
         class Meta:
             database = db
-            table_name = 'presence'
-            indexes = ((('site_id', 'arrived', 'left', 'female', 'birth', 'flags'), False), (('site_id', 'household_id', 'arrived', 'left', 'flags'), False), (('arrived', 'site_id'), False), (('left', 'site_id'), False))
+            table_name = "presence"
+            indexes = (
+                (("site_id", "arrived", "left", "female", "birth", "flags"), False),
+                (("site_id", "household_id", "arrived", "left", "flags"), False),
+                (("arrived", "site_id"), False),
+                (("left", "site_id"), False),
+            )
+
     db.create_tables([Presence])
 
     class Setting(Model):
         key = CharField(primary_key=True, max_length=100)
         value = TextField()
+
         class Meta:
             database = db
-            table_name = 'setting'
+            table_name = "setting"
+
     db.create_tables([Setting])
 
     class Stay(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         person = ForeignKeyField(Person)
         site = ForeignKeyField(Site)
         arrived_on = DateField()
         left_on = DateField(null=True)
         leave_reason = CharField(null=True, max_length=20)
-        leave_note = TextField(default='')
+        leave_note = TextField(default="")
         came_from = ForeignKeyField(Site, null=True)
+
         class Meta:
             database = db
-            table_name = 'stay'
-            indexes = ((('site', 'arrived_on'), False), (('site', 'left_on'), False))
+            table_name = "stay"
+            indexes = ((("site", "arrived_on"), False), (("site", "left_on"), False))
+
     db.create_tables([Stay])
 
     class StockItem(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         name = CharField(index=True, max_length=200)
         category = CharField(max_length=20)
         unit = CharField(max_length=20)
         has_expiry = BooleanField(default=False)
-        standard = CharField(max_length=20, default='')
+        standard = CharField(max_length=20, default="")
         per_person_per_day = DecimalField(max_digits=12, decimal_places=4, default=0)
         low_stock_level = DecimalField(max_digits=14, decimal_places=3, default=0)
-        notes = TextField(default='')
+        notes = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'stock_item'
+            table_name = "stock_item"
+
     db.create_tables([StockItem])
 
     class StockLot(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         item = ForeignKeyField(StockItem)
-        code = CharField(max_length=60, default='')
+        code = CharField(max_length=60, default="")
         year = IntegerField(null=True)
         expires_on = DateField(null=True)
-        source = CharField(max_length=20, default='')
+        source = CharField(max_length=20, default="")
+
         class Meta:
             database = db
-            table_name = 'stock_lot'
+            table_name = "stock_lot"
+
     db.create_tables([StockLot])
 
     class StockMovement(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         site = ForeignKeyField(Site)
         item = ForeignKeyField(StockItem)
@@ -286,30 +321,31 @@ def up(migrator, db):
         household = ForeignKeyField(Household, null=True)
         other_site = ForeignKeyField(Site, null=True)
         transfer_id = UUIDField(null=True)
-        reason = CharField(max_length=20, default='')
-        reference = CharField(max_length=200, default='')
-        note = TextField(default='')
+        reason = CharField(max_length=20, default="")
+        reference = CharField(max_length=200, default="")
+        note = TextField(default="")
+
         class Meta:
             database = db
-            table_name = 'stock_movement'
-            indexes = ((('site', 'item', 'moved_on'), False),)
+            table_name = "stock_movement"
+            indexes = ((("site", "item", "moved_on"), False),)
+
     db.create_tables([StockMovement])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('stock_movement'))
-    migrator.migrate(migrator.drop_table('stock_lot'))
-    migrator.migrate(migrator.drop_table('stock_item'))
-    migrator.migrate(migrator.drop_table('stay'))
-    migrator.migrate(migrator.drop_table('setting'))
-    migrator.migrate(migrator.drop_table('presence'))
-    migrator.migrate(migrator.drop_table('installation_state'))
-    migrator.migrate(migrator.drop_table('installation'))
-    migrator.migrate(migrator.drop_table('change'))
-    migrator.migrate(migrator.drop_table('activity_participant'))
-    migrator.migrate(migrator.drop_table('person'))
-    migrator.migrate(migrator.drop_table('household'))
-    migrator.migrate(migrator.drop_table('activity'))
-    migrator.migrate(migrator.drop_table('site'))
-    migrator.migrate(migrator.drop_table('event'))
-
+    migrator.migrate(migrator.drop_table("stock_movement"))
+    migrator.migrate(migrator.drop_table("stock_lot"))
+    migrator.migrate(migrator.drop_table("stock_item"))
+    migrator.migrate(migrator.drop_table("stay"))
+    migrator.migrate(migrator.drop_table("setting"))
+    migrator.migrate(migrator.drop_table("presence"))
+    migrator.migrate(migrator.drop_table("installation_state"))
+    migrator.migrate(migrator.drop_table("installation"))
+    migrator.migrate(migrator.drop_table("change"))
+    migrator.migrate(migrator.drop_table("activity_participant"))
+    migrator.migrate(migrator.drop_table("person"))
+    migrator.migrate(migrator.drop_table("household"))
+    migrator.migrate(migrator.drop_table("activity"))
+    migrator.migrate(migrator.drop_table("site"))
+    migrator.migrate(migrator.drop_table("event"))

@@ -8,6 +8,7 @@ Existing changes are stamped in order from their times, as this laptop's own.
 ``sync_conflict`` is derived from the operations: edits that lost to a concurrent edit of
 the same field, for a coordinator to review.
 """
+
 import datetime
 import json
 import uuid
@@ -27,9 +28,10 @@ def up(migrator, db):
     class Setting(Model):
         key = CharField(max_length=100, primary_key=True)
         value = TextField()
+
         class Meta:
             database = db
-            table_name = 'setting'
+            table_name = "setting"
 
     node = uuid.uuid4().hex
     rows = db.execute_sql('SELECT seq, at, action, data FROM "change" ORDER BY seq').fetchall()
@@ -40,7 +42,7 @@ def up(migrator, db):
     for seq, at, action, data in rows:
         if isinstance(at, str):
             at = datetime.datetime.fromisoformat(at)
-        stamp = max(int(at.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000) << 16, last + 1)
+        stamp = max(int(at.replace(tzinfo=datetime.UTC).timestamp() * 1000) << 16, last + 1)
         span = len(json.loads(data)["ids"]) if action == "bulk_insert" else 1
         last = stamp + span - 1
         updates.append((stamp, node, span, seq))
@@ -49,7 +51,8 @@ def up(migrator, db):
     for start in range(0, len(updates), 5000):
         cursor.executemany(
             f'UPDATE "change" SET hlc = {marker}, node = {marker}, span = {marker} WHERE seq = {marker}',
-            updates[start:start + 5000])
+            updates[start : start + 5000],
+        )
     # Written out: the migrator's add_index mistakes a column called "node" for something else.
     db.execute_sql('CREATE UNIQUE INDEX "change_node_hlc" ON "change" ("node", "hlc")')
     db.execute_sql('CREATE INDEX "change_hlc" ON "change" ("hlc")')
@@ -62,17 +65,19 @@ def up(migrator, db):
         op_node = CharField(max_length=32)
         op_hlc = BigIntegerField()
         value = TextField()
-        by = CharField(max_length=100, default='')
+        by = CharField(max_length=100, default="")
         at = DateTimeField()
+
         class Meta:
             database = db
-            table_name = 'sync_conflict'
-            indexes = ((('table', 'row_id', 'field', 'op_node', 'op_hlc'), True),)
+            table_name = "sync_conflict"
+            indexes = ((("table", "row_id", "field", "op_node", "op_hlc"), True),)
+
     db.create_tables([SyncConflict])
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('sync_conflict'))
+    migrator.migrate(migrator.drop_table("sync_conflict"))
     migrator.migrate(
         migrator.drop_index("change", "change_node_hlc"),
         migrator.drop_index("change", "change_hlc"),

@@ -8,6 +8,7 @@ carries them to the other laptops. The ``setting`` table keeps this laptop's set
 
 A frozen copy of the models as they were when this migration was written.
 """
+
 import datetime
 import json
 import time
@@ -24,12 +25,13 @@ def _models(db):
     class OperationSetting(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
         created_at = DateTimeField()
-        created_by = CharField(max_length=100, default='')
+        created_by = CharField(max_length=100, default="")
         updated_at = DateTimeField()
-        updated_by = CharField(max_length=100, default='')
+        updated_by = CharField(max_length=100, default="")
         deleted_at = DateTimeField(null=True)
         key = CharField(max_length=100, index=True)
-        value = TextField(default='null')
+        value = TextField(default="null")
+
         class Meta:
             database = db
             table_name = TABLE
@@ -37,27 +39,29 @@ def _models(db):
     class Setting(Model):
         key = CharField(max_length=100, primary_key=True)
         value = TextField()
+
         class Meta:
             database = db
-            table_name = 'setting'
+            table_name = "setting"
 
     class Change(Model):
         seq = AutoField()
         table = CharField(max_length=60)
         row_id = CharField(max_length=32)
         action = CharField(max_length=12)
-        data = TextField(default='{}')
+        data = TextField(default="{}")
         at = DateTimeField()
-        by = CharField(max_length=100, default='')
+        by = CharField(max_length=100, default="")
         undoes = IntegerField(null=True)
         hlc = BigIntegerField(default=0)
-        node = CharField(max_length=32, default='')
+        node = CharField(max_length=32, default="")
         span = IntegerField(default=1)
         bases = TextField(null=True)
-        source = CharField(max_length=60, default='')
+        source = CharField(max_length=60, default="")
+
         class Meta:
             database = db
-            table_name = 'change'
+            table_name = "change"
 
     return OperationSetting, Setting, Change
 
@@ -80,7 +84,7 @@ def up(migrator, db):
     if not rows:
         return
     node = _node(Setting)
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     top = Change.select(fn.MAX(Change.hlc + Change.span - 1)).scalar() or 0
     stamp = max(int(time.time() * 1000) << 16, top + 1)
     for key in KEYS:
@@ -88,10 +92,26 @@ def up(migrator, db):
             continue
         row_id = uuid.uuid5(NAMESPACE, key)
         OperationSetting.create(id=row_id, created_at=now, updated_at=now, key=key, value=rows[key])
-        data = {"id": row_id.hex, "created_at": now.isoformat(), "created_by": "", "updated_at": now.isoformat(),
-                "updated_by": "", "deleted_at": None, "key": key, "value": rows[key]}
-        Change.create(table=TABLE, row_id=row_id.hex, action="insert", at=now, by="", hlc=stamp, node=node,
-                      data=json.dumps(data, ensure_ascii=False, sort_keys=True))
+        data = {
+            "id": row_id.hex,
+            "created_at": now.isoformat(),
+            "created_by": "",
+            "updated_at": now.isoformat(),
+            "updated_by": "",
+            "deleted_at": None,
+            "key": key,
+            "value": rows[key],
+        }
+        Change.create(
+            table=TABLE,
+            row_id=row_id.hex,
+            action="insert",
+            at=now,
+            by="",
+            hlc=stamp,
+            node=node,
+            data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+        )
         stamp += 1
     Setting.delete().where(Setting.key.in_(KEYS)).execute()
 

@@ -8,8 +8,16 @@ import datetime
 from PySide6.QtCore import QDate, QElapsedTimer, QEvent, QLocale, QObject, QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QComboBox, QCompleter, QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel,
-    QLineEdit, QWidget,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
 )
 
 from shelter_app.domain import choices, regions
@@ -20,8 +28,11 @@ from shelter_app.ui.forms.palette import HINT_STYLE
 
 def localised(box: QAbstractSpinBox) -> QAbstractSpinBox:
     """Numbers (and a date's calendar) written the user's way: 3.000 in Indonesian, 3,000 in English."""
-    box.setLocale(QLocale(QLocale.Indonesian, QLocale.Indonesia) if current_language() == "id"
-                  else QLocale(QLocale.English, QLocale.UnitedStates))
+    box.setLocale(
+        QLocale(QLocale.Indonesian, QLocale.Indonesia)
+        if current_language() == "id"
+        else QLocale(QLocale.English, QLocale.UnitedStates)
+    )
     return box
 
 

@@ -84,6 +84,9 @@ def presence_text(row) -> str:
         return tr("Present since {date}", date=fmt_date(row.since))
     if row.status == "left":
         reason = choices.label(choices.LEAVE_REASONS, row.leave_reason) if row.leave_reason else ""
-        return tr("Left on {date} ({reason})", date=fmt_date(row.since), reason=reason) if reason else tr(
-            "Left on {date}", date=fmt_date(row.since))
+        return (
+            tr("Left on {date} ({reason})", date=fmt_date(row.since), reason=reason)
+            if reason
+            else tr("Left on {date}", date=fmt_date(row.since))
+        )
     return translate(NOT_CHECKED_IN)

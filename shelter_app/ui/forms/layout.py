@@ -10,8 +10,14 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QVBoxLayout, QWidget
 from shelter_app.ui.forms.palette import NOTICE_STYLE
 
 
-def field_row(form: QFormLayout, label: str, buddy: QWidget | None, content: QWidget | QLayout,
-              *below: QWidget, at: int | None = None) -> QWidget:
+def field_row(
+    form: QFormLayout,
+    label: str,
+    buddy: QWidget | None,
+    content: QWidget | QLayout,
+    *below: QWidget,
+    at: int | None = None,
+) -> QWidget:
     """A row whose messages (``below``: error labels, hints) sit right under its field and
     take no room while hidden (hidden rows of a QFormLayout would still leave gaps).
 

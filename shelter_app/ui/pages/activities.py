@@ -7,24 +7,35 @@ import html
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView,
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
     QVBoxLayout,
 )
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, tr, ntr
+from shelter_app.i18n import N_, ntr, tr
 from shelter_app.services import activities, sites
 from shelter_app.ui.dialogs.activities.activity_dialog import ActivityDialog
 from shelter_app.ui.dialogs.activities.participants_dialog import (
-    PERSON_COLUMNS, AddParticipantsDialog, person_row, person_table,
+    PERSON_COLUMNS,
+    AddParticipantsDialog,
+    person_row,
+    person_table,
 )
 from shelter_app.ui.forms.fields import DateField, find_data
 from shelter_app.ui.forms.formatting import fmt_date
 from shelter_app.ui.forms.palette import ERROR_STYLE
+from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
-from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.page import Page
 
 ACTIVITY_COLUMNS = [
@@ -165,7 +176,9 @@ class ActivitiesPage(Page):
         self.site.blockSignals(False)
         if not self._range_set:  # the whole operation so far, until the user narrows it
             events = sites.events()
-            first = min((event.started_on for event in events), default=datetime.date.today() - datetime.timedelta(days=30))
+            first = min(
+                (event.started_on for event in events), default=datetime.date.today() - datetime.timedelta(days=30)
+            )
             for field, value in ((self.start, first), (self.end, datetime.date.today())):
                 field.blockSignals(True)
                 field.set_date(value)
@@ -177,8 +190,11 @@ class ActivitiesPage(Page):
         keep = self.selected_id()
         start, end = self.start.date_value(), self.end.date_value()
         site_names = {site.id: site.name for site in sites.sites()}  # one query, not one per activity
-        rows = [ActivityRow(a, site_names) for a in activities.activities(self.site.currentData())
-                if a.held_on <= end and (a.ends_on or a.held_on) >= start]
+        rows = [
+            ActivityRow(a, site_names)
+            for a in activities.activities(self.site.currentData())
+            if a.held_on <= end and (a.ends_on or a.held_on) >= start
+        ]
         self.model.set_rows(rows)
         index = next((i for i in range(self.model.rowCount()) if self.model.row_at(i).id == keep), 0)
         if self.model.rowCount():
@@ -209,8 +225,10 @@ class ActivitiesPage(Page):
         persons = activities.participants(activity.id)
         self.details_box.setTitle(tr("Participants: {title}", title=activity.title))
         when = fmt_date(activity.held_on) + (f" – {fmt_date(activity.ends_on)}" if activity.ends_on else "")
-        lines = [f"<b>{html.escape(choices.label(choices.ACTIVITY_KINDS, activity.kind))}</b> · {when} · "
-                 f"{html.escape(row.site_name)}"]
+        lines = [
+            f"<b>{html.escape(choices.label(choices.ACTIVITY_KINDS, activity.kind))}</b> · {when} · "
+            f"{html.escape(row.site_name)}"
+        ]
         if activity.facilitator:
             lines.append(tr("Facilitator: {name}", name=html.escape(activity.facilitator)))
         if activity.outcome:

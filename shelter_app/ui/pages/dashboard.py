@@ -13,8 +13,17 @@ from html import escape
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QSplitter,
-    QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app.i18n import N_, tr
@@ -25,12 +34,12 @@ from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.formatting import long_date, number, status_word
 from shelter_app.ui.forms.palette import STATUS_FILL, STATUS_ON_FILL
 from shelter_app.ui.main_window import PAGES
+from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets import charts
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import CENTRE, RIGHT, ROW_ROLE, Column, ListModel
 from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.worker import Job
-from shelter_app.ui.user_settings import KEYS
 
 ROSTER_TITLE = "Roster"  # the Roster page's title, translated by its own catalogue
 # ok / short / critical: a colour AND a word, never colour alone.
@@ -53,9 +62,13 @@ def need_text(cell: overview.NeedCell) -> str:
 
 def need_tooltip(key: str, cell: overview.NeedCell) -> str:
     need = cell.need
-    text = tr("{need}: needed {required}, available {available}, gap {gap}.", need=tr(NEED_LABELS[key]),
-              required=number(need.get("required"), 1), available=number(need.get("available"), 1),
-              gap=number(need.get("gap"), 1))
+    text = tr(
+        "{need}: needed {required}, available {available}, gap {gap}.",
+        need=tr(NEED_LABELS[key]),
+        required=number(need.get("required"), 1),
+        available=number(need.get("available"), 1),
+        gap=number(need.get("gap"), 1),
+    )
     return f"{status_word(cell.status)} — {text}"
 
 
@@ -122,7 +135,7 @@ class DashboardModel(ListModel):
 
     def _slice(self, offset: int, limit: int, key, descending: bool) -> list:
         head = [self.total] if self.total is not None else []
-        return (head + super()._slice(0, len(self._all), key, descending))[offset: offset + limit]
+        return (head + super()._slice(0, len(self._all), key, descending))[offset : offset + limit]
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         if column < 0:  # sort indicator cleared: back to the worst sites first
@@ -154,8 +167,11 @@ class DashboardModel(ListModel):
             if role == Qt.ForegroundRole:
                 return palette.brush(STATUS_ON_FILL["critical"])
             if role == Qt.ToolTipRole:
-                return tr("Over capacity: {n} present, capacity {capacity}.", n=number(row.persons),
-                          capacity=number(row.capacity))
+                return tr(
+                    "Over capacity: {n} present, capacity {capacity}.",
+                    n=number(row.persons),
+                    capacity=number(row.capacity),
+                )
         if role == Qt.ToolTipRole and column == 0:
             return vulnerable_tooltip(row)
         return super().data(index, role)
@@ -178,7 +194,7 @@ def two_lines(text: str) -> str:
         return text.replace(" / ", " /\n", 1)
     middle = len(text) / 2
     cut = min((i for i, char in enumerate(text) if char == " "), key=lambda i: abs(i - middle))
-    return text[:cut] + "\n" + text[cut + 1:]
+    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 def vulnerable_tooltip(row) -> str:
@@ -187,16 +203,20 @@ def vulnerable_tooltip(row) -> str:
         "{name} — male: {male}, female: {female}; chronically ill: {chronic}; "
         "unaccompanied children: {alone}; households headed by a woman: {women}.",
         name=row.name if not row.is_total else tr("All sites"),
-        male=number(row.entry["male"]), female=number(row.entry["female"]),
-        chronic=number(vulnerable["chronic_illness"]), alone=number(vulnerable["unaccompanied_child"]),
+        male=number(row.entry["male"]),
+        female=number(row.entry["female"]),
+        chronic=number(vulnerable["chronic_illness"]),
+        alone=number(vulnerable["unaccompanied_child"]),
         women=number(vulnerable["female_headed_households"]),
     )
 
 
 def flag(label: str, text: str, status: str) -> str:
     """A line of the alert: a coloured, bold word first, so it reads without the colour too."""
-    return (f"<span style='background:{STATUS_FILL[status]}; color:{STATUS_ON_FILL[status]};'>"
-            f"&nbsp;<b>{escape(label)}</b>&nbsp;</span> {text}")
+    return (
+        f"<span style='background:{STATUS_FILL[status]}; color:{STATUS_ON_FILL[status]};'>"
+        f"&nbsp;<b>{escape(label)}</b>&nbsp;</span> {text}"
+    )
 
 
 def band_label(band) -> str:
@@ -236,7 +256,7 @@ class DashboardPage(Page):
         board.setObjectName("dashboard_board")
         layout = QVBoxLayout(board)
         top = QHBoxLayout()
-        top.addWidget(QLabel("<h2>%s</h2>" % tr("Dashboard")))
+        top.addWidget(QLabel("<h2>{}</h2>".format(tr("Dashboard"))))
         top.addStretch(1)
         day_label = QLabel(tr("&Day"))
         self.day = DateField()
@@ -448,20 +468,39 @@ class DashboardPage(Page):
         if total.persons == 0:
             lines = [tr("Nobody is staying at any site on {date}.", date=long_date(result.day))]
             if result.latest_day is None:
-                lines.append(tr("Next step: register the evacuees and check them in to a site on the "
-                                "{page} page (Ctrl+{key}).", page=tr(ROSTER_TITLE), key=list(PAGES).index("roster") + 1))
+                lines.append(
+                    tr(
+                        "Next step: register the evacuees and check them in to a site on the {page} page (Ctrl+{key}).",
+                        page=tr(ROSTER_TITLE),
+                        key=list(PAGES).index("roster") + 1,
+                    )
+                )
             elif result.latest_day != result.day:
-                lines.append(tr("The last arrival or departure was on {date}: press “Latest day with data”.",
-                                date=long_date(result.latest_day)))
+                lines.append(
+                    tr(
+                        "The last arrival or departure was on {date}: press “Latest day with data”.",
+                        date=long_date(result.latest_day),
+                    )
+                )
             self.alert.setText("<br>".join(escape(line) for line in lines))
             return
-        lines = [tr("<b>{date}</b> — persons: {persons}, households: {households}, arrivals: {arrivals}, "
-                    "departures: {departures}.", date=long_date(result.day),
-                    persons=number(total.persons), households=number(total.households),
-                    arrivals=number(total.arrivals), departures=number(total.departures))]
+        lines = [
+            tr(
+                "<b>{date}</b> — persons: {persons}, households: {households}, arrivals: {arrivals}, "
+                "departures: {departures}.",
+                date=long_date(result.day),
+                persons=number(total.persons),
+                households=number(total.households),
+                arrivals=number(total.arrivals),
+                departures=number(total.departures),
+            )
+        ]
         for status in ("critical", "short"):
-            places = [f"{escape(row.name)} ({', '.join(tr(COLUMN_HEADERS[key]) for key in row.needs_at(status))})"
-                      for row in rows if row.needs_at(status)]
+            places = [
+                f"{escape(row.name)} ({', '.join(tr(COLUMN_HEADERS[key]) for key in row.needs_at(status))})"
+                for row in rows
+                if row.needs_at(status)
+            ]
             if places:
                 lines.append(flag(status_word(status), ", ".join(places), status))
         over = [f"{escape(row.name)} ({occupancy_text(row.occupancy)})" for row in rows if row.over_capacity]
@@ -481,10 +520,18 @@ class DashboardPage(Page):
         row = self.selected_row() or self.result.total
         ages = row.entry["age_bands"]
         bands = sorted(self.result.bands, key=lambda band: band.min_years)
-        self.pyramid.title = tr("Population by age and sex: {place}",
-                                place=tr("All sites") if row.is_total else row.name)
-        self.pyramid.set_rows([(band_label(band), ages[band.name]["male"], ages[band.name]["female"])
-                               for band in bands if band.name in ages], tr("Male"), tr("Female"))
+        self.pyramid.title = tr(
+            "Population by age and sex: {place}", place=tr("All sites") if row.is_total else row.name
+        )
+        self.pyramid.set_rows(
+            [
+                (band_label(band), ages[band.name]["male"], ages[band.name]["female"])
+                for band in bands
+                if band.name in ages
+            ],
+            tr("Male"),
+            tr("Female"),
+        )
 
     def _show_bars(self, result: overview.DayOverview) -> None:
         bars = []

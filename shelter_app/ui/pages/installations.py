@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from html import escape
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from shelter_app.i18n import N_, tr, ntr
+from shelter_app.i18n import N_, ntr, tr
 from shelter_app.services import installations, site_overview, sites, stats
 from shelter_app.ui.dialogs.sites.installation_dialogs import InstallationDialog, StateDialog
 from shelter_app.ui.forms.fields import DateField
@@ -104,8 +104,10 @@ class InstallationsPage(Page):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(bottom)
         self.splitter.setCollapsible(1, False)
-        for splitter, key, sizes in ((self.splitter, KEYS.INSTALLATIONS_SPLITTER, [380, 340]),
-                                     (bottom, KEYS.INSTALLATIONS_BOTTOM_SPLITTER, [520, 520])):
+        for splitter, key, sizes in (
+            (self.splitter, KEYS.INSTALLATIONS_SPLITTER, [380, 340]),
+            (bottom, KEYS.INSTALLATIONS_BOTTOM_SPLITTER, [520, 520]),
+        ):
             saved = ctx.settings.value(key)
             if saved is not None:
                 splitter.restoreState(saved)
@@ -226,7 +228,9 @@ class InstallationsPage(Page):
         for row in range(self.model.rowCount()):
             if installation_id is not None and self.model.row_at(row).id == installation_id:
                 index = self.model.index(row, 0)
-                self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+                )
                 self._chosen(index)
                 return True
         return False
@@ -239,10 +243,14 @@ class InstallationsPage(Page):
 
     def _show_history(self, row) -> None:
         if row is None:
-            self.history_title.setText("<b>{}</b> — <i>{}</i>".format(tr("State history"), tr("choose an installation in the list")))
+            self.history_title.setText(
+                "<b>{}</b> — <i>{}</i>".format(tr("State history"), tr("choose an installation in the list"))
+            )
             self.history_model.set_rows([])
             return
-        self.history_title.setText("<b>{}</b>".format(escape(tr("State history of {name}", name=row.name or row.kind_label))))
+        self.history_title.setText(
+            "<b>{}</b>".format(escape(tr("State history of {name}", name=row.name or row.kind_label)))
+        )
         self.history_model.set_rows(site_overview.state_rows(row.id))
         self.history_table.sortByColumn(0, Qt.AscendingOrder)  # oldest first, as it happened
         fit_columns(self.history_table)
@@ -261,10 +269,17 @@ class InstallationsPage(Page):
         total = installations.totals([site_id], day)[site_id]
         found = stats.figures(day, site_id)["sites"]
         figures = found[0] if found else {"persons": 0, "needs": {}}
-        self.totals_title.setText("<b>{}</b>".format(ntr(
-            "Working installations on {date}, for {persons} person present",
-            "Working installations on {date}, for {persons} persons present", figures["persons"], date=fmt_date(day),
-            persons=number(figures["persons"]))))
+        self.totals_title.setText(
+            "<b>{}</b>".format(
+                ntr(
+                    "Working installations on {date}, for {persons} person present",
+                    "Working installations on {date}, for {persons} persons present",
+                    figures["persons"],
+                    date=fmt_date(day),
+                    persons=number(figures["persons"]),
+                )
+            )
+        )
         self.totals_model.set_rows(total_lines(total, figures["needs"]))
         fit_columns(self.totals_table)
 
@@ -312,8 +327,13 @@ def total_lines(total: installations.Totals, needs: dict) -> list[TotalLine]:
     taps_required, taps_status = need("taps", 1)
     area_required, area_status = need("covered_area", 1)
     covered = needs.get("covered_area", {}).get("available")
-    toilets = tr("{n} ({female} W, {male} M, {accessible} acc.)", n=total.toilets, female=total.toilets_female,
-                 male=total.toilets_male, accessible=total.toilets_accessible)
+    toilets = tr(
+        "{n} ({female} W, {male} M, {accessible} acc.)",
+        n=total.toilets,
+        female=total.toilets_female,
+        male=total.toilets_male,
+        accessible=total.toilets_accessible,
+    )
     lines = [
         TotalLine(tr("Clean water (L/day)"), number(total.water_litres_per_day), water_required, water_status),
         TotalLine(tr("Working toilets"), toilets, toilets_required, toilets_status),

@@ -9,8 +9,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-    QProgressBar, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app import reports
@@ -21,10 +33,10 @@ from shelter_app.outbox import queue
 from shelter_app.services import sites, stock
 from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.palette import PAGE_PREVIEW_STYLE
+from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.worker import Job
-from shelter_app.ui.user_settings import KEYS
 
 PREVIEW_DPI = 72
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -109,8 +121,12 @@ class ReportsPage(Page):
         self.print_button.clicked.connect(self.print_pdf)
         self.queue_button = QPushButton(tr("Send &later…"))
         self.queue_button.setObjectName("queue_report")
-        self.queue_button.setToolTip(tr("Put the report in the outbox: it leaves for the folder or e-mail set up in "
-                                        "Settings as soon as they can be reached."))
+        self.queue_button.setToolTip(
+            tr(
+                "Put the report in the outbox: it leaves for the folder or e-mail set up in "
+                "Settings as soon as they can be reached."
+            )
+        )
         self.queue_button.clicked.connect(self.queue_report)
         for button in (self.preview_button, self.save_button, self.print_button, self.queue_button):
             buttons.addWidget(button)
@@ -224,8 +240,9 @@ class ReportsPage(Page):
             label.setPixmap(QPixmap.fromImage(image))
             label.setStyleSheet(PAGE_PREVIEW_STYLE)
             self.pages_layout.addWidget(label)
-        self.status.setText(ntr("{n} page. Save the PDF or print it.", "{n} pages. Save the PDF or print it.",
-                                rendered.pages))
+        self.status.setText(
+            ntr("{n} page. Save the PDF or print it.", "{n} pages. Save the PDF or print it.", rendered.pages)
+        )
         self._set_ready(True)
 
     def _failed(self, error) -> None:
@@ -252,8 +269,9 @@ class ReportsPage(Page):
         if self.pdf is None:
             return
         folder = str(self.ctx.settings.value(KEYS.REPORTS_FOLDER) or str(Path.home()))
-        path, _filter = QFileDialog.getSaveFileName(self, tr("Save the report"), str(Path(folder) / self.default_file_name()),
-                                                    tr("PDF files (*.pdf)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, tr("Save the report"), str(Path(folder) / self.default_file_name()), tr("PDF files (*.pdf)")
+        )
         if path:
             self.write_pdf(path)
 
@@ -265,8 +283,15 @@ class ReportsPage(Page):
     def queue_report(self) -> None:
         if self.pdf is None:
             return
-        title = " - ".join(part for part in (self.kind.currentText(), self.site.currentText()
-                                              if "site" in self._spec()[3] else "", self.day.date_value().isoformat()) if part)
+        title = " - ".join(
+            part
+            for part in (
+                self.kind.currentText(),
+                self.site.currentText() if "site" in self._spec()[3] else "",
+                self.day.date_value().isoformat(),
+            )
+            if part
+        )
         queue.add(self.pdf, title, self._spec()[0])
         self.status.setText(tr("In the outbox: it is sent as soon as a destination can be reached."))
         window = self.window()
@@ -301,4 +326,3 @@ class ReportsPage(Page):
 
     def save_state(self) -> None:
         self.ctx.settings.set_value(KEYS.REPORTS_SPLITTER, self.splitter.saveState())
-

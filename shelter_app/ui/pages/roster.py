@@ -13,27 +13,41 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
 )
 
 from shelter_app.domain import choices
 from shelter_app.domain.standards import AGE_BAND_LABELS
-from shelter_app.i18n import N_, tr, translate, ntr
+from shelter_app.i18n import N_, ntr, tr, translate
 from shelter_app.services import roster_query, settings, sites
 from shelter_app.services.roster_query import STATUSES, VULNERABLE_GROUPS, RosterFilter
 from shelter_app.ui.dialogs.roster.household_form import HouseholdForm, PersonDialog
 from shelter_app.ui.dialogs.roster.household_view import HouseholdView
 from shelter_app.ui.dialogs.roster.stay_dialogs import DIALOGS
 from shelter_app.ui.forms.formatting import (
-    fmt_date, masked, number, presence_text, relationship_word, sex_letter, sex_word, vulnerable_words,
+    fmt_date,
+    masked,
+    number,
+    presence_text,
+    relationship_word,
+    sex_letter,
+    sex_word,
+    vulnerable_words,
 )
 from shelter_app.ui.forms.palette import HINT, HINT_STYLE
+from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import RIGHT, ROW_ROLE, Column, LazyTableModel
 from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.tables import table_view
 from shelter_app.ui.widgets.worker import Job
-from shelter_app.ui.user_settings import KEYS
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 0  # next turn of the event loop: keystrokes already queued are searched once
@@ -45,7 +59,11 @@ class RosterModel(LazyTableModel):
     """Roster rows; the status column is written from the whole row (status, site, date)."""
 
     def data(self, index, role=Qt.DisplayRole):
-        if role in (Qt.DisplayRole, Qt.ToolTipRole) and index.isValid() and self.columns[index.column()].key == "status":
+        if (
+            role in (Qt.DisplayRole, Qt.ToolTipRole)
+            and index.isValid()
+            and self.columns[index.column()].key == "status"
+        ):
             row = self.row_at(index.row())
             return presence_text(row) if row is not None else None
         return super().data(index, role)
@@ -98,16 +116,19 @@ class RosterPage(Page):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        self.model = RosterModel([
-            Column("name", N_("Name")),
-            Column("sex", N_("M/F"), sex_letter, sortable=False, align=Qt.AlignCenter),
-            Column("age", N_("Age"), align=RIGHT),
-            Column("relationship", N_("Relationship"), relationship_word, sortable=False),
-            Column("nik", N_("NIK"), lambda nik: masked(nik, self.full_nik.isChecked())),
-            Column("site_name", N_("Site")),
-            Column("status", N_("Status"), sortable=False),
-            Column("vulnerable", N_("Vulnerable"), vulnerable_words, sortable=False),
-        ], self._fetch)
+        self.model = RosterModel(
+            [
+                Column("name", N_("Name")),
+                Column("sex", N_("M/F"), sex_letter, sortable=False, align=Qt.AlignCenter),
+                Column("age", N_("Age"), align=RIGHT),
+                Column("relationship", N_("Relationship"), relationship_word, sortable=False),
+                Column("nik", N_("NIK"), lambda nik: masked(nik, self.full_nik.isChecked())),
+                Column("site_name", N_("Site")),
+                Column("status", N_("Status"), sortable=False),
+                Column("vulnerable", N_("Vulnerable"), vulnerable_words, sortable=False),
+            ],
+            self._fetch,
+        )
         self.table = table_view(self.model, "roster_table", sortable=False)
         header = self.table.horizontalHeader()
         for column, width in enumerate((190, 36, 42, 120, 78, 160, 195, 150)):
@@ -160,8 +181,12 @@ class RosterPage(Page):
         self.full_nik.toggled.connect(lambda _on: (self.table.viewport().update(), self._selection_changed()))
         buttons.addWidget(self.full_nik)
         layout.addLayout(buttons)
-        hint = QLabel(tr("Double-click or Enter opens the household. Check-in, transfer and check-out can move "
-                         "the whole household at once."))
+        hint = QLabel(
+            tr(
+                "Double-click or Enter opens the household. Check-in, transfer and check-out can move "
+                "the whole household at once."
+            )
+        )
         hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
 
@@ -312,14 +337,23 @@ class RosterPage(Page):
         row = self.selected_row()
         if row is None:
             nobody = tr("Nobody matches the search and filters.")
-            self.details.setText(f"<span style='color:{HINT}'>{nobody}</span>"
-                                 if self._active and not self.model.rowCount() else "")
+            self.details.setText(
+                f"<span style='color:{HINT}'>{nobody}</span>" if self._active and not self.model.rowCount() else ""
+            )
             return
         full = self.full_nik.isChecked()
-        lines = [ntr("{sex}, {age} year (born {date}{estimated})", "{sex}, {age} years (born {date}{estimated})", row.age,
-                     sex=sex_word(row.sex), age=row.age,
-                    date=fmt_date(row.birth_date), estimated=tr(", estimated") if row.birth_date_estimated else ""),
-                 presence_text(row) + (f" — {row.site_name}" if row.site_name else "")]
+        lines = [
+            ntr(
+                "{sex}, {age} year (born {date}{estimated})",
+                "{sex}, {age} years (born {date}{estimated})",
+                row.age,
+                sex=sex_word(row.sex),
+                age=row.age,
+                date=fmt_date(row.birth_date),
+                estimated=tr(", estimated") if row.birth_date_estimated else "",
+            ),
+            presence_text(row) + (f" — {row.site_name}" if row.site_name else ""),
+        ]
         if row.nik:
             lines.append(tr("NIK {nik}", nik=masked(row.nik, full)))
         if row.vulnerable:
@@ -334,11 +368,16 @@ class RosterPage(Page):
         for member in members:
             mark = "▸ " if member.id == row.id else ""
             where = member.site_name if member.status == "present" else tr("not at a site")
-            member_lines.append(f"{mark}{member.name} — {relationship_word(member.relationship)}, {member.age} · {where}")
+            member_lines.append(
+                f"{mark}{member.name} — {relationship_word(member.relationship)}, {member.age} · {where}"
+            )
         # Names are text typed by people: escaped, so that "<" cannot break the layout.
         self.details.setText(
-            f"<b style='font-size:12pt'>{escape(row.name)}</b><br>" + "<br>".join(map(escape, lines))
-            + f"<br><br><b>{escape(household)}</b><br>" + "<br>".join(map(escape, member_lines)))
+            f"<b style='font-size:12pt'>{escape(row.name)}</b><br>"
+            + "<br>".join(map(escape, lines))
+            + f"<br><br><b>{escape(household)}</b><br>"
+            + "<br>".join(map(escape, member_lines))
+        )
 
     # --- actions -------------------------------------------------------------------------
 

@@ -5,21 +5,33 @@ declaration (``domain.settings_catalog``)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QScrollArea, QTableWidget, QWidget, QTableWidgetItem, QVBoxLayout, QHeaderView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app.domain import settings_catalog as catalog
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.exchange import backups
 from shelter_app.domain.standards import AGE_BAND_LABELS, AgeBand
+from shelter_app.exchange import backups
 from shelter_app.history.records import transaction
 from shelter_app.i18n import N_, _, tr
 from shelter_app.services import database, presence
 from shelter_app.services import settings as stored_settings
 from shelter_app.ui.user_settings import KEYS
-from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.errors import FieldErrors
+from shelter_app.ui.widgets.page import Page
 
 HINT_STYLE = "color: #555555;"
 
@@ -107,8 +119,14 @@ class SettingsPage(Page):
             form.addRow(self.errors.add(spec.key, field))
             if spec.help:
                 form.addRow(_hint(tr(spec.help)))
-        form.addRow(_hint(tr("The mail password is never stored: set SHELTER_APP_SMTP_PASSWORD or keep it in the "
-                             "system's keyring.")))
+        form.addRow(
+            _hint(
+                tr(
+                    "The mail password is never stored: set SHELTER_APP_SMTP_PASSWORD or keep it in the "
+                    "system's keyring."
+                )
+            )
+        )
         save_outbox = QPushButton(tr("Save sending settings"))
         save_outbox.setObjectName("save_outbox")
         save_outbox.clicked.connect(self.save_outbox)
@@ -117,8 +135,14 @@ class SettingsPage(Page):
 
         operation = QGroupBox(tr(catalog.GROUPS["operation"]))
         form = QFormLayout(operation)
-        form.addRow(_hint(tr("Shared with the other laptops of the operation by sync; every change is kept in "
-                             "the history and can be undone.")))
+        form.addRow(
+            _hint(
+                tr(
+                    "Shared with the other laptops of the operation by sync; every change is kept in "
+                    "the history and can be undone."
+                )
+            )
+        )
         profile_spec = catalog.spec("standards_profile")
         self.profile = QComboBox()
         self.profile.setObjectName(profile_spec.key)
@@ -243,7 +267,10 @@ class SettingsPage(Page):
 
     def _choose_database(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, tr("Open or create a database"), self.ctx.database_target, tr("Posko database (*.db)"),
+            self,
+            tr("Open or create a database"),
+            self.ctx.database_target,
+            tr("Posko database (*.db)"),
             options=QFileDialog.DontConfirmOverwrite,
         )
         if path:
@@ -265,4 +292,3 @@ class SettingsPage(Page):
         window = self.window()
         if hasattr(window, "update_status"):
             window.update_status()
-

@@ -9,19 +9,27 @@ import uuid
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, tr, ntr
+from shelter_app.i18n import N_, ntr, tr
 from shelter_app.services import installations, site_overview, sites
 from shelter_app.ui.dialogs.sites.site_dialogs import CloseSiteDialog, SiteDialog
 from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.form_dialog import open_dialog
 from shelter_app.ui.forms.formatting import fmt_date, number
 from shelter_app.ui.forms.palette import GONE, STATUS_TEXT
-from shelter_app.ui.widgets.errors import FieldErrors
 from shelter_app.ui.user_settings import KEYS
+from shelter_app.ui.widgets.errors import FieldErrors
 from shelter_app.ui.widgets.lazy_model import RIGHT, Column, LazyTableModel, MarkedListModel
 from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.tables import add_button, fit_columns, table_view
@@ -168,10 +176,13 @@ class SitesPage(Page):
         # (key, label, row, column, columns spanned by the value): long texts get a whole row.
         fields = [
             ("address", N_("Address"), 1, 0, 5),
-            ("contact", N_("Contact person"), 2, 0, 3), ("opened", N_("Opening date"), 2, 2, 1),
-            ("village", N_("Village"), 3, 0, 1), ("capacity", N_("Capacity"), 3, 1, 1),
+            ("contact", N_("Contact person"), 2, 0, 3),
+            ("opened", N_("Opening date"), 2, 2, 1),
+            ("village", N_("Village"), 3, 0, 1),
+            ("capacity", N_("Capacity"), 3, 1, 1),
             ("covered", N_("Covered floor area"), 3, 2, 1),
-            ("coordinates", N_("Coordinates"), 4, 0, 1), ("event", N_("Disaster event"), 4, 1, 1),
+            ("coordinates", N_("Coordinates"), 4, 0, 1),
+            ("event", N_("Disaster event"), 4, 1, 1),
             ("notes", N_("Notes"), 4, 2, 1),
         ]
         for key, label, row, column, span in fields:
@@ -238,7 +249,9 @@ class SitesPage(Page):
         self.stock_summary = QLabel()
         self.stock_summary.setObjectName("stock_summary")
         layout.addWidget(self.stock_summary)
-        self.stock_model = MarkedListModel(STOCK_COLUMNS, marker=lambda row: STATUS_TEXT["critical"] if row.low else None)
+        self.stock_model = MarkedListModel(
+            STOCK_COLUMNS, marker=lambda row: STATUS_TEXT["critical"] if row.low else None
+        )
         self.stock_table = table_view(self.stock_model, "site_stock", stretch_column=0)
         layout.addWidget(self.stock_table, 1)
         return tab
@@ -277,7 +290,8 @@ class SitesPage(Page):
             if site_id is not None and self.site_model.row_at(row).id == site_id:
                 index = self.site_model.index(row, 0)
                 self.site_table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+                    index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+                )
                 self.site_table.scrollTo(index)
                 self._show_site(self.site_model.row_at(row))  # also when it was already current
                 return True
@@ -305,7 +319,9 @@ class SitesPage(Page):
         self.tabs.setEnabled(row is not None)
         self._loaded_tabs = set()
         if row is None:
-            self.site_title.setText(tr('Choose a site in the list to see its installations, residents, stock and activities.'))
+            self.site_title.setText(
+                tr("Choose a site in the list to see its installations, residents, stock and activities.")
+            )
             for label in self.detail_labels.values():
                 label.clear()
             self.installation_model.set_rows([])
@@ -323,14 +339,23 @@ class SitesPage(Page):
         status = row.status_label if not site.closed_on else tr("closed on {date}", date=fmt_date(site.closed_on))
         self.site_title.setText(f"{site.name} — {row.kind_label}, {status}")
         contact = " · ".join(part for part in (site.contact_name, site.contact_phone) if part)
-        coordinates = (f"{site.latitude:.5f}, {site.longitude:.5f}"
-                       if site.latitude is not None and site.longitude is not None else "–")
-        capacity = tr("{day} by day, {night} by night", day=number(site.capacity_day), night=number(site.capacity_night))
+        coordinates = (
+            f"{site.latitude:.5f}, {site.longitude:.5f}"
+            if site.latitude is not None and site.longitude is not None
+            else "–"
+        )
+        capacity = tr(
+            "{day} by day, {night} by night", day=number(site.capacity_day), night=number(site.capacity_night)
+        )
         values = {
-            "address": site.address or "–", "village": row.village or "–",
-            "opened": fmt_date(site.opened_on), "contact": contact or "–",
-            "coordinates": coordinates, "capacity": capacity,
-            "covered": f"{number(site.covered_area_m2, 1)} m²", "event": site.event.name,
+            "address": site.address or "–",
+            "village": row.village or "–",
+            "opened": fmt_date(site.opened_on),
+            "contact": contact or "–",
+            "coordinates": coordinates,
+            "capacity": capacity,
+            "covered": f"{number(site.covered_area_m2, 1)} m²",
+            "event": site.event.name,
             "notes": site.notes or "–",
         }
         for key, value in values.items():
@@ -350,15 +375,24 @@ class SitesPage(Page):
         self.installation_model.set_rows(site_overview.installation_rows(self.site_id, day))
         fit_columns(self.installation_table)
         total = installations.totals([self.site_id], day)[self.site_id]
-        self.installation_totals.setText(tr(
-            "Working on {date}: clean water {water} L/day · toilets {toilets} ({female} women, {male} men, "
-            "{accessible} accessible) · taps {taps} · pallet floor {pallets} m² · tent floor {tents} m² · "
-            "generators {kw} kW · broken {broken}",
-            date=fmt_date(day), water=number(total.water_litres_per_day), toilets=total.toilets,
-            female=total.toilets_female, male=total.toilets_male, accessible=total.toilets_accessible,
-            taps=total.taps, pallets=number(total.pallet_area_m2, 1), tents=number(total.tent_area_m2, 1),
-            kw=number(total.generators_kw, 1), broken=total.broken,
-        ))
+        self.installation_totals.setText(
+            tr(
+                "Working on {date}: clean water {water} L/day · toilets {toilets} ({female} women, {male} men, "
+                "{accessible} accessible) · taps {taps} · pallet floor {pallets} m² · tent floor {tents} m² · "
+                "generators {kw} kW · broken {broken}",
+                date=fmt_date(day),
+                water=number(total.water_litres_per_day),
+                toilets=total.toilets,
+                female=total.toilets_female,
+                male=total.toilets_male,
+                accessible=total.toilets_accessible,
+                taps=total.taps,
+                pallets=number(total.pallet_area_m2, 1),
+                tents=number(total.tent_area_m2, 1),
+                kw=number(total.generators_kw, 1),
+                broken=total.broken,
+            )
+        )
 
     def _fetch_residents(self, offset: int, limit: int, key, descending: bool) -> list:
         """The ids are sorted once per (re)load; scrolling then loads 200 rows by id."""
@@ -368,15 +402,20 @@ class SitesPage(Page):
         if offset == 0 or self._resident_order != wanted:
             self._resident_ids = site_overview.resident_ids(self.site_id, self.day_value(), key, descending)
             self._resident_order = wanted
-        return site_overview.resident_rows(self.site_id, self.day_value(), self._resident_ids[offset: offset + limit])
+        return site_overview.resident_rows(self.site_id, self.day_value(), self._resident_ids[offset : offset + limit])
 
     def _load_residents(self) -> None:
         persons, households = site_overview.resident_summary(self.site_id, self.day_value())
-        self.resident_summary.setText(tr("{persons} in {households} on {date}.",
-                                         persons=ntr("{n} person", "{n} persons", persons, n=number(persons)),
-                                         households=ntr("{n} household at this site", "{n} households at this site",
-                                                        households, n=number(households)),
-                                         date=fmt_date(self.day_value())))
+        self.resident_summary.setText(
+            tr(
+                "{persons} in {households} on {date}.",
+                persons=ntr("{n} person", "{n} persons", persons, n=number(persons)),
+                households=ntr(
+                    "{n} household at this site", "{n} households at this site", households, n=number(households)
+                ),
+                date=fmt_date(self.day_value()),
+            )
+        )
         self.resident_model.reload()
         fit_columns(self.resident_table)
 
@@ -386,10 +425,15 @@ class SitesPage(Page):
         fit_columns(self.stock_table)
         low = sum(1 for row in rows if row.low)
         self.stock_summary.setText(
-            ntr("{n} item below its low-stock level on {date} (marked in red).",
-                "{n} items below their low-stock level on {date} (marked in red).", low,
-                date=fmt_date(self.day_value()))
-            if low else tr("No item is below its low-stock level on {date}.", date=fmt_date(self.day_value())))
+            ntr(
+                "{n} item below its low-stock level on {date} (marked in red).",
+                "{n} items below their low-stock level on {date} (marked in red).",
+                low,
+                date=fmt_date(self.day_value()),
+            )
+            if low
+            else tr("No item is below its low-stock level on {date}.", date=fmt_date(self.day_value()))
+        )
 
     def _load_activities(self) -> None:
         self.activity_model.set_rows(site_overview.activity_rows(self.site_id))

@@ -8,29 +8,47 @@ import html
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
-    QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app.domain import choices
-from shelter_app.i18n import N_, tr, ntr
+from shelter_app.i18n import N_, ntr, tr
 from shelter_app.services import sites, stock_overview
 from shelter_app.services.stock_overview import EMPTY, EXPIRED, EXPIRING, LOW, OK
 from shelter_app.ui.dialogs.stock.item_dialog import ItemDialog
 from shelter_app.ui.dialogs.stock.movement_dialogs import (
-    AdjustDialog, CancelMovementDialog, DistributeDialog, IssueDialog, ReceiveDialog, StockTransferDialog,
+    AdjustDialog,
+    CancelMovementDialog,
+    DistributeDialog,
+    IssueDialog,
+    ReceiveDialog,
+    StockTransferDialog,
 )
 from shelter_app.ui.forms import palette
 from shelter_app.ui.forms.fields import DateField, find_data
 from shelter_app.ui.forms.formatting import fmt_date, quantity
+from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import RIGHT, Column, LazyTableModel, ListModel
 from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.tables import table_view
-from shelter_app.ui.user_settings import KEYS
 
-STATUS_WORDS = {EXPIRED: N_("Expired"), LOW: N_("Low stock"), EXPIRING: N_("Expires soon"), EMPTY: N_("None held"),
-                OK: N_("Enough")}
+STATUS_WORDS = {
+    EXPIRED: N_("Expired"),
+    LOW: N_("Low stock"),
+    EXPIRING: N_("Expires soon"),
+    EMPTY: N_("None held"),
+    OK: N_("Enough"),
+}
 # Row tint and the colour of the status word: red for expired, orange for low, yellow for soon.
 STATUS_COLOURS = {EXPIRED: palette.EXPIRED, LOW: palette.LOW, EXPIRING: palette.EXPIRING, EMPTY: palette.NONE_HELD}
 
@@ -108,7 +126,9 @@ class StatusModel(ListModel):
             if role == Qt.ForegroundRole:
                 if is_status:
                     return palette.brush(colours[1])
-                return palette.brush(palette.DARK_TEXT) if colours[0] else None  # dark text on the light tint, whatever the theme
+                return (
+                    palette.brush(palette.DARK_TEXT) if colours[0] else None
+                )  # dark text on the light tint, whatever the theme
             if is_status and colours[0]:
                 font = QFont()
                 font.setBold(True)
@@ -301,7 +321,10 @@ class StockPage(Page):
         """The card shows the site's whole history up to the day, unless the user narrows it."""
         self._range_site = self.site_id()
         site = next((s for s in sites.sites() if s.id == self.site_id()), None)
-        for field, value in ((self.card_from, site.opened_on if site else self.day_value()), (self.card_to, self.day_value())):
+        for field, value in (
+            (self.card_from, site.opened_on if site else self.day_value()),
+            (self.card_to, self.day_value()),
+        ):
             field.blockSignals(True)
             field.set_date(value)
             field.blockSignals(False)
@@ -337,11 +360,20 @@ class StockPage(Page):
         expired = [r.name for r in rows if r.status == EXPIRED]
         soon = self.lots_model.rowCount()
         parts = []
-        for status, word, what in ((EXPIRED, tr("Expired"), ", ".join(expired)), (LOW, tr("Low stock"), ", ".join(low)),
-                                   (EXPIRING, tr("Expires soon"), tr("lots expiring within 30 days: {n}", n=soon) if soon else "")):
+        for status, word, what in (
+            (EXPIRED, tr("Expired"), ", ".join(expired)),
+            (LOW, tr("Low stock"), ", ".join(low)),
+            (EXPIRING, tr("Expires soon"), tr("lots expiring within 30 days: {n}", n=soon) if soon else ""),
+        ):
             if what:
-                parts.append(f"<span style='color:{STATUS_COLOURS[status][1]}'><b>{word}:</b> {html.escape(what)}</span>")
-        self.summary.setText(" &nbsp;·&nbsp; ".join(parts) if parts else tr("No warnings: no item is low and no lot expires within 30 days."))
+                parts.append(
+                    f"<span style='color:{STATUS_COLOURS[status][1]}'><b>{word}:</b> {html.escape(what)}</span>"
+                )
+        self.summary.setText(
+            " &nbsp;·&nbsp; ".join(parts)
+            if parts
+            else tr("No warnings: no item is low and no lot expires within 30 days.")
+        )
 
     def selected_item(self):
         index = self.on_hand.currentIndex()
@@ -361,18 +393,28 @@ class StockPage(Page):
         site_id, start, end = self.site_id(), self.card_from.date_value(), self.card_to.date_value()
         totals = stock_overview.card_totals(site_id, item.item_id, start, end)
         self.card_box.setTitle(tr("Stock card: {item} at {site}", item=item.name, site=self.site.currentText()))
-        text = ntr("Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
-                   "closing on {end}: {closing} {unit} · {n} movement",
-                   "Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
-                   "closing on {end}: {closing} {unit} · {n} movements", totals.lines,
-                   date=fmt_date(start), opening=quantity(totals.opening), unit=item.unit,
-                   received=quantity(totals.received), given=quantity(totals.given), end=fmt_date(end),
-                   closing=quantity(totals.closing))
+        text = ntr(
+            "Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
+            "closing on {end}: {closing} {unit} · {n} movement",
+            "Opening balance on {date}: {opening} {unit} · in {received} · out {given} · "
+            "closing on {end}: {closing} {unit} · {n} movements",
+            totals.lines,
+            date=fmt_date(start),
+            opening=quantity(totals.opening),
+            unit=item.unit,
+            received=quantity(totals.received),
+            given=quantity(totals.given),
+            end=fmt_date(end),
+            closing=quantity(totals.closing),
+        )
         if totals.cancelled:
             text += " " + tr("(and {n} cancelled, shown struck through)", n=totals.cancelled)
         self.opening.setText(text)
-        self.card_model.set_fetch(lambda offset, limit, key, descending: stock_overview.card_rows(
-            site_id, item.item_id, start, end, offset, limit, key, descending))
+        self.card_model.set_fetch(
+            lambda offset, limit, key, descending: stock_overview.card_rows(
+                site_id, item.item_id, start, end, offset, limit, key, descending
+            )
+        )
 
     # --- dialogs -----------------------------------------------------------------------
 

@@ -14,8 +14,17 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar, QPushButton,
-    QSplitter, QVBoxLayout,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
 )
 
 from shelter_app.domain.errors import RuleViolation
@@ -26,11 +35,12 @@ from shelter_app.sync import duplicates, hub, settling, sync_file
 from shelter_app.sync.review import ConflictLine, PlaceLine, TwiceLine, conflict_lines, place_lines, twice_lines
 from shelter_app.ui.forms.palette import ERROR_STYLE, FINE_STYLE, HINT_STYLE
 from shelter_app.ui.sync_runner import EXPORT, HUB, IMPORT, PUSH, failure_words, runner
+from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.widgets.page import Page
 from shelter_app.ui.widgets.tables import add_button, table_view
 from shelter_app.ui.widgets.worker import Job
-from shelter_app.ui.user_settings import KEYS
+
 
 @dataclass(frozen=True)
 class Merging:
@@ -84,16 +94,28 @@ def fit(view) -> None:
 def outcome_text(kind: str, value) -> str:
     """What a finished sync, export or import did, in one or two sentences."""
     if kind == HUB:
-        return ntr("Synced with {hub}: {pushed} change sent, {pulled} received ({new} new).",
-                   "Synced with {hub}: {pushed} changes sent, {pulled} received ({new} new).", value.pushed,
-                   hub=value.hub, pushed=value.pushed, pulled=value.pulled, new=value.new)
+        return ntr(
+            "Synced with {hub}: {pushed} change sent, {pulled} received ({new} new).",
+            "Synced with {hub}: {pushed} changes sent, {pulled} received ({new} new).",
+            value.pushed,
+            hub=value.hub,
+            pushed=value.pushed,
+            pulled=value.pulled,
+            new=value.new,
+        )
     if kind == EXPORT:
-        return ntr("{n} change written to {path}. Import this file on the other laptop (Data menu, "
-                   "Import sync file).",
-                   "{n} changes written to {path}. Import this file on the other laptop (Data menu, "
-                   "Import sync file).", value.operations, path=str(value.path))
-    return ntr("Sync file imported: {n} change, {new} new.", "Sync file imported: {n} changes, {new} new.",
-               value.operations, new=value.new)
+        return ntr(
+            "{n} change written to {path}. Import this file on the other laptop (Data menu, Import sync file).",
+            "{n} changes written to {path}. Import this file on the other laptop (Data menu, Import sync file).",
+            value.operations,
+            path=str(value.path),
+        )
+    return ntr(
+        "Sync file imported: {n} change, {new} new.",
+        "Sync file imported: {n} changes, {new} new.",
+        value.operations,
+        new=value.new,
+    )
 
 
 def review_text(conflict_count: int | None, duplicate_count: int | None, place_count: int | None = None) -> str:
@@ -103,8 +125,9 @@ def review_text(conflict_count: int | None, duplicate_count: int | None, place_c
     if duplicate_count:
         parts.append(ntr("{n} person registered twice below.", "{n} persons registered twice below.", duplicate_count))
     if place_count:
-        parts.append(ntr("{n} person at two places at once below.", "{n} persons at two places at once below.",
-                         place_count))
+        parts.append(
+            ntr("{n} person at two places at once below.", "{n} persons at two places at once below.", place_count)
+        )
     return " ".join(parts)
 
 
@@ -115,8 +138,14 @@ def last_sync_text() -> tuple[str, bool]:
         return tr("Never synced with a hub."), False
     when = local_time(last.at)
     if last.ok:
-        return ntr("{when}: {pushed} change sent, {pulled} received.", "{when}: {pushed} changes sent, {pulled} received.",
-                   last.pushed, when=when, pushed=last.pushed, pulled=last.pulled), False
+        return ntr(
+            "{when}: {pushed} change sent, {pulled} received.",
+            "{when}: {pushed} changes sent, {pulled} received.",
+            last.pushed,
+            when=when,
+            pushed=last.pushed,
+            pulled=last.pulled,
+        ), False
     reason = last.error.text() if last.error else ""
     return tr("{when}: failed. {reason}", when=when, reason=reason), True
 
@@ -175,23 +204,42 @@ class SyncPage(Page):
 
         # --- conflicts, persons registered twice, persons at two places at once ----------
         self.conflicts_box, self.conflict_model, self.conflict_table, buttons, self.conflict_message = self._section(
-            tr("The same field was changed on two laptops before they synced. The latest edit is in "
-               "use; the other one is kept here. Keep the current value, or restore the lost one."),
-            CONFLICT_COLUMNS, "conflicts_table", "conflict_message",
-            [(tr("&Keep current value"), lambda: self.resolve(False), "keep_current"),
-             (tr("&Restore lost value"), lambda: self.resolve(True), "restore_lost")])
+            tr(
+                "The same field was changed on two laptops before they synced. The latest edit is in "
+                "use; the other one is kept here. Keep the current value, or restore the lost one."
+            ),
+            CONFLICT_COLUMNS,
+            "conflicts_table",
+            "conflict_message",
+            [
+                (tr("&Keep current value"), lambda: self.resolve(False), "keep_current"),
+                (tr("&Restore lost value"), lambda: self.resolve(True), "restore_lost"),
+            ],
+        )
         self.keep_button, self.restore_button = buttons
         self.twice_box, self.twice_model, self.twice_table, buttons, self.twice_message = self._section(
-            tr("The same NIK was registered on two laptops. Check that it is the same person, then merge "
-               "the second record into the first: its stays and activities move to the first, which keeps "
-               "its own details and takes the missing ones."),
-            TWICE_COLUMNS, "twice_table", "twice_message", [(tr("&Merge…"), self.merge, "merge_persons")])
+            tr(
+                "The same NIK was registered on two laptops. Check that it is the same person, then merge "
+                "the second record into the first: its stays and activities move to the first, which keeps "
+                "its own details and takes the missing ones."
+            ),
+            TWICE_COLUMNS,
+            "twice_table",
+            "twice_message",
+            [(tr("&Merge…"), self.merge, "merge_persons")],
+        )
         [self.merge_button] = buttons
         self.places_box, self.place_model, self.place_table, buttons, self.places_message = self._section(
-            tr("The same person was checked in on two laptops before they synced, so two of their stays "
-               "overlap and the figures count them twice. Check where the person really is, then keep "
-               "that stay: the other one is deleted."),
-            PLACE_COLUMNS, "places_table", "places_message", [(tr("Keep &this stay…"), self.keep_stay, "keep_stay")])
+            tr(
+                "The same person was checked in on two laptops before they synced, so two of their stays "
+                "overlap and the figures count them twice. Check where the person really is, then keep "
+                "that stay: the other one is deleted."
+            ),
+            PLACE_COLUMNS,
+            "places_table",
+            "places_message",
+            [(tr("Keep &this stay…"), self.keep_stay, "keep_stay")],
+        )
         [self.keep_stay_button] = buttons
         for section in (self.conflicts_box, self.twice_box, self.places_box):
             splitter.addWidget(section)
@@ -242,8 +290,12 @@ class SyncPage(Page):
             self.hub_label.setText(hub.label(url))
             self.settings_button.setText(tr("Change in Settings…"))
         else:
-            self.hub_label.setText(tr("No hub is set up. Give its address in Settings (Sending reports), or carry a "
-                                      "sync file on a USB stick: export it here, import it on the other laptop."))
+            self.hub_label.setText(
+                tr(
+                    "No hub is set up. Give its address in Settings (Sending reports), or carry a "
+                    "sync file on a USB stick: export it here, import it on the other laptop."
+                )
+            )
             self.settings_button.setText(tr("Set up the hub in Settings…"))
         text, failed = last_sync_text()
         self.last_label.setText(text)
@@ -255,13 +307,15 @@ class SyncPage(Page):
         lines = conflict_lines()
         waiting = conflicts.count()
         self.conflict_model.set_rows(lines)
-        self.conflicts_box.setTitle(tr("Conflicts to review ({n})", n=waiting) if len(lines) >= waiting else
-                                    tr("Conflicts to review ({n}, the newest {shown} shown)", n=waiting,
-                                       shown=len(lines)))
+        self.conflicts_box.setTitle(
+            tr("Conflicts to review ({n})", n=waiting)
+            if len(lines) >= waiting
+            else tr("Conflicts to review ({n}, the newest {shown} shown)", n=waiting, shown=len(lines))
+        )
         fit(self.conflict_table)
         twice = twice_lines()
         self.twice_model.set_rows(twice)
-        self.twice_box.setTitle(tr("Registered twice with the same NIK ({n})", n=len({l.keep_id for l in twice})))
+        self.twice_box.setTitle(tr("Registered twice with the same NIK ({n})", n=len({line.keep_id for line in twice})))
         fit(self.twice_table)
         places = place_lines()
         self.place_model.set_rows(places)
@@ -280,8 +334,11 @@ class SyncPage(Page):
         sharing the rest by how many rows they hold."""
         if self._sized_by_hand:
             return
-        sections = [(self.conflicts_box, self.conflict_model), (self.twice_box, self.twice_model),
-                    (self.places_box, self.place_model)]
+        sections = [
+            (self.conflicts_box, self.conflict_model),
+            (self.twice_box, self.twice_model),
+            (self.places_box, self.place_model),
+        ]
         available = self.splitter.height() - self.splitter.handleWidth() * (len(sections) - 1)
         smallest = [box.minimumSizeHint().height() for box, _model in sections]
         wants = [min(model.rowCount(), 10) for _box, model in sections]
@@ -305,10 +362,12 @@ class SyncPage(Page):
         chosen = self.conflict_table.currentIndex().row() >= 0 and self.conflict_model.rowCount() > 0
         self.keep_button.setEnabled(not busy and chosen)
         self.restore_button.setEnabled(not busy and chosen)
-        self.merge_button.setEnabled(not busy and self.twice_table.currentIndex().row() >= 0
-                                     and self.twice_model.rowCount() > 0)
-        self.keep_stay_button.setEnabled(not busy and self.place_table.currentIndex().row() >= 0
-                                         and self.place_model.rowCount() > 0)
+        self.merge_button.setEnabled(
+            not busy and self.twice_table.currentIndex().row() >= 0 and self.twice_model.rowCount() > 0
+        )
+        self.keep_stay_button.setEnabled(
+            not busy and self.place_table.currentIndex().row() >= 0 and self.place_model.rowCount() > 0
+        )
 
     def _say(self, label: QLabel, text: str, style: str = "") -> None:
         label.setText(text)
@@ -320,8 +379,11 @@ class SyncPage(Page):
     def sync_now(self) -> Job | None:
         """Push and pull through the hub, in the background; the outcome shows here."""
         if not hub.configured_url():
-            self._say(self.outcome, tr("No hub is set up: give its address in Settings first, or use a sync file."),
-                      ERROR_STYLE)
+            self._say(
+                self.outcome,
+                tr("No hub is set up: give its address in Settings first, or use a sync file."),
+                ERROR_STYLE,
+            )
             return None
         job = self.runner.sync_hub(quiet=False)
         if job is None:
@@ -331,8 +393,11 @@ class SyncPage(Page):
     def export_file(self) -> Job | None:
         folder = str(self.ctx.settings.value(KEYS.SYNC_FOLDER) or str(Path.home()))
         path, _filter = QFileDialog.getSaveFileName(
-            self, tr("Export sync file"), str(Path(folder) / sync_file.default_name()),
-            tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX))
+            self,
+            tr("Export sync file"),
+            str(Path(folder) / sync_file.default_name()),
+            tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX),
+        )
         if not path:
             return None
         if not path.endswith(sync_file.SUFFIX):
@@ -349,7 +414,8 @@ class SyncPage(Page):
     def import_file(self) -> Job | None:
         folder = str(self.ctx.settings.value(KEYS.SYNC_FOLDER) or str(Path.home()))
         path, _filter = QFileDialog.getOpenFileName(
-            self, tr("Import sync file"), folder, tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX))
+            self, tr("Import sync file"), folder, tr("Posko sync files (*{suffix})", suffix=sync_file.SUFFIX)
+        )
         if not path:
             return None
         return self.import_from(path)
@@ -365,15 +431,22 @@ class SyncPage(Page):
         self.busy.setVisible(busy)
         if busy:
             self.busy.setRange(0, 0)
-            words = {HUB: tr("Syncing with the hub…"), EXPORT: tr("Writing the sync file…"),
-                     IMPORT: tr("Reading and merging the sync file…")}
+            words = {
+                HUB: tr("Syncing with the hub…"),
+                EXPORT: tr("Writing the sync file…"),
+                IMPORT: tr("Reading and merging the sync file…"),
+            }
             self._say(self.outcome, words.get(self.runner.kind, ""))
         self._update_buttons()
 
     def _progressed(self, kind: str, done: int, total: int) -> None:
         if kind == HUB:
-            self._say(self.outcome, ntr("{n} change sent…", "{n} changes sent…", total) if done == PUSH else
-                      ntr("{n} change received…", "{n} changes received…", total))
+            self._say(
+                self.outcome,
+                ntr("{n} change sent…", "{n} changes sent…", total)
+                if done == PUSH
+                else ntr("{n} change received…", "{n} changes received…", total),
+            )
         elif kind == IMPORT and total:
             self.busy.setRange(0, total)
             self.busy.setValue(done)
@@ -384,9 +457,16 @@ class SyncPage(Page):
             self._say(self.outcome, "")  # the last-sync line says how it went, error included
             return
         if ok:
-            text = " ".join(part for part in (outcome_text(kind, value), review_text(
-                self.runner.conflict_count, self.runner.duplicate_count, self.runner.place_count)
-                if kind != EXPORT else "") if part)
+            text = " ".join(
+                part
+                for part in (
+                    outcome_text(kind, value),
+                    review_text(self.runner.conflict_count, self.runner.duplicate_count, self.runner.place_count)
+                    if kind != EXPORT
+                    else "",
+                )
+                if part
+            )
             self._say(self.outcome, text, FINE_STYLE)
         else:
             self._say(self.outcome, failure_words(kind, value, self.runner.path).text(), ERROR_STYLE)
@@ -406,9 +486,13 @@ class SyncPage(Page):
         except RuleViolation as error:
             self._say(self.conflict_message, error.text(), ERROR_STYLE)
             return False
-        done = tr("Restored: {field} of {record} is {value} again.", field=line.field, record=line.record,
-                  value=line.lost) if restore else tr("Kept: {field} of {record} stays {value}.",
-                                                      field=line.field, record=line.record, value=line.current)
+        done = (
+            tr("Restored: {field} of {record} is {value} again.", field=line.field, record=line.record, value=line.lost)
+            if restore
+            else tr(
+                "Kept: {field} of {record} stays {value}.", field=line.field, record=line.record, value=line.current
+            )
+        )
         self.ctx.data_changed.emit()  # reloads this page too, and the others when shown
         self.refresh_if_stale()
         self._say(self.conflict_message, done, FINE_STYLE)
@@ -433,11 +517,18 @@ class SyncPage(Page):
         keep, other = chosen
         line = Merging(keep.nik, keep.person_id, keep.name, other.person_id, other.name)
         answer = QMessageBox.question(
-            self, tr("Merge the two records?"),
-            tr("Merge {other} into {keep} (NIK {nik})?\n\nThe stays and activities of {other} move to {keep}, "
-               "and the record of {other} is deleted. The change can be undone from the history.",
-               other=line.other_name, keep=line.keep_name, nik=line.nik),
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            self,
+            tr("Merge the two records?"),
+            tr(
+                "Merge {other} into {keep} (NIK {nik})?\n\nThe stays and activities of {other} move to {keep}, "
+                "and the record of {other} is deleted. The change can be undone from the history.",
+                other=line.other_name,
+                keep=line.keep_name,
+                nik=line.nik,
+            ),
+            QMessageBox.Yes | QMessageBox.No,
+            QMessageBox.No,
+        )
         if answer != QMessageBox.Yes:
             return False
         try:
@@ -447,8 +538,11 @@ class SyncPage(Page):
             return False
         self.ctx.data_changed.emit()
         self.refresh_if_stale()
-        self._say(self.twice_message, tr("{other} was merged into {keep}.", other=line.other_name,
-                                         keep=line.keep_name), FINE_STYLE)
+        self._say(
+            self.twice_message,
+            tr("{other} was merged into {keep}.", other=line.other_name, keep=line.keep_name),
+            FINE_STYLE,
+        )
         return True
 
     def chosen_stay(self) -> PlaceLine | None:
@@ -460,12 +554,21 @@ class SyncPage(Page):
         if line is None:
             return False
         answer = QMessageBox.question(
-            self, tr("Keep this stay?"),
-            tr("Keep the stay of {name} at {site} (from {arrived})?\n\nThe stay at {other_site} (from "
-               "{other_arrived}) is deleted, and the figures count {name} once. The change can be undone from "
-               "the history.", name=line.name, site=line.site, arrived=line.arrived, other_site=line.other_site,
-               other_arrived=line.other_arrived),
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            self,
+            tr("Keep this stay?"),
+            tr(
+                "Keep the stay of {name} at {site} (from {arrived})?\n\nThe stay at {other_site} (from "
+                "{other_arrived}) is deleted, and the figures count {name} once. The change can be undone from "
+                "the history.",
+                name=line.name,
+                site=line.site,
+                arrived=line.arrived,
+                other_site=line.other_site,
+                other_arrived=line.other_arrived,
+            ),
+            QMessageBox.Yes | QMessageBox.No,
+            QMessageBox.No,
+        )
         if answer != QMessageBox.Yes:
             return False
         try:
@@ -476,8 +579,16 @@ class SyncPage(Page):
             return False
         self.ctx.data_changed.emit()
         self.refresh_if_stale()
-        self._say(self.places_message, tr("Kept: {name} at {site}; the stay at {other_site} was deleted.",
-                                          name=line.name, site=line.site, other_site=line.other_site), FINE_STYLE)
+        self._say(
+            self.places_message,
+            tr(
+                "Kept: {name} at {site}; the stay at {other_site} was deleted.",
+                name=line.name,
+                site=line.site,
+                other_site=line.other_site,
+            ),
+            FINE_STYLE,
+        )
         return True
 
     def save_state(self) -> None:

@@ -68,15 +68,20 @@ class HorizontalBars(_Chart):
         if not self.bars:
             painter.end()
             return
-        label_width = min(area.width() * 0.38, max(painter.fontMetrics().horizontalAdvance(b.label) for b in self.bars) + 8)
+        label_width = min(
+            area.width() * 0.38, max(painter.fontMetrics().horizontalAdvance(b.label) for b in self.bars) + 8
+        )
         scale = max(max(b.value for b in self.bars), max((b.limit or 0) for b in self.bars), 1)
         row = min(22.0, area.height() / len(self.bars))
         plot = area.width() - label_width - 60
         for i, bar in enumerate(self.bars):
             y = area.top() + i * row
             painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(area.left(), y, label_width - 6, row), Qt.AlignRight | Qt.AlignVCenter,
-                             painter.fontMetrics().elidedText(bar.label, Qt.ElideRight, int(label_width - 6)))
+            painter.drawText(
+                QRectF(area.left(), y, label_width - 6, row),
+                Qt.AlignRight | Qt.AlignVCenter,
+                painter.fontMetrics().elidedText(bar.label, Qt.ElideRight, int(label_width - 6)),
+            )
             width = plot * bar.value / scale
             painter.fillRect(QRectF(area.left() + label_width, y + 3, width, row - 6), bar.color)
             text_x = area.left() + label_width + width + 4
@@ -121,7 +126,9 @@ class Pyramid(_Chart):
             painter.setPen(self.palette().text().color())
             painter.drawText(QRectF(centre, y, label_width, row), Qt.AlignCenter, label)
             painter.drawText(QRectF(centre - male_w - 52, y, 48, row), Qt.AlignRight | Qt.AlignVCenter, _number(male))
-            painter.drawText(QRectF(centre + label_width + female_w + 4, y, 52, row), Qt.AlignLeft | Qt.AlignVCenter, _number(female))
+            painter.drawText(
+                QRectF(centre + label_width + female_w + 4, y, 52, row), Qt.AlignLeft | Qt.AlignVCenter, _number(female)
+            )
         y = area.top() + len(self.rows) * row + 2
         painter.fillRect(QRectF(area.left(), y + 4, 10, 10), MALE)
         painter.drawText(QRectF(area.left() + 14, y, 200, 18), Qt.AlignLeft | Qt.AlignVCenter, self.legend[0])

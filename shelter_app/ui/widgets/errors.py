@@ -58,5 +58,8 @@ class FieldErrors:
 def show_unexpected(parent: QWidget | None, what: str) -> None:
     """An error we did not foresee: logged (without personal data), shown as a short message."""
     log.error("unexpected error while %s", what, exc_info=True)
-    QMessageBox.warning(parent, tr("Something went wrong"),
-                        tr("Something went wrong; the details were written to the log file. Your saved work is safe."))
+    QMessageBox.warning(
+        parent,
+        tr("Something went wrong"),
+        tr("Something went wrong; the details were written to the log file. Your saved work is safe."),
+    )

@@ -6,8 +6,9 @@ scrolled to are ever loaded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
@@ -85,7 +86,11 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(self.columns)):
+        if (
+            not index.isValid()
+            or not (0 <= index.row() < len(self._rows))
+            or not (0 <= index.column() < len(self.columns))
+        ):
             return None
         row, column = self._rows[index.row()], self.columns[index.column()]
         if role == Qt.DisplayRole:
@@ -130,7 +135,7 @@ class ListModel(LazyTableModel):
         rows = self._all
         if key:
             rows = sorted(rows, key=lambda r: _sort_key(getattr(r, key, None)), reverse=descending)
-        return rows[offset: offset + limit]
+        return rows[offset : offset + limit]
 
     def set_rows(self, rows: list) -> None:
         self._all = list(rows)

@@ -6,8 +6,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QTableView
 
 
-def table_view(model, name: str, *, stretch_column: int | None = None, sortable: bool = True,
-               fit_contents: bool = False, multiple: bool = False, alternating: bool = True) -> QTableView:
+def table_view(
+    model,
+    name: str,
+    *,
+    stretch_column: int | None = None,
+    sortable: bool = True,
+    fit_contents: bool = False,
+    multiple: bool = False,
+    alternating: bool = True,
+) -> QTableView:
     """Rows selected whole (one, or several with ``multiple``), never edited in place.
 
     ``stretch_column`` takes the spare width (else the last column does); ``fit_contents``

@@ -73,15 +73,21 @@ class ActivityDialog(FormDialog):
             self.ends_on.set_date(self.held_on.date_value())
 
     def submit(self):
-        data = dict(kind=self.kind.code(), title=self.title_edit.text(), held_on=self.held_on.date_value(),
-                    ends_on=self.ends_on.date_value() if self.several_days.isChecked() else None,
-                    facilitator=self.facilitator.text(), outcome=self.outcome.toPlainText())
+        data = dict(
+            kind=self.kind.code(),
+            title=self.title_edit.text(),
+            held_on=self.held_on.date_value(),
+            ends_on=self.ends_on.date_value() if self.several_days.isChecked() else None,
+            facilitator=self.facilitator.text(),
+            outcome=self.outcome.toPlainText(),
+        )
         if data["ends_on"] and data["ends_on"] < data["held_on"]:
             # Said plainly here: the service's date check would speak of the disaster's start.
             raise RuleViolation("ends_on", _("The end date is before the start date."))
         if self.activity is None:
             if self.site.currentData() is None:
                 raise RuleViolation("site", _("Create a site first: an activity takes place at a site."))
-            return activities.create_activity(self.site.currentData(), data.pop("kind"), data.pop("title"),
-                                              data.pop("held_on"), **data)
+            return activities.create_activity(
+                self.site.currentData(), data.pop("kind"), data.pop("title"), data.pop("held_on"), **data
+            )
         return activities.update_activity(self.activity.id, **data)

@@ -7,7 +7,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout
 
 from shelter_app.domain.errors import RuleViolation
@@ -18,6 +18,7 @@ from shelter_app.ui.forms.palette import ERROR_STYLE
 from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import RIGHT, Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
+
 
 @dataclass
 class PersonRow:
@@ -39,8 +40,15 @@ def person_row(person, day: datetime.date, taking_part: bool = False) -> PersonR
         head = person if person.relationship == "head" else roster.head_of(household.id)
         home = tr("household of {name}", name=head.name) if head else tr("no KK")
     stay = stays.stay_on(person.id, day)
-    return PersonRow(person.id, person.name, f"{'~' if person.birth_date_estimated else ''}{age}",
-                     sex_word(person.sex), home, stay.site.name if stay else "", taking_part)
+    return PersonRow(
+        person.id,
+        person.name,
+        f"{'~' if person.birth_date_estimated else ''}{age}",
+        sex_word(person.sex),
+        home,
+        stay.site.name if stay else "",
+        taking_part,
+    )
 
 
 PERSON_COLUMNS = [
@@ -71,8 +79,12 @@ class AddParticipantsDialog(QDialog):
         self.setWindowTitle(tr("Add participants: {title}", title=activity.title))
         self.setMinimumSize(820, 520)
         layout = QVBoxLayout(self)
-        intro = QLabel(tr("Type a name, NIK or KK. Press Enter or ↓ to go to the results, choose one or more "
-                          "persons (Shift or Ctrl to add more), then Enter to add them."))
+        intro = QLabel(
+            tr(
+                "Type a name, NIK or KK. Press Enter or ↓ to go to the results, choose one or more "
+                "persons (Shift or Ctrl to add more), then Enter to add them."
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         caption = QLabel(tr("&Search the roster"))
@@ -119,7 +131,9 @@ class AddParticipantsDialog(QDialog):
         self._timer.stop()
         taking_part = {p.id for p in activities.participants(self.activity.id)}
         day = self.activity.held_on
-        self.model.set_rows([person_row(p, day, p.id in taking_part) for p in roster.search(self.search.text(), limit=50)])
+        self.model.set_rows(
+            [person_row(p, day, p.id in taking_part) for p in roster.search(self.search.text(), limit=50)]
+        )
         if self.model.rowCount():
             self.results.selectRow(0)
 
@@ -157,8 +171,9 @@ class AddParticipantsDialog(QDialog):
             show_unexpected(self, "adding participants")
             return 0
         self.added += added
-        self.log.setText(tr("Added {n} in this window. Last: {names}.", n=self.added,
-                            names=", ".join(row.name for row in chosen)))
+        self.log.setText(
+            tr("Added {n} in this window. Last: {names}.", n=self.added, names=", ".join(row.name for row in chosen))
+        )
         self.ctx.data_changed.emit()
         self.search.clear()
         self.model.set_rows([])

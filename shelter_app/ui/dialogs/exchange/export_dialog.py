@@ -13,13 +13,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
 )
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import roster_export, sites_export
-from shelter_app.i18n import current_language, tr, ntr
+from shelter_app.i18n import current_language, ntr, tr
 from shelter_app.services import sites
 from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.palette import ERROR_STYLE
@@ -149,11 +160,18 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.written = done.path
         if isinstance(done, roster_export.Exported):
-            self._show(tr("{persons} in {households} written to {path}.",
-                          persons=ntr("{n} person", "{n} persons", done.rows),
-                          households=ntr("{n} household", "{n} households", done.households), path=str(done.path)))
+            self._show(
+                tr(
+                    "{persons} in {households} written to {path}.",
+                    persons=ntr("{n} person", "{n} persons", done.rows),
+                    households=ntr("{n} household", "{n} households", done.households),
+                    path=str(done.path),
+                )
+            )
         else:
-            self._show(ntr("{n} site written to {path}.", "{n} sites written to {path}.", done.sites, path=str(done.path)))
+            self._show(
+                ntr("{n} site written to {path}.", "{n} sites written to {path}.", done.sites, path=str(done.path))
+            )
         self.job.wait(5000)
 
     def export_failed(self, error) -> None:

@@ -15,14 +15,28 @@ from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QProgressBar, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWizard, QWizardPage,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
 )
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange import roster_import
 from shelter_app.exchange.tables import Table, cell_text, read_table
-from shelter_app.i18n import current_language, tr, ntr
+from shelter_app.i18n import current_language, ntr, tr
 from shelter_app.services import sites
 from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.palette import ERROR, ERROR_STYLE, PROBLEM_FILL, brush
@@ -48,12 +62,16 @@ def _show_error(label: QLabel, text: str) -> None:
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__()
         self.owner = wizard
         self.setTitle(tr("Choose the file"))
-        self.setSubTitle(tr("A CSV or Excel (.xlsx) file with one row per person, as typed by a village head or "
-                            "exported from KoboToolbox."))
+        self.setSubTitle(
+            tr(
+                "A CSV or Excel (.xlsx) file with one row per person, as typed by a village head or "
+                "exported from KoboToolbox."
+            )
+        )
         form = QFormLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
@@ -80,8 +98,9 @@ class FilePage(QWizardPage):
             self.site.addItem(site.name, site.id.hex)
 
     def browse(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, tr("Choose the roster file"), str(Path.home()),
-                                                    tr("Spreadsheets (*.csv *.xlsx);;All files (*)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, tr("Choose the roster file"), str(Path.home()), tr("Spreadsheets (*.csv *.xlsx);;All files (*)")
+        )
         if path:
             self.path.setText(path)
 
@@ -100,11 +119,11 @@ class FilePage(QWizardPage):
 class MappingPage(QWizardPage):
     """One line per column of the file: its header, a few values, and the field it holds."""
 
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__()
         self.owner = wizard
         self.setTitle(tr("Match the columns"))
-        self.setSubTitle(tr("Say what each column of the file holds. Columns set to \"do not import\" are left out."))
+        self.setSubTitle(tr('Say what each column of the file holds. Columns set to "do not import" are left out.'))
         layout = QVBoxLayout(self)
         self.grid = QTableWidget(0, 3)
         self.grid.setHorizontalHeaderLabels([tr("Column in the file"), tr("First values"), tr("Holds")])
@@ -125,9 +144,13 @@ class MappingPage(QWizardPage):
         try:
             guessed = roster_import.map_columns(table.headers)
         except RuleViolation:
-            guessed = {i: f for i, h in enumerate(table.headers)
-                       if (f := roster_import.saved_mapping().get(roster_import.normalize_header(h))
-                           or roster_import._guess(h))}
+            guessed = {
+                i: f
+                for i, h in enumerate(table.headers)
+                if (
+                    f := roster_import.saved_mapping().get(roster_import.normalize_header(h)) or roster_import._guess(h)
+                )
+            }
         self.grid.setRowCount(len(table.headers))
         self.boxes = []
         for index, header in enumerate(table.headers):
@@ -196,8 +219,9 @@ class PreviewModel(QAbstractTableModel):
             column = column_of.get(problem.column, PROBLEMS)
             key = (position, column)
             self.problems[key] = f"{self.problems[key]}\n{text}" if key in self.problems else text
-            self.row_problems[position] = (f"{self.row_problems[position]} | " if position in self.row_problems
-                                           else "") + f"{problem.column}: {text}"
+            self.row_problems[position] = (
+                f"{self.row_problems[position]} | " if position in self.row_problems else ""
+            ) + f"{problem.column}: {text}"
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -222,7 +246,8 @@ class PreviewModel(QAbstractTableModel):
                 return brush(PROBLEM_FILL)
         if role == Qt.ToolTipRole:
             return self.problems.get((index.row(), column)) or (
-                self.row_problems.get(index.row()) if column in (0, PROBLEMS) else None)
+                self.row_problems.get(index.row()) if column in (0, PROBLEMS) else None
+            )
         if role == Qt.ForegroundRole and column == PROBLEMS:
             return brush(ERROR)
         return None
@@ -234,12 +259,16 @@ class PreviewModel(QAbstractTableModel):
 
 
 class PreviewPage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__()
         self.owner = wizard
         self.setTitle(tr("Check the first rows"))
-        self.setSubTitle(tr("Cells with a problem are red; point at one to read what is wrong. The whole file is "
-                            "checked again when it is imported."))
+        self.setSubTitle(
+            tr(
+                "Cells with a problem are red; point at one to read what is wrong. The whole file is "
+                "checked again when it is imported."
+            )
+        )
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -264,8 +293,13 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         _show_error(self.error, "")
         try:
-            result = roster_import.preview(self.owner.table, self.owner.mapping, self.owner.site_or_none(),
-                                           self.owner.arrival_date, limit=PREVIEW_ROWS)
+            result = roster_import.preview(
+                self.owner.table,
+                self.owner.mapping,
+                self.owner.site_or_none(),
+                self.owner.arrival_date,
+                limit=PREVIEW_ROWS,
+            )
         except RuleViolation as error:
             _show_error(self.error, error.text())
             return
@@ -274,11 +308,18 @@ class PreviewPage(QWizardPage):
         for column in range(self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_WIDTH))
         s = result.summary
-        self.summary.setText(tr(
-            "{rows} in the file. Of the first {checked}: {good} ready ({new}, {matched} already "
-            "on the roster), {bad} with problems.", rows=ntr("{n} row", "{n} rows", len(self.owner.table.rows)),
-            checked=s.rows, good=s.rows_accepted, new=ntr("{n} new person", "{n} new persons", s.persons_created),
-            matched=s.persons_matched, bad=s.rows_rejected))
+        self.summary.setText(
+            tr(
+                "{rows} in the file. Of the first {checked}: {good} ready ({new}, {matched} already "
+                "on the roster), {bad} with problems.",
+                rows=ntr("{n} row", "{n} rows", len(self.owner.table.rows)),
+                checked=s.rows,
+                good=s.rows_accepted,
+                new=ntr("{n} new person", "{n} new persons", s.persons_created),
+                matched=s.persons_matched,
+                bad=s.rows_rejected,
+            )
+        )
         self.valid_only.setChecked(False)
         first_bad = min(self.model.row_problems, default=None)
         if first_bad is not None:
@@ -296,7 +337,7 @@ class PreviewPage(QWizardPage):
 
 
 class RunPage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__()
         self.owner = wizard
         self.setTitle(tr("Import"))
@@ -333,9 +374,17 @@ class RunPage(QWizardPage):
         self.stop.setEnabled(True)
         self.status.setText(ntr("Importing {n} row...", "Importing {n} rows...", len(self.owner.table.rows)))
         owner = self.owner
-        self.job = Job(lambda progress, cancelled: roster_import.import_table(
-            owner.table, mapping=owner.mapping, site=owner.site_or_none(), arrival_date=owner.arrival_date,
-            valid_only=owner.valid_only, progress=progress, cancelled=cancelled))
+        self.job = Job(
+            lambda progress, cancelled: roster_import.import_table(
+                owner.table,
+                mapping=owner.mapping,
+                site=owner.site_or_none(),
+                arrival_date=owner.arrival_date,
+                valid_only=owner.valid_only,
+                progress=progress,
+                cancelled=cancelled,
+            )
+        )
         self.job.progressed.connect(self.progressed)
         self.job.finished.connect(self.finished)
         self.job.failed.connect(self.failed)
@@ -359,19 +408,34 @@ class RunPage(QWizardPage):
             self.status.setText(tr("Imported."))
             self.owner.ctx.data_changed.emit()
         elif result.problems:
-            self.status.setText(ntr("Nothing was imported: {n} row has problems. Correct it in the file, or go "
-                                    "back and tick \"Import the good rows\".",
-                                    "Nothing was imported: {n} rows have problems. Correct them in the file, or go "
-                                    "back and tick \"Import the good rows\".", s.rows_rejected))
+            self.status.setText(
+                ntr(
+                    "Nothing was imported: {n} row has problems. Correct it in the file, or go "
+                    'back and tick "Import the good rows".',
+                    "Nothing was imported: {n} rows have problems. Correct them in the file, or go "
+                    'back and tick "Import the good rows".',
+                    s.rows_rejected,
+                )
+            )
         else:
             self.status.setText(tr("Nothing new to import: everyone in the file is already on the roster."))
         lines = [
-            tr("Rows: {rows}, accepted: {accepted}, rejected: {rejected}.", rows=s.rows, accepted=s.rows_accepted,
-               rejected=s.rows_rejected),
-            tr("Persons: {created} created, {matched} already on the roster (matched).", created=s.persons_created,
-               matched=s.persons_matched),
-            tr("Households: {created} created, {matched} already on the roster (matched).",
-               created=s.households_created, matched=s.households_matched),
+            tr(
+                "Rows: {rows}, accepted: {accepted}, rejected: {rejected}.",
+                rows=s.rows,
+                accepted=s.rows_accepted,
+                rejected=s.rows_rejected,
+            ),
+            tr(
+                "Persons: {created} created, {matched} already on the roster (matched).",
+                created=s.persons_created,
+                matched=s.persons_matched,
+            ),
+            tr(
+                "Households: {created} created, {matched} already on the roster (matched).",
+                created=s.households_created,
+                matched=s.households_matched,
+            ),
             tr("Check-ins: {n}.", n=s.stays_created),
         ]
         lines += [p.text() for p in result.problems[:20]]
@@ -386,8 +450,9 @@ class RunPage(QWizardPage):
         elif isinstance(error, RuleViolation):
             self.status.setText(error.text())
         else:
-            self.status.setText(tr("The import failed; nothing was imported. The details were written to the "
-                                   "log file."))
+            self.status.setText(
+                tr("The import failed; nothing was imported. The details were written to the log file.")
+            )
         self._end()
 
     def _end(self) -> None:
@@ -405,8 +470,9 @@ class RunPage(QWizardPage):
             return None
         if not path:
             suggested = roster_import.errors_file_for(self.owner.field("path"))
-            path, _filter = QFileDialog.getSaveFileName(self, tr("Save the rejected rows"), str(suggested),
-                                                        tr("Spreadsheets (*.csv *.xlsx)"))
+            path, _filter = QFileDialog.getSaveFileName(
+                self, tr("Save the rejected rows"), str(suggested), tr("Spreadsheets (*.csv *.xlsx)")
+            )
         if not path:
             return None
         try:
@@ -431,8 +497,12 @@ class ImportWizard(QWizard):
         self.setWizardStyle(QWizard.ClassicStyle)
         self.setOption(QWizard.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.NoCancelButtonOnLastPage, True)
-        for button, text in ((QWizard.NextButton, tr("&Next >")), (QWizard.BackButton, tr("< &Back")),
-                             (QWizard.CancelButton, tr("Cancel")), (QWizard.FinishButton, tr("&Close"))):
+        for button, text in (
+            (QWizard.NextButton, tr("&Next >")),
+            (QWizard.BackButton, tr("< &Back")),
+            (QWizard.CancelButton, tr("Cancel")),
+            (QWizard.FinishButton, tr("&Close")),
+        ):
             self.setButtonText(button, text)
         self.file_page, self.mapping_page = FilePage(self), MappingPage(self)
         self.preview_page, self.run_page = PreviewPage(self), RunPage(self)

@@ -12,8 +12,16 @@ Entry points:
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
 )
 
 from shelter_app.domain.errors import RuleViolation
@@ -42,7 +50,7 @@ RESTORED, NEW = 1, 2  # dialog results besides Rejected
 
 def reason_label(reason: str) -> str:
     if reason.startswith("before-"):
-        return tr("Before an update ({name})", name=reason[len("before-"):])
+        return tr("Before an update ({name})", name=reason[len("before-") :])
     return tr(REASONS[reason]) if reason in REASONS else reason
 
 
@@ -83,8 +91,7 @@ class RestoreDialog(QDialog):
         for backup in diagnosis.backups:
             row = self.list.rowCount()
             self.list.insertRow(row)
-            for column, text in enumerate((stamp(backup.taken_at), reason_label(backup.reason),
-                                           _size(backup.path))):
+            for column, text in enumerate((stamp(backup.taken_at), reason_label(backup.reason), _size(backup.path))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(backup.path))
                 self.list.setItem(row, column, item)
@@ -106,8 +113,12 @@ class RestoreDialog(QDialog):
         if offer and diagnosis.backups:
             self.buttons.addButton(self.restore_button, QDialogButtonBox.AcceptRole)
             self.restore_button.setDefault(True)
-            self.advice.setText(tr("Backups of this database were found, newest first. Restoring puts the chosen one "
-                                   "in place of the file; the file it replaces is kept in the backup folder."))
+            self.advice.setText(
+                tr(
+                    "Backups of this database were found, newest first. Restoring puts the chosen one "
+                    "in place of the file; the file it replaces is kept in the backup folder."
+                )
+            )
         else:
             self.list.setVisible(bool(diagnosis.backups))
             self.advice.setText(tr("No backup of this database was found.") if offer else "")
@@ -124,9 +135,15 @@ class RestoreDialog(QDialog):
 
     def confirm(self, backup: backups.Backup) -> bool:
         """Ask before replacing anything (tests replace this method)."""
-        answer = QMessageBox.question(self, tr("Restore the backup?"), tr(
-            "Put the backup of {when} in place of {path}? The current file is kept in the backup folder.",
-            when=stamp(backup.taken_at), path=str(self.diagnosis.path)))
+        answer = QMessageBox.question(
+            self,
+            tr("Restore the backup?"),
+            tr(
+                "Put the backup of {when} in place of {path}? The current file is kept in the backup folder.",
+                when=stamp(backup.taken_at),
+                path=str(self.diagnosis.path),
+            ),
+        )
         return answer == QMessageBox.Yes
 
     def restore_clicked(self) -> bool:

@@ -31,15 +31,30 @@ def delivery_lines() -> list[DeliveryLine]:
     for report in queue.recent(50):
         for row in report.deliveries or [None]:
             if row is None:
-                lines.append(DeliveryLine(report.item.title, stamp(report.item.created_at), tr("(none set up)"),
-                                          tr("waiting"), 0, "", tr("Set up a folder or e-mail in Settings.")))
+                lines.append(
+                    DeliveryLine(
+                        report.item.title,
+                        stamp(report.item.created_at),
+                        tr("(none set up)"),
+                        tr("waiting"),
+                        0,
+                        "",
+                        tr("Set up a folder or e-mail in Settings."),
+                    )
+                )
                 continue
             error = queue.last_error(row)
-            lines.append(DeliveryLine(
-                report.item.title, stamp(report.item.created_at), tr(DESTINATIONS.get(row.destination, row.destination)),
-                tr("sent") if row.status == "done" else tr("waiting"), row.attempts,
-                "" if row.status == "done" else stamp(row.next_attempt_at), error.text() if error else "",
-            ))
+            lines.append(
+                DeliveryLine(
+                    report.item.title,
+                    stamp(report.item.created_at),
+                    tr(DESTINATIONS.get(row.destination, row.destination)),
+                    tr("sent") if row.status == "done" else tr("waiting"),
+                    row.attempts,
+                    "" if row.status == "done" else stamp(row.next_attempt_at),
+                    error.text() if error else "",
+                )
+            )
     return lines
 
 

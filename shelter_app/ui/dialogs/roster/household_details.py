@@ -30,8 +30,13 @@ class HouseholdDetailsDialog(FormDialog):
         self.notes.setMaximumHeight(80)
 
     def submit(self):
-        return roster.update_household(self.household_id, kk=self.kk.text(), origin_village_code=self.village.code(),
-                                       address=self.address.text(), notes=self.notes.toPlainText())
+        return roster.update_household(
+            self.household_id,
+            kk=self.kk.text(),
+            origin_village_code=self.village.code(),
+            address=self.address.text(),
+            notes=self.notes.toPlainText(),
+        )
 
     def save(self) -> bool:
         """Save clicked (the household view's tests call it by this name)."""

@@ -15,21 +15,30 @@ import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app.domain import identity
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import tr, ntr
+from shelter_app.i18n import ntr, tr
 from shelter_app.services import roster, roster_query, sites, stays
 from shelter_app.ui.dialogs.roster.member_editor import MemberEditor, describe
 from shelter_app.ui.forms.fields import DateField, VillagePicker
 from shelter_app.ui.forms.formatting import age_text, relationship_word, sex_word
 from shelter_app.ui.forms.layout import field_row, fit_height, message_label, say
 from shelter_app.ui.forms.palette import ERROR_STYLE, FINE_STYLE, HINT_STYLE, NOTICE_STYLE
-from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 from shelter_app.ui.user_settings import KEYS
+from shelter_app.ui.widgets.errors import FieldErrors, show_unexpected
 
 
 class HouseholdForm(QDialog):
@@ -42,7 +51,6 @@ class HouseholdForm(QDialog):
         self.ctx = ctx
         self.household = household
         self.member_ids: list = []
-        self._pending_confirm = False
         self.setObjectName("household_form")
         self.setWindowTitle(tr("Register a household") if household is None else tr("Add members to the household"))
         self.resize(1000, 720)
@@ -66,8 +74,13 @@ class HouseholdForm(QDialog):
         self.address.setPlaceholderText(tr("Kampung, RT/RW"))
         form.setLabelAlignment(Qt.AlignLeft | Qt.AlignTop)
         field_row(form, tr("&KK number"), self.kk, self.kk, self.errors.add("kk", self.kk))
-        field_row(form, tr("&Village of origin"), self.village, self.village,
-                  self.errors.add("origin_village_code", self.village))
+        field_row(
+            form,
+            tr("&Village of origin"),
+            self.village,
+            self.village,
+            self.errors.add("origin_village_code", self.village),
+        )
         field_row(form, tr("Addr&ess"), self.address, self.address, self.errors.add("address", self.address))
         left.addWidget(box, 0)
 
@@ -142,12 +155,18 @@ class HouseholdForm(QDialog):
         self.close_button.clicked.connect(self.reject)
         outer.addLayout(buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=lambda: self.save_member(), context=Qt.WidgetWithChildrenShortcut)
+            QShortcut(
+                QKeySequence(keys), self, activated=lambda: self.save_member(), context=Qt.WidgetWithChildrenShortcut
+            )
 
         household_fields = [self.kk, self.village, self.address]
         for widget in household_fields:
             widget.installEventFilter(self.editor.enter)
-        chain = household_fields + self.editor.order + [self.save_button, self.site, self.arrived_on, self.finish_button, self.close_button]
+        chain = (
+            household_fields
+            + self.editor.order
+            + [self.save_button, self.site, self.arrived_on, self.finish_button, self.close_button]
+        )
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
         self.kk.textEdited.connect(lambda _text: self.editor._duplicate_timer.start())
@@ -168,8 +187,11 @@ class HouseholdForm(QDialog):
             return None
 
     def _household_fields(self) -> dict:
-        return {"kk": self.kk.text().strip() or None, "origin_village_code": self.village.code(),
-                "address": self.address.text()}
+        return {
+            "kk": self.kk.text().strip() or None,
+            "origin_village_code": self.village.code(),
+            "address": self.address.text(),
+        }
 
     def _show_household(self, household) -> None:
         """The household exists: its fields are shown, not typed again."""
@@ -189,9 +211,17 @@ class HouseholdForm(QDialog):
 
     def _list_member(self, person) -> None:
         age = age_text(roster.age_on(person.birth_date, datetime.date.today()), person.birth_date_estimated)
-        self.members.addItem(ntr("{name} — {relationship}, {sex}, {age} year", "{name} — {relationship}, {sex}, {age} years",
-                                 roster.age_on(person.birth_date, datetime.date.today()), name=person.name,
-                                 relationship=relationship_word(person.relationship), sex=sex_word(person.sex), age=age))
+        self.members.addItem(
+            ntr(
+                "{name} — {relationship}, {sex}, {age} year",
+                "{name} — {relationship}, {sex}, {age} years",
+                roster.age_on(person.birth_date, datetime.date.today()),
+                name=person.name,
+                relationship=relationship_word(person.relationship),
+                sex=sex_word(person.sex),
+                age=age,
+            )
+        )
 
     # --- saving ------------------------------------------------------------------------
 
@@ -203,13 +233,18 @@ class HouseholdForm(QDialog):
             data = self.editor.values()
             if self.household is None:
                 self.household, saved = roster_query.register_household_with_member(
-                    self._household_fields(), data, confirmed=confirmed)
+                    self._household_fields(), data, confirmed=confirmed
+                )
                 self._show_household(self.household)
             else:
                 saved = roster.add_person(self.household.id, confirmed=confirmed, **data)
         except roster.ProbableDuplicate as duplicate:
-            self.duplicates_text.setText(tr("{names}. If this is the same person, open their household instead.",
-                                            names=describe(duplicate.candidates)))
+            self.duplicates_text.setText(
+                tr(
+                    "{names}. If this is the same person, open their household instead.",
+                    names=describe(duplicate.candidates),
+                )
+            )
             self.duplicates.show()
             self.save_anyway.setFocus()
             return False
@@ -223,8 +258,11 @@ class HouseholdForm(QDialog):
         self.member_ids.append(saved.person.id)
         self._list_member(saved.person)
         notices = " ".join(n.text() for n in saved.notices)
-        say(self.status, tr("{name} saved.", name=saved.person.name) + (" " + notices if notices else ""),
-            NOTICE_STYLE if notices else FINE_STYLE)
+        say(
+            self.status,
+            tr("{name} saved.", name=saved.person.name) + (" " + notices if notices else ""),
+            NOTICE_STYLE if notices else FINE_STYLE,
+        )
         self.ctx.data_changed.emit()
         self.saved.emit()
         self._start_member()
@@ -300,8 +338,11 @@ class PersonDialog(QDialog):
             data = self.editor.values()
             if data.get("birth_date") is None and "age_years" not in data:
                 data.pop("birth_date", None)
-            if self.person.birth_date_estimated and self.editor.age_only.isChecked() and \
-                    data.get("age_years") == roster.age_on(self.person.birth_date, datetime.date.today()):
+            if (
+                self.person.birth_date_estimated
+                and self.editor.age_only.isChecked()
+                and data.get("age_years") == roster.age_on(self.person.birth_date, datetime.date.today())
+            ):
                 data.pop("age_years")  # unchanged: keep the estimated date as it was
                 data.pop("birth_date", None)
                 data["birth_date_estimated"] = True

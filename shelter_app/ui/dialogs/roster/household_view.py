@@ -9,21 +9,34 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
 )
 
 from shelter_app.domain import choices, regions
-from shelter_app.i18n import N_, tr, translate, ntr
+from shelter_app.i18n import N_, ntr, tr, translate
 from shelter_app.services import roster_query, stays
 from shelter_app.ui.dialogs.roster.household_details import HouseholdDetailsDialog
 from shelter_app.ui.dialogs.roster.household_form import HouseholdForm, PersonDialog
 from shelter_app.ui.dialogs.roster.stay_dialogs import DIALOGS
 from shelter_app.ui.forms.formatting import (
-    age_text, fmt_date, masked, presence_text, relationship_word, sex_word, vulnerable_words,
+    age_text,
+    fmt_date,
+    masked,
+    presence_text,
+    relationship_word,
+    sex_word,
+    vulnerable_words,
 )
 from shelter_app.ui.forms.palette import HINT, HINT_STYLE
-from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.user_settings import KEYS
+from shelter_app.ui.widgets.errors import show_unexpected
 from shelter_app.ui.widgets.lazy_model import RIGHT, ROW_ROLE, Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
 
@@ -72,34 +85,40 @@ class HouseholdView(QDialog):
         top.addWidget(self.full_nik, 0, Qt.AlignTop)
         layout.addLayout(top)
 
-        self.members_model = ListModel([
-            Column("name", N_("Name")),
-            Column("sex", N_("Sex"), sex_word),
-            Column("age", N_("Age"), align=RIGHT),
-            Column("relationship", N_("Relationship"), relationship_word),
-            Column("nik", N_("NIK"), lambda nik: masked(nik, self.full_nik.isChecked())),
-            Column("place", N_("Where"), sortable=False),
-            Column("groups", N_("Vulnerable"), vulnerable_words, sortable=False),
-        ])
+        self.members_model = ListModel(
+            [
+                Column("name", N_("Name")),
+                Column("sex", N_("Sex"), sex_word),
+                Column("age", N_("Age"), align=RIGHT),
+                Column("relationship", N_("Relationship"), relationship_word),
+                Column("nik", N_("NIK"), lambda nik: masked(nik, self.full_nik.isChecked())),
+                Column("place", N_("Where"), sortable=False),
+                Column("groups", N_("Vulnerable"), vulnerable_words, sortable=False),
+            ]
+        )
         self.members = table_view(self.members_model, "members", sortable=False)
         self.members.setSortingEnabled(False)
         self.members.doubleClicked.connect(lambda _index: self.correct_member())
-        self.stays_model = ListModel([
-            Column("person", N_("Name")),
-            Column("site", N_("Site")),
-            Column("arrived", N_("Arrived"), fmt_date),
-            Column("left", N_("Left"), fmt_date),
-            Column("reason", N_("Reason for leaving")),
-            Column("note", N_("Note")),
-        ])
+        self.stays_model = ListModel(
+            [
+                Column("person", N_("Name")),
+                Column("site", N_("Site")),
+                Column("arrived", N_("Arrived"), fmt_date),
+                Column("left", N_("Left"), fmt_date),
+                Column("reason", N_("Reason for leaving")),
+                Column("note", N_("Note")),
+            ]
+        )
         self.stays = table_view(self.stays_model, "stays", sortable=False)
-        self.received_model = ListModel([
-            Column("moved_on", N_("Date"), fmt_date),
-            Column("item_name", N_("Item")),
-            Column("amount", N_("Quantity"), align=RIGHT),
-            Column("site_name", N_("Site")),
-            Column("note", N_("Note")),
-        ])
+        self.received_model = ListModel(
+            [
+                Column("moved_on", N_("Date"), fmt_date),
+                Column("item_name", N_("Item")),
+                Column("amount", N_("Quantity"), align=RIGHT),
+                Column("site_name", N_("Site")),
+                Column("note", N_("Note")),
+            ]
+        )
         self.received = table_view(self.received_model, "distributions", sortable=False)
         tabs = QTabWidget()
         tabs.addTab(self.stays, tr("Stays (every arrival, transfer and departure)"))
@@ -160,8 +179,10 @@ class HouseholdView(QDialog):
         facts.append(ntr("{n} member", "{n} members", len(self.rows)))
         title = tr("Household of {name}", name=head.name) if head else tr("Household (no head recorded)")
         card = tr("Card number: {number}", number=household.id.hex)
-        self.heading.setText(f"<b style='font-size:14pt'>{escape(title)}</b><br>{escape(' · '.join(facts))}"
-                             f"<br><span style='color:{HINT}'>{escape(card)}</span>")
+        self.heading.setText(
+            f"<b style='font-size:14pt'>{escape(title)}</b><br>{escape(' · '.join(facts))}"
+            f"<br><span style='color:{HINT}'>{escape(card)}</span>"
+        )
         self.setWindowTitle(title)
         self.members_model.set_rows([_Member(r) for r in self.rows])
         self.members.resizeColumnsToContents()
@@ -239,5 +260,10 @@ class _Member:
 
 class _Received:
     def __init__(self, line):
-        self.moved_on, self.item_name, self.site_name, self.note = line.moved_on, line.item_name, line.site_name, line.note
+        self.moved_on, self.item_name, self.site_name, self.note = (
+            line.moved_on,
+            line.item_name,
+            line.site_name,
+            line.note,
+        )
         self.amount = f"{line.quantity.normalize():f} {line.unit}"

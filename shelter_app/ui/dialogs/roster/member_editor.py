@@ -72,13 +72,24 @@ class MemberEditor(QWidget):
         birth.addWidget(self.age_only)
         birth.addWidget(self.age)
         birth.addStretch(1)
-        field_row(form, tr("Birth &date"), self.birth_date, birth, self.errors.add("birth_date", self.birth_date),
-                  self.errors.add("age_years", self.age))
+        field_row(
+            form,
+            tr("Birth &date"),
+            self.birth_date,
+            birth,
+            self.errors.add("birth_date", self.birth_date),
+            self.errors.add("age_years", self.age),
+        )
 
         self.relationship = RelationshipBox()
         self.relationship.setObjectName("relationship")
-        field_row(form, tr("&Relationship to the head"), self.relationship, self.relationship,
-                  self.errors.add("relationship", self.relationship))
+        field_row(
+            form,
+            tr("&Relationship to the head"),
+            self.relationship,
+            self.relationship,
+            self.errors.add("relationship", self.relationship),
+        )
 
         facts = QGridLayout()
         facts.setHorizontalSpacing(16)
@@ -96,18 +107,38 @@ class MemberEditor(QWidget):
         facts.addWidget(self.flags["chronic_illness"], 2, 0)
         facts.addWidget(self.flags["unaccompanied_child"], 2, 1)
         facts.setColumnStretch(1, 1)
-        field_row(form, tr("Vulnerable"), None, facts,
-                  *[self.errors.add(name, self.flags.get(name) or self.disability_note)
-                    for name in ("pregnant", "lactating", "unaccompanied_child", "disability_note")])
+        field_row(
+            form,
+            tr("Vulnerable"),
+            None,
+            facts,
+            *[
+                self.errors.add(name, self.flags.get(name) or self.disability_note)
+                for name in ("pregnant", "lactating", "unaccompanied_child", "disability_note")
+            ],
+        )
 
         self.phone = QLineEdit(objectName="phone")
         self.phone.setPlaceholderText(tr("e.g. 0812 3456 7890 — Enter saves the member"))
         field_row(form, tr("Ph&one"), self.phone, self.phone, self.errors.add("phone", self.phone))
 
         f = self.flags
-        self.order = [self.name, self.nik, self.sex, self.birth_date, self.age_only, self.age, self.relationship,
-                      f["pregnant"], f["lactating"], f["disability"], self.disability_note, f["chronic_illness"],
-                      f["unaccompanied_child"], self.phone]
+        self.order = [
+            self.name,
+            self.nik,
+            self.sex,
+            self.birth_date,
+            self.age_only,
+            self.age,
+            self.relationship,
+            f["pregnant"],
+            f["lactating"],
+            f["disability"],
+            self.disability_note,
+            f["chronic_illness"],
+            f["unaccompanied_child"],
+            self.phone,
+        ]
         self.enter = EnterMovesOn(self, self.submitted.emit)
         self.enter.last = self.phone
         for widget in self.order:
@@ -171,8 +202,9 @@ class MemberEditor(QWidget):
         self._fill_from_nik(text)
         birth, estimated = self.entered_birth()
         try:
-            info, notices = identity.check_nik(text, birth_date=birth, sex=self.sex.code() or None,
-                                               birth_date_estimated=estimated)
+            info, notices = identity.check_nik(
+                text, birth_date=birth, sex=self.sex.code() or None, birth_date_estimated=estimated
+            )
         except RuleViolation as problem:
             say(self.nik_check, problem.text(), ERROR_STYLE)
             return
@@ -181,8 +213,16 @@ class MemberEditor(QWidget):
             return
         district = regions.district_from_compact(info.nik[:6])
         place = regions.full_name(district) if district else info.district_code
-        say(self.nik_check, tr("NIK fits: {sex}, born {date}, registered in {place}.",
-                               sex=sex_word(info.sex).lower(), date=fmt_date(info.birth_date), place=place), FINE_STYLE)
+        say(
+            self.nik_check,
+            tr(
+                "NIK fits: {sex}, born {date}, registered in {place}.",
+                sex=sex_word(info.sex).lower(),
+                date=fmt_date(info.birth_date),
+                place=place,
+            ),
+            FINE_STYLE,
+        )
 
     def _fill_from_nik(self, text: str) -> None:
         """A valid NIK fills in the sex and birth date not typed yet (the volunteer checks them)."""
@@ -206,7 +246,11 @@ class MemberEditor(QWidget):
         name = self.name.text().strip()
         birth, _estimated = self.entered_birth()
         kk = self._kk()
-        found = roster.probable_duplicates(name, None if self.age_only.isChecked() else birth, kk, exclude=self.exclude_id) if len(name) >= 2 else []
+        found = (
+            roster.probable_duplicates(name, None if self.age_only.isChecked() else birth, kk, exclude=self.exclude_id)
+            if len(name) >= 2
+            else []
+        )
         if not found:
             say(self.duplicate_hint, "")
             return
@@ -234,9 +278,12 @@ class MemberEditor(QWidget):
             birth = self.birth_date.date_value()
             if birth is None:
                 if self.birth_date.is_blank():
-                    raise RuleViolation("birth_date", _(
-                        "Enter the birth date, or tick \"Age only\" and enter the age in years."))
-                raise RuleViolation("birth_date", _("This is not a real date; type day, month and year, e.g. 09/07/1984."))
+                    raise RuleViolation(
+                        "birth_date", _('Enter the birth date, or tick "Age only" and enter the age in years.')
+                    )
+                raise RuleViolation(
+                    "birth_date", _("This is not a real date; type day, month and year, e.g. 09/07/1984.")
+                )
             data["birth_date"] = birth
             data["birth_date_estimated"] = False
         return data

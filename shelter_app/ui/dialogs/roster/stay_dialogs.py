@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEd
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.i18n import N_, _, tr, translate, ntr
+from shelter_app.i18n import N_, _, ntr, tr, translate
 from shelter_app.services import roster_query, sites, stays
 from shelter_app.ui.forms.fields import ChoiceBox, DateField
 from shelter_app.ui.forms.form_dialog import FormDialog
@@ -90,8 +90,15 @@ class StayDialog(FormDialog):
         rows = roster_query.household_rows(self.household_id, self.date.date_value())
         person = next((r for r in rows if r.id == self.person_id), None)
         count = sum(1 for r in rows if (r.status == "present") == self.wants_present)
-        self.whole.setText(ntr("The &whole household: {n} of {total} member", "The &whole household: {n} of {total} members",
-                                len(rows), n=count, total=len(rows)))
+        self.whole.setText(
+            ntr(
+                "The &whole household: {n} of {total} member",
+                "The &whole household: {n} of {total} members",
+                len(rows),
+                n=count,
+                total=len(rows),
+            )
+        )
         self.whole.setEnabled(len(rows) > 1)
         if self.whole.isChecked():
             return [r for r in rows if (r.status == "present") == self.wants_present]

@@ -13,7 +13,6 @@ from shelter_app.ui.dialogs.sites.site_dialogs import SiteForm, number_of, text_
 from shelter_app.ui.forms.fields import ChoiceBox, DateField, number_field
 from shelter_app.ui.forms.formatting import fmt_date
 
-
 # Which detail fields each kind of installation uses; the others are hidden.
 KIND_FIELDS = {
     "water": ("subkind", "litres_per_day"),
@@ -93,8 +92,9 @@ class InstallationDialog(SiteForm):
         if self.row is not None:
             return installations.update_installation(self.row.id, **data)
         kind = data.pop("kind")
-        return installations.add_installation(self.site_id, kind, state=self.state.code(),
-                                              since=self.since.date_value(), note=text_of(self.note), **data)
+        return installations.add_installation(
+            self.site_id, kind, state=self.state.code(), since=self.since.date_value(), note=text_of(self.note), **data
+        )
 
 
 # The state a volunteer most likely records next.
@@ -107,9 +107,17 @@ class StateDialog(SiteForm):
     def __init__(self, row, parent=None, day: datetime.date | None = None):
         super().__init__(parent, title=tr("Change state"))
         self.row = row
-        self.set_intro(tr("{name}: {state} since {date}.", name=row.name or row.kind_label,
-                          state=row.state_label, date=fmt_date(row.state_since)))
-        self.state = self.add_field("state", tr("New state"), ChoiceBox(choices.INSTALLATION_STATES, NEXT_STATE.get(row.state)))
+        self.set_intro(
+            tr(
+                "{name}: {state} since {date}.",
+                name=row.name or row.kind_label,
+                state=row.state_label,
+                date=fmt_date(row.state_since),
+            )
+        )
+        self.state = self.add_field(
+            "state", tr("New state"), ChoiceBox(choices.INSTALLATION_STATES, NEXT_STATE.get(row.state))
+        )
         self.on = self.add_field("on", tr("From"), DateField(day))
         self.note = self.add_field("note", tr("Note"), QLineEdit())
         self.note.setPlaceholderText(tr("e.g. pump broken, waiting for spare part"))

@@ -52,7 +52,9 @@ class SiteDialog(SiteForm):
         self.contact_name = self.add_field("contact_name", tr("Contact person"), QLineEdit())
         self.contact_phone = self.add_field("contact_phone", tr("Contact phone"), QLineEdit())
         self.capacity_day = self.add_field("capacity_day", tr("Capacity by day"), number_field(suffix=tr("persons")))
-        self.capacity_night = self.add_field("capacity_night", tr("Capacity by night"), number_field(suffix=tr("persons")))
+        self.capacity_night = self.add_field(
+            "capacity_night", tr("Capacity by night"), number_field(suffix=tr("persons"))
+        )
         self.covered_area = self.add_field("covered_area_m2", tr("Covered floor area"), number_field(1, suffix="m²"))
         self.latitude = self.add_field("latitude", tr("Latitude"), QLineEdit())
         self.latitude.setPlaceholderText(tr("e.g. -6.8163 (empty if unknown)"))
@@ -66,7 +68,9 @@ class SiteDialog(SiteForm):
     def _event_part(self) -> None:
         """Which disaster the site belongs to; with no event yet, the first one is created here."""
         if len(self.events) > 1:
-            self.event_box = self.add_field("event", tr("Disaster event"), ChoiceBox({e.id.hex: e.name for e in self.events}))
+            self.event_box = self.add_field(
+                "event", tr("Disaster event"), ChoiceBox({e.id.hex: e.name for e in self.events})
+            )
         elif not self.events:
             self.set_intro(tr("No disaster event is recorded yet: describe it first, then the site."))
             self.event_fields = {
@@ -92,12 +96,19 @@ class SiteDialog(SiteForm):
 
     def values(self) -> dict:
         return dict(
-            name=text_of(self.name), kind=self.kind.code(), opened_on=self.opened_on.date_value(),
-            village_code=self.village.code(), address=text_of(self.address),
-            contact_name=text_of(self.contact_name), contact_phone=text_of(self.contact_phone),
-            capacity_day=number_of(self.capacity_day, True), capacity_night=number_of(self.capacity_night, True),
-            covered_area_m2=number_of(self.covered_area), latitude=text_of(self.latitude),
-            longitude=text_of(self.longitude), notes=text_of(self.notes),
+            name=text_of(self.name),
+            kind=self.kind.code(),
+            opened_on=self.opened_on.date_value(),
+            village_code=self.village.code(),
+            address=text_of(self.address),
+            contact_name=text_of(self.contact_name),
+            contact_phone=text_of(self.contact_phone),
+            capacity_day=number_of(self.capacity_day, True),
+            capacity_night=number_of(self.capacity_night, True),
+            covered_area_m2=number_of(self.covered_area),
+            latitude=text_of(self.latitude),
+            longitude=text_of(self.longitude),
+            notes=text_of(self.notes),
         )
 
     def _event_id(self):
@@ -107,7 +118,9 @@ class SiteDialog(SiteForm):
             return self.events[0].id
         fields = self.event_fields
         try:
-            event = sites.create_event(text_of(fields["name"]), fields["kind"].code(), fields["started_on"].date_value())
+            event = sites.create_event(
+                text_of(fields["name"]), fields["kind"].code(), fields["started_on"].date_value()
+            )
         except RuleViolation as error:  # shown under the event's own fields
             raise RuleViolation(f"event_{error.field}", error.message) from None
         self.events = [event]
@@ -129,8 +142,12 @@ class CloseSiteDialog(SiteForm):
     def __init__(self, site, parent=None):
         super().__init__(parent, title=tr("Close site"))
         self.site = site
-        self.set_intro(tr("Close {site} from this day on. Everybody must have been checked out or "
-                          "transferred before that day.", site=site.name))
+        self.set_intro(
+            tr(
+                "Close {site} from this day on. Everybody must have been checked out or transferred before that day.",
+                site=site.name,
+            )
+        )
         self.closed_on = self.add_field("closed_on", tr("Closing date"), DateField())
         self.save_button.setText(tr("Close &site"))
         self.closed_on.setFocus()

@@ -55,10 +55,21 @@ class ItemDialog(FormDialog):
         self.name.setFocus()
 
     def data(self) -> dict:
-        standard = "rice" if self.is_rice.isChecked() else ("" if self.row is None or self.row.standard == "rice" else self.row.standard)
-        return dict(name=self.name.text(), category=self.category.code(), unit=self.unit.text(),
-                    has_expiry=self.has_expiry.isChecked(), per_person_per_day=self.per_person.text(),
-                    low_stock_level=self.low_level.text(), standard=standard, notes=self.notes.text())
+        standard = (
+            "rice"
+            if self.is_rice.isChecked()
+            else ("" if self.row is None or self.row.standard == "rice" else self.row.standard)
+        )
+        return dict(
+            name=self.name.text(),
+            category=self.category.code(),
+            unit=self.unit.text(),
+            has_expiry=self.has_expiry.isChecked(),
+            per_person_per_day=self.per_person.text(),
+            low_stock_level=self.low_level.text(),
+            standard=standard,
+            notes=self.notes.text(),
+        )
 
     def submit(self):
         data = self.data()

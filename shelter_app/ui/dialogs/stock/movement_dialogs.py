@@ -13,8 +13,17 @@ import html
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shelter_app.domain import choices
@@ -152,8 +161,12 @@ class ReceiveDialog(MovementDialog):
         self.lot_source.addItem(tr("Unknown"), "")
         for code, label in choices.STOCK_SOURCES.items():
             self.lot_source.addItem(tr(label), code)
-        for label, widget, field in ((tr("Lot code"), self.lot_code, "code"), (tr("Year"), self.lot_year, "year"),
-                                     (tr("E&xpiry date"), expiry, "expires_on"), (tr("Source"), self.lot_source, "source")):
+        for label, widget, field in (
+            (tr("Lot code"), self.lot_code, "code"),
+            (tr("Year"), self.lot_year, "year"),
+            (tr("E&xpiry date"), expiry, "expires_on"),
+            (tr("Source"), self.lot_source, "source"),
+        ):
             typed_in = self.lot_expiry if widget is expiry else widget
             field_row(lot_form, label, typed_in, widget, self.errors.add(field, typed_in))
         self.form.addRow(self.lot_box)
@@ -173,7 +186,9 @@ class ReceiveDialog(MovementDialog):
         if row is not None:
             for lot in stock_overview.lots_of(row.id, self.day):
                 self.lot.addItem(lot_text(lot), lot.lot_id)
-            self.expiry_hint.setText(tr("required: {item} expires", item=row.name) if row.has_expiry else tr("if printed on the pack"))
+            self.expiry_hint.setText(
+                tr("required: {item} expires", item=row.name) if row.has_expiry else tr("if printed on the pack")
+            )
             self.lot_year.setText(str(self.day.year))
         # Items that expire need a lot with an expiry date: start with a new one.
         self.lot.setCurrentIndex(0 if row is None or row.has_expiry else 1)
@@ -187,13 +202,25 @@ class ReceiveDialog(MovementDialog):
         common = dict(reference=self.reference.text(), note=self.note.text())
         if self.lot.currentData() == NEW_LOT:
             stock_overview.receive_new_lot(
-                self.site_id, self.item_id(), self.quantity.text(), self.moved_on.date_value(),
-                code=self.lot_code.text(), year=self.lot_year.text().strip() or None,
+                self.site_id,
+                self.item_id(),
+                self.quantity.text(),
+                self.moved_on.date_value(),
+                code=self.lot_code.text(),
+                year=self.lot_year.text().strip() or None,
                 expires_on=self.lot_expiry.text(),
-                source=self.lot_source.currentData(), **common)
+                source=self.lot_source.currentData(),
+                **common,
+            )
         else:
-            stock.receive(self.site_id, self.item_id(), self.quantity.text(), self.moved_on.date_value(),
-                          lot_id=self.lot_id(), **common)
+            stock.receive(
+                self.site_id,
+                self.item_id(),
+                self.quantity.text(),
+                self.moved_on.date_value(),
+                lot_id=self.lot_id(),
+                **common,
+            )
 
 
 class IssueDialog(MovementDialog):
@@ -209,8 +236,15 @@ class IssueDialog(MovementDialog):
         self.add_field("reference", tr("Issued &to"), self.reference)
 
     def submit(self):
-        stock.issue(self.site_id, self.item_id(), self.quantity.text(), self.moved_on.date_value(),
-                    lot_id=self.lot_id(), reference=self.reference.text(), note=self.note.text())
+        stock.issue(
+            self.site_id,
+            self.item_id(),
+            self.quantity.text(),
+            self.moved_on.date_value(),
+            lot_id=self.lot_id(),
+            reference=self.reference.text(),
+            note=self.note.text(),
+        )
 
 
 class StockTransferDialog(MovementDialog):
@@ -226,8 +260,15 @@ class StockTransferDialog(MovementDialog):
         self.add_field("to_site", tr("&To site"), self.to_site)
 
     def submit(self):
-        stock.transfer(self.site_id, self.to_site.currentData(), self.item_id(), self.quantity.text(),
-                       self.moved_on.date_value(), lot_id=self.lot_id(), note=self.note.text())
+        stock.transfer(
+            self.site_id,
+            self.to_site.currentData(),
+            self.item_id(),
+            self.quantity.text(),
+            self.moved_on.date_value(),
+            lot_id=self.lot_id(),
+            note=self.note.text(),
+        )
 
 
 class AdjustDialog(MovementDialog):
@@ -243,8 +284,15 @@ class AdjustDialog(MovementDialog):
         self.add_field("reason", tr("&Reason"), self.reason)
 
     def submit(self):
-        stock.adjust(self.site_id, self.item_id(), self.quantity.text(), self.moved_on.date_value(),
-                     self.reason.code(), lot_id=self.lot_id(), note=self.note.text())
+        stock.adjust(
+            self.site_id,
+            self.item_id(),
+            self.quantity.text(),
+            self.moved_on.date_value(),
+            self.reason.code(),
+            lot_id=self.lot_id(),
+            note=self.note.text(),
+        )
 
 
 # --- distribute to households ----------------------------------------------------------------
@@ -342,14 +390,21 @@ class DistributeDialog(MovementDialog):
         index = self.results.currentIndex()
         row = self.results_model.row_at(index.row() if index.isValid() else 0)
         if row is None:
-            self.show_error(RuleViolation("household", _("No household found for \"{text}\".", text=self.search.text())))
+            self.show_error(RuleViolation("household", _('No household found for "{text}".', text=self.search.text())))
             return
         self.errors.clear()
         self.household_id, self.household_name = row.household_id, row.head
         kk = f" · KK {masked(row.kk)}" if row.kk else ""
-        self.chosen.setText(ntr("Giving to: <b>{name}</b>{kk} · {n} member · {site}",
-                                "Giving to: <b>{name}</b>{kk} · {n} members · {site}", row.members,
-                                name=html.escape(row.head), kk=kk, site=row.site or tr("not at a site")))
+        self.chosen.setText(
+            ntr(
+                "Giving to: <b>{name}</b>{kk} · {n} member · {site}",
+                "Giving to: <b>{name}</b>{kk} · {n} members · {site}",
+                row.members,
+                name=html.escape(row.head),
+                kk=kk,
+                site=row.site or tr("not at a site"),
+            )
+        )
         self.quantity.setFocus()
         self.quantity.edit.selectAll()
 
@@ -365,8 +420,15 @@ class DistributeDialog(MovementDialog):
     def submit(self):
         if self.household_id is None:
             raise RuleViolation("household", _("Choose the household first: type a name, NIK or KK, then Enter."))
-        stock.distribute(self.site_id, self.item_id(), self.quantity.text(), self.moved_on.date_value(),
-                         self.household_id, lot_id=self.lot_id(), note=self.note.text())
+        stock.distribute(
+            self.site_id,
+            self.item_id(),
+            self.quantity.text(),
+            self.moved_on.date_value(),
+            self.household_id,
+            lot_id=self.lot_id(),
+            note=self.note.text(),
+        )
 
     def accept_clicked(self) -> bool:
         """Save one distribution and get ready for the next household; the dialog stays open."""
@@ -374,10 +436,17 @@ class DistributeDialog(MovementDialog):
             return False
         self.given += 1
         item = self.items.get(self.item_id())
-        self.log.setText(ntr("Given to {n} household in this window. Last: {quantity} {unit} {item} to {name}.",
-                             "Given to {n} households in this window. Last: {quantity} {unit} {item} to {name}.",
-                             self.given, quantity=self.quantity.text(), unit=item.unit if item else "",
-                            item=item.name if item else "", name=self.household_name))
+        self.log.setText(
+            ntr(
+                "Given to {n} household in this window. Last: {quantity} {unit} {item} to {name}.",
+                "Given to {n} households in this window. Last: {quantity} {unit} {item} to {name}.",
+                self.given,
+                quantity=self.quantity.text(),
+                unit=item.unit if item else "",
+                item=item.name if item else "",
+                name=self.household_name,
+            )
+        )
         self.ctx.data_changed.emit()
         self.household_id = None
         self.chosen.setText(tr("No household chosen yet."))
@@ -400,10 +469,17 @@ class CancelMovementDialog(FormDialog):
         self.row = row
         self.cancel_button.setText(tr("Keep it"))
         amount = row.received if row.received is not None else -row.given
-        what = QLabel(tr("{date}: {kind}, {quantity} {unit} {item}. The movement stays in the history, "
-                         "marked as cancelled; both legs of a transfer are cancelled together.",
-                         date=fmt_date(row.moved_on), kind=stock_overview.movement_kind_label(row.kind),
-                         quantity=("+" if amount > 0 else "") + quantity(amount), unit=unit, item=item_name))
+        what = QLabel(
+            tr(
+                "{date}: {kind}, {quantity} {unit} {item}. The movement stays in the history, "
+                "marked as cancelled; both legs of a transfer are cancelled together.",
+                date=fmt_date(row.moved_on),
+                kind=stock_overview.movement_kind_label(row.kind),
+                quantity=("+" if amount > 0 else "") + quantity(amount),
+                unit=unit,
+                item=item_name,
+            )
+        )
         what.setWordWrap(True)
         self.form.addRow(what)
         self.note = QLineEdit()
