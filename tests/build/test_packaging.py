@@ -6,7 +6,7 @@ from pathlib import Path
 from shelter_app.resources import resource_path
 from shelter_app.storage.schema import known_migrations
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_subpackage_is_listed_for_installation():

@@ -33,7 +33,7 @@ from shelter_app.sync import hub, sync_file
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
 from tests.postgres_server import new_database, postgres_server, unavailable_reason
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n% a tiny stand-in for a report\n%%EOF\n"
 PASSWORD = "rahasia-posko-2022"
 
@@ -395,7 +395,7 @@ def test_killed_after_a_delivery_before_it_was_recorded(laptops, tmp_path, reque
 
 
 # The outbox folder destination itself full or read-only (ENOSPC, EROFS, chmod) is covered by
-# tests/test_outbox.py: test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried and
+# tests/outbox/test_outbox.py: test_read_only_or_full_folder_leaves_no_partial_file_and_is_retried and
 # test_read_only_folder_by_permissions.
 
 

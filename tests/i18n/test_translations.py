@@ -6,7 +6,7 @@ from pathlib import Path
 
 from shelter_app.i18n import _, catalog, ngettext, plural_catalog
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from i18n_check import main as i18n_check_main
 from i18n_check import marked_plurals, marked_strings, missing_plurals
 

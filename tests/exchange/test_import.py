@@ -653,7 +653,7 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(db, operation, tmp
         changes_before = raw.execute("SELECT COUNT(*) FROM change").fetchone()[0]
     driver = tmp_path / "driver.py"
     driver.write_text(KILL_DRIVER)
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     process = subprocess.Popen(
         [sys.executable, str(driver), str(tmp_path / "posko.db"), str(csv_path)],
         stdout=subprocess.PIPE,

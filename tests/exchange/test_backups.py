@@ -249,7 +249,7 @@ def test_a_backup_killed_in_the_middle_leaves_the_database_whole_and_no_false_ba
     driver = tmp_path / "driver.py"
     driver.write_text(BACKUP_DRIVER)
     out = tmp_path / "usb" / "posko-copy.db"
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     process = subprocess.Popen(
         [sys.executable, str(driver), str(path), str(out)], stdout=subprocess.PIPE, text=True, env=env
     )
