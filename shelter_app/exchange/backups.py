@@ -70,7 +70,7 @@ def before_import(db) -> Path | None:
 def manual(db_path: Path | str, out: Path | str | None = None, progress: ProgressFn | None = None) -> Path:
     """``shelter-app backup``: to ``out``, or into the backup folder; never rotated away."""
     db_path = Path(db_path)
-    checked = verify(db_path, quick=True)
+    checked = verify(db_path, pages=False)  # what the file is; its pages are checked in the copy
     if not checked.ok:
         raise RuleViolation("db", checked.problem)
     if out:

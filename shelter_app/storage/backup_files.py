@@ -150,8 +150,12 @@ def _read_only(path: Path, timeout: float = 5) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
 
 
-def verify(path: Path | str, quick: bool = False) -> Verified:
-    """Is this a whole Posko database that this version can open? Never changes the file."""
+def verify(path: Path | str, quick: bool = False, pages: bool = True) -> Verified:
+    """Is this a whole Posko database that this version can open? Never changes the file.
+
+    ``quick`` runs SQLite's quick_check instead of the full integrity check (seconds instead of
+    a minute on a large operation); ``pages=False`` checks only what the file is (SQLite,
+    Posko's tables, a version this one knows)."""
     path = Path(path)
     if not path.is_file():
         return Verified(path, False, _("The file {path} does not exist.", path=str(path)), "missing")
@@ -169,7 +173,9 @@ def verify(path: Path | str, quick: bool = False) -> Verified:
     try:
         connection = _read_only(path)
         try:
-            rows = connection.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
+            rows = [("ok",)]
+            if pages:
+                rows = connection.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
             if [r[0] for r in rows] != ["ok"]:
                 return Verified(
                     path,
@@ -262,12 +268,7 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
                 ),
             ) from None
         try:
-
-            def step(status, remaining, total):
-                if progress:
-                    progress(total - remaining, total)
-
-            connection.backup(target, pages=PAGES_PER_STEP, progress=step)
+            _copy_pages(connection, target, progress)
             # A backup is one self-contained file: no write-ahead log beside it.
             target.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.Error as error:
@@ -281,7 +282,9 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
         if owned:
             connection.close()
     fsync_path(partial)
-    checked = verify(partial)
+    # The pages were copied as they are: a quick check and the schema prove the copy whole; the
+    # full integrity check is for a file about to be restored (``exchange.backups.restore``).
+    checked = verify(partial, quick=True)
     if not checked.ok:
         partial.unlink(missing_ok=True)
         raise RuleViolation(
@@ -290,6 +293,32 @@ def copy_to(source, destination: Path | str, progress: ProgressFn | None = None)
     os.replace(partial, destination)
     fsync_path(destination.parent)
     return destination
+
+
+class _Restarted(Exception):
+    """Another connection wrote to the database between two steps of the copy."""
+
+
+def _copy_pages(connection: sqlite3.Connection, target: sqlite3.Connection, progress: ProgressFn | None) -> None:
+    """Copy the database a step at a time, for the progress bar. A write by another connection
+    between two steps makes SQLite start again from the first page: under one edit a second,
+    a step-wise copy of a large file never ends. So at the first restart the rest is copied in
+    one step, which holds a read snapshot (WAL lets the writers go on) and always finishes."""
+    last: list[int] = []
+
+    def step(_status, remaining, total):
+        if last and remaining > last[-1]:
+            raise _Restarted
+        last.append(remaining)
+        if progress:
+            progress(total - remaining, total)
+
+    try:
+        connection.backup(target, pages=PAGES_PER_STEP, progress=step)
+    except _Restarted:
+        connection.backup(target, pages=-1)
+        if progress and last:
+            progress(1, 1)
 
 
 def is_file_database(db) -> bool:

@@ -265,3 +265,45 @@ def test_a_backup_killed_in_the_middle_leaves_the_database_whole_and_no_false_ba
     assert not out.exists()  # only a .partial file, never half a backup under the real name
     assert not backup_files.list_backups(path, out.parent)
     assert backups.manual(path, out) == out and backup_files.verify(out).ok  # and the next one works
+
+
+WRITER = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], timeout=30)
+connection.execute("PRAGMA journal_mode=WAL")
+print("writing", flush=True)
+stop = time.monotonic() + 120  # bounded, whatever happens to the test
+while time.monotonic() < stop:
+    with connection:
+        connection.execute("INSERT INTO ballast VALUES (randomblob(100))")
+"""
+
+
+@pytest.mark.slow
+def test_a_backup_finishes_while_another_program_keeps_writing(tmp_path):
+    path = tmp_path / "posko.db"
+    db = make_database(path)
+    with database.atomic():  # about 24 MB: many steps, so writes land between them
+        database.execute_sql("CREATE TABLE ballast (data BLOB)")
+        for _ in range(6000):
+            database.execute_sql("INSERT INTO ballast VALUES (randomblob(4000))")
+    db.close()
+    writer_file = tmp_path / "writer.py"
+    writer_file.write_text(WRITER)
+    writer = subprocess.Popen([sys.executable, str(writer_file), str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        steps = []
+        made = backups.manual(path, tmp_path / "copy.db", progress=lambda done, total: steps.append((done, total)))
+        # Done while the other program still writes: not merely after it gave up (a step-wise
+        # copy restarts at every write and only ends when the writing stops).
+        assert writer.poll() is None
+    finally:
+        writer.kill()
+        writer.wait()
+        writer.stdout.close()
+    assert made.exists() and steps and steps[-1][0] == steps[-1][1]  # the bar ends full
+    checked = backups.verify(made)
+    assert checked.ok, checked.problem
+    with sqlite3.connect(made) as copy:
+        assert copy.execute("SELECT COUNT(*) FROM ballast").fetchone()[0] >= 6000
