@@ -26,7 +26,8 @@ from shelter_app.files import stream_atomically
 from shelter_app.history import clock
 from shelter_app.history.operations import Op, expand
 from shelter_app.i18n import _
-from shelter_app.storage.models import Change, utc_now
+from shelter_app.storage import backup_files
+from shelter_app.storage.models import Change, database, utc_now
 from shelter_app.sync import merge
 
 FORMAT = "posko-sync"
@@ -46,6 +47,8 @@ class Imported:
     operations: int  # in the file
     new: int  # applied now (the rest were held already)
     node: str  # the laptop that wrote the file
+    quarantined: int = 0  # broke a rule: kept aside (``sync quarantine``), not applied
+    backup: Path | None = None  # the copy taken before
 
 
 def default_name(day: datetime.date | None = None) -> str:
@@ -178,14 +181,17 @@ def read(source: Path | str) -> tuple[dict, list[Op]]:
     return header, [value for kind, value in _parts(Path(source), check=False) if kind == "op"]
 
 
-def import_file(source: Path | str, progress=None) -> Imported:
-    """Merge a sync file. Checked whole first; then read again and applied in batches (an
-    interrupted import is finished by importing the file again)."""
+def import_file(source: Path | str, progress=None, backup: bool = True) -> Imported:
+    """Merge a sync file: all of it or nothing. Checked whole first; then, after a backup (as
+    before a roster import), read again and applied in batches inside one transaction, so a
+    failure or a crash half-way leaves the database as it was. Operations that break a rule are
+    quarantined (``merge.check``), not applied; the rest goes on."""
     header, count = check(source)
-    origin = f"file:{header.get('node', '')}"
+    origin = f"file:{str(header.get('node', ''))[:32]}"
     total = merge.Applied()
     touched: dict[str, set[str]] = {}
     batch: list[Op] = []
+    made = backup_files.create(database.obj, "sync-import") if backup else None
 
     def flush() -> None:
         total.add(merge.apply(batch, source=origin, touched=touched))
@@ -193,12 +199,13 @@ def import_file(source: Path | str, progress=None) -> Imported:
         if progress:
             progress(total.received, count)
 
-    for kind, value in _parts(Path(source), check=False):
-        if kind == "op":
-            batch.append(value)
-            if len(batch) >= BATCH:
-                flush()
-    if batch:
-        flush()
-    merge.refresh_presence(touched)
-    return Imported(count, total.new, str(header.get("node", "")))
+    with database.atomic():
+        for kind, value in _parts(Path(source), check=False):
+            if kind == "op":
+                batch.append(value)
+                if len(batch) >= BATCH:
+                    flush()
+        if batch:
+            flush()
+        merge.refresh_presence(touched)
+    return Imported(count, total.new, str(header.get("node", "")), total.quarantined, made)
