@@ -219,3 +219,33 @@ def test_a_merged_person_counts_in_the_figures_and_merge_keeps_them_right(held, 
     sync_file.import_file(path)
     assert Person.get_by_id(row_id).name == "Rina"
     figures_follow(DAY)
+
+
+def test_a_hub_row_for_an_unknown_table_is_quarantined_and_the_pull_moves_on(held, hub_url):
+    import psycopg2
+    from psycopg2.extras import Json
+
+    from shelter_app.sync import hub
+
+    household, head, child, school = held
+    hub.sync(hub_url)
+    connection = psycopg2.connect(hub_url)
+    with connection, connection.cursor() as cursor:
+        for table, hlc, data in (
+            ("setting", Stamps()(), {"key": "hub.url", "value": '"x"'}),
+            ("person", 2**63 - 1, {"notes": "poison"}),
+            ("person", Stamps()() + 5, {"notes": "after the bad ones"}),
+        ):
+            cursor.execute(
+                "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, at, by) "
+                "VALUES (%s, %s, %s, %s, 'update', %s, %s, 'X')",
+                ("cd" * 16, hlc, table, child.id.hex, Json(data), "2022-11-25T10:00:00"),
+            )
+    connection.close()
+    synced = hub.sync(hub_url)
+    assert (synced.pulled, synced.new, synced.quarantined) == (3, 1, 2)
+    assert Person.get_by_id(child.id).notes == "after the bad ones"
+    assert {k.table for k in quarantine.listed()} == {"setting", "person"}
+    assert hub.sync(hub_url).pulled == 0
+    roster.update_person(child.id, notes="later")
+    assert Change.select().order_by(Change.seq.desc()).get().hlc < clock.MAX_STAMP
