@@ -90,8 +90,9 @@ def _finish(headers: list, rows: list[tuple[int, list]], table: Table) -> Table:
 FILE_LIMIT = 100 * 1024 * 1024  # bytes
 LINE_LIMIT = 100_000  # characters
 CELL_LIMIT = 10_000  # characters
-ROW_LIMIT = 500_000
+ROW_LIMIT = 200_000  # the largest operation: some 150,000 evacuees
 SAMPLE = 64 * 1024
+XLSX_UNPACKED_LIMIT = 400 * 1024 * 1024  # an .xlsx is a zip: its sheets unpacked
 
 
 def _too_large(path: Path, what) -> RuleViolation:
@@ -178,6 +179,13 @@ def read_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(path) as packed:
+            unpacked = sum(item.file_size for item in packed.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # said below, in openpyxl's words
+    if unpacked > XLSX_UNPACKED_LIMIT:
+        raise _too_large(path, _("it unpacks to more than {n} MB", n=XLSX_UNPACKED_LIMIT // (1024 * 1024)))
+    try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise RuleViolation(
@@ -202,6 +210,10 @@ def read_xlsx(path: Path) -> Table:
                     continue  # title rows above the header are left blank often enough
                 headers = values
                 continue
+            if len(rows) >= ROW_LIMIT:
+                raise _too_large(path, _("it has more than {n} rows", n=ROW_LIMIT))
+            if any(isinstance(v, str) and len(v) > CELL_LIMIT for v in values):
+                raise _too_large(path, _("a cell is longer than {n} characters", n=CELL_LIMIT))
             rows.append((number, values))
     finally:
         workbook.close()

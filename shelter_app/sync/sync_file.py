@@ -34,6 +34,10 @@ FORMAT = "posko-sync"
 VERSION = 1
 SUFFIX = ".posko-sync"
 BATCH = 2000
+# Bounded reading: an operation is a few kB (an operation setting at most 20,000 characters),
+# so a longer line, or more unpacked data than any operation's history, is a damaged file.
+LINE_LIMIT = 1024 * 1024
+UNPACKED_LIMIT = 8 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,14 @@ def _lines(source: Path) -> Iterator[bytes]:
                 raise foreign
             raw.seek(0)
             with gzip.GzipFile(fileobj=raw) as unpacked:
-                for line in unpacked:
+                total = 0
+                while True:
+                    line = unpacked.readline(LINE_LIMIT + 1)
+                    if not line:
+                        break
+                    total += len(line)
+                    if len(line) > LINE_LIMIT or total > UNPACKED_LIMIT:
+                        raise damaged
                     if line.strip():
                         yield line if line.endswith(b"\n") else line + b"\n"
     except FileNotFoundError:
@@ -129,7 +140,7 @@ def _parts(source: Path, check: bool) -> Iterator[tuple[str, object]]:
     lines = _lines(source)
     try:
         header = json.loads(next(lines))
-    except (StopIteration, ValueError):
+    except (StopIteration, ValueError, RecursionError):
         raise foreign from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise foreign
@@ -150,12 +161,12 @@ def _parts(source: Path, check: bool) -> Iterator[tuple[str, object]]:
             count += 1
             try:
                 yield "op", Op.from_wire(json.loads(pending))
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise damaged from None
         pending = line
     try:
         trailer = json.loads(pending) if pending is not None else None
-    except ValueError:
+    except (ValueError, RecursionError):
         raise damaged from None
     if check and (
         not isinstance(trailer, dict) or trailer.get("ops") != count or trailer.get("sha256") != digest.hexdigest()

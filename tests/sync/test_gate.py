@@ -7,6 +7,7 @@ stays valid and later changes still save."""
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -249,3 +250,20 @@ def test_a_hub_row_for_an_unknown_table_is_quarantined_and_the_pull_moves_on(hel
     assert hub.sync(hub_url).pulled == 0
     roster.update_person(child.id, notes="later")
     assert Change.select().order_by(Change.seq.desc()).get().hlc < clock.MAX_STAMP
+
+
+def test_a_sync_file_with_a_huge_line_or_deep_nesting_is_refused_as_damaged(db, tmp_path, monkeypatch):
+    import gzip
+
+    monkeypatch.setattr(sync_file, "LINE_LIMIT", 10_000)
+    header = json.dumps({"format": "posko-sync", "version": 1, "node": "ab" * 16}).encode() + b"\n"
+    huge = tmp_path / "huge.posko-sync"
+    with gzip.open(huge, "wb") as packed:
+        packed.write(header + b"a" * 1_000_000)
+    deep = tmp_path / "deep.posko-sync"
+    with gzip.open(deep, "wb") as packed:
+        packed.write(header + b"[" * 9_000 + b"]" * 9_000 + b"\n" + b'{"end": true}\n')
+    for path in (huge, deep):
+        with pytest.raises(RuleViolation) as refused:
+            sync_file.import_file(path)
+        assert "damaged" in refused.value.text("en")
