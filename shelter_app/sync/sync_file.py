@@ -26,7 +26,7 @@ from shelter_app.files import stream_atomically
 from shelter_app.history import clock
 from shelter_app.history.operations import Op, expand
 from shelter_app.i18n import _
-from shelter_app.storage import backup_files
+from shelter_app.storage import backup_files, lock
 from shelter_app.storage.models import Change, database, utc_now
 from shelter_app.sync import merge
 
@@ -197,6 +197,11 @@ def import_file(source: Path | str, progress=None, backup: bool = True) -> Impor
     before a roster import), read again and applied in batches inside one transaction, so a
     failure or a crash half-way leaves the database as it was. Operations that break a rule are
     quarantined (``merge.check``), not applied; the rest goes on."""
+    with lock.exclusive(database.obj):  # one writer at a time: refused while an import runs
+        return _import_file(Path(source), progress, backup)
+
+
+def _import_file(source: Path, progress, backup: bool) -> Imported:
     header, count = check(source)
     origin = f"file:{str(header.get('node', ''))[:32]}"
     total = merge.Applied()
