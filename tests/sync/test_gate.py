@@ -267,3 +267,28 @@ def test_a_sync_file_with_a_huge_line_or_deep_nesting_is_refused_as_damaged(db, 
         with pytest.raises(RuleViolation) as refused:
             sync_file.import_file(path)
         assert "damaged" in refused.value.text("en")
+
+
+def test_sync_conflicts_shows_a_masked_nik(tmp_path, capsys):
+    from shelter_app.domain.identity import make_nik
+    from tests.laptops import Laptop, exchange, setup_operation
+
+    a, b = Laptop(tmp_path / "a.db", "Ani"), Laptop(tmp_path / "b.db", "Budi")
+    try:
+        _site, _household, person, _rice = setup_operation(a)
+        exchange(a, b, tmp_path)
+        first, second = (make_nik("32.03.01", D(1980, 5, 1), "P", n) for n in (1, 2))
+        with a.active():
+            roster.update_person(person.id, nik=first)
+        with b.active():
+            roster.update_person(person.id, nik=second)
+        exchange(a, b, tmp_path)
+        with a.active():
+            assert main(["sync", "conflicts", "--db", str(tmp_path / "a.db"), "--lang", "en"]) == 0
+    finally:
+        a.close()
+        b.close()
+    out = capsys.readouterr().out
+    assert "1 conflict." in out
+    assert first not in out and second not in out
+    assert first[-4:] in out or second[-4:] in out
