@@ -88,3 +88,21 @@ def test_the_rejected_rows_file_holds_no_formula(operation, tmp_path, suffix):
     out = ri.write_errors(result, tmp_path / f"rejected{suffix}", "id")
     check = no_formula_in_xlsx if suffix == ".xlsx" else no_formula_in_csv
     assert check(out) > 5
+
+
+@pytest.mark.parametrize("fmt", ["csv", "hxl"])  # xlsx: nothing is written before its save
+def test_an_export_stopped_half_way_leaves_no_file_under_its_name(tmp_path, fmt):
+    from shelter_app.exchange.tables import write_rows
+
+    def rows():
+        for n in range(1000):
+            if n == 500:
+                raise KeyboardInterrupt  # as Ctrl+C, or a crash, half-way
+            yield [f"Orang {n}", n]
+
+    target = tmp_path / f"roster.{fmt}"
+    target.write_text("the previous export")
+    with pytest.raises(KeyboardInterrupt):
+        write_rows(target, ["nama", "nomor"], rows(), fmt)
+    assert target.read_text() == "the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
