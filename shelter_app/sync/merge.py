@@ -118,6 +118,8 @@ def apply(ops: Iterable[Op], source: str, touched: dict[str, set[str]] | None = 
         ops, refused = screen(ops)
         ops, orphans = _with_parents(ops)
         refused += orphans
+        ops, mismatched = _with_whole_rules(ops)
+        refused += mismatched
         quarantine(refused, source)
         result.quarantined = len(refused)
         held = _held_names(ops)
@@ -269,6 +271,38 @@ def _with_parents(ops: list[Op]) -> tuple[list[Op], list[tuple[Op, RuleViolation
                     ),
                 )
             )
+    return good, refused
+
+
+BETWEEN_FIELDS = {"person": {"sex", "pregnant", "lactating"}}  # ``field_rules.check_between``
+
+
+def _with_whole_rules(ops: list[Op]) -> tuple[list[Op], list[tuple[Op, RuleViolation]]]:
+    """Updates that would leave their record breaking a rule between its fields (a man
+    recorded as pregnant), judged on the record as held here with the update applied."""
+    concerned = [op for op in ops if op.action == "update" and set(op.data) & BETWEEN_FIELDS.get(op.table, set())]
+    if not concerned:
+        return ops, []
+    current = _rows({(op.table, op.row_id) for op in concerned})
+    for op in ops:  # a record inserted in this batch
+        if op.action == "insert" and (op.table, op.row_id) not in current:
+            current[(op.table, op.row_id)] = dict(op.data)
+    good, refused = [], []
+    asked = {id(op) for op in concerned}
+    for op in ops:
+        row = current.get((op.table, op.row_id)) if id(op) in asked else None
+        if row is None:
+            good.append(op)
+            continue
+        model = MODELS_BY_TABLE[op.table]
+        after = {**{name: to_json(value) for name, value in row.items()}, **op.data}
+        try:
+            field_rules.check_between(model, after)
+        except RuleViolation as problem:
+            refused.append((op, problem))
+            continue
+        current[(op.table, op.row_id)] = after
+        good.append(op)
     return good, refused
 
 

@@ -103,6 +103,7 @@ def test_updates_that_break_a_rule_are_quarantined(held, tmp_path):
         wire("person", head.id.hex, "update", {"created_by": "someone else"}, stamp()),
         wire("person", head.id.hex, "update", {"created_at": "2001-01-01T00:00:00"}, stamp()),
         wire("person", child.id.hex, "update", {"pregnant": "false"}, stamp()),
+        wire("person", child.id.hex, "update", {"pregnant": True}, stamp()),  # a boy
         wire("site", "ee" * 16, "insert", {**site_insert["d"], "id": "ef" * 16}, stamp()),
         wire(
             "stock_movement",
