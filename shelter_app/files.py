@@ -41,7 +41,7 @@ def stream_atomically(target: Path | str, write: Callable[[BinaryIO], object]) -
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
-    except OSError:
+    except BaseException:  # a full disk, or anything stopping the writer half-way
         try:
             temporary.unlink(missing_ok=True)
         except OSError:

@@ -108,7 +108,9 @@ def history(args) -> int:
 
 def undo(args) -> int:
     db, _target = open_database(args)
-    change = records.undo(args.change)
+    from shelter_app.services.undo import undo as undo_change
+
+    change = undo_change(args.change)
     print(tr("Change {seq} undone (as change {new}).", seq=args.change, new=change.seq))
     db.close()
     return 0

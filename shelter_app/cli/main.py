@@ -232,6 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(tr("Stopped."), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # ``stats | head``: the reader had enough; not an error
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+        except (OSError, ValueError):
+            pass
+        return 0
     except Exception:  # the user sees a short message, the log keeps the details
         log.exception("unexpected error in command %s", args.command)
         print(

@@ -1,5 +1,5 @@
 """``shelter-app sync`` (through the hub), ``sync export --out FILE``, ``sync import FILE``,
-``sync conflicts`` and ``sync duplicates``.
+``sync conflicts``, ``sync duplicates`` and ``sync quarantine``.
 
 Exit codes: 0 done; 2 a broken rule or a refused file (nothing applied); 3 the hub could not
 be reached or refused (nothing lost: the next sync carries on).
@@ -75,6 +75,18 @@ def add_parsers(sub, common) -> None:
     )
     same.set_defaults(run=duplicates_command)
 
+    held = actions.add_parser(
+        "quarantine",
+        parents=[common],
+        help=tr("list received changes that broke a rule and were not applied"),
+        description=tr(
+            "List the changes received from a sync file or the hub that broke a rule (a wrong value, "
+            "an unknown record, a time stamp far ahead): they were kept aside, not applied; the rest "
+            "of the sync went on."
+        ),
+    )
+    held.set_defaults(run=quarantine_command)
+
 
 def _progress(stage: str, count: int) -> None:
     text = (
@@ -107,6 +119,7 @@ def hub_command(args) -> int:
                 new=result.new,
             )
         )
+        _report_quarantined(result.quarantined)
         _report_review()
     finally:
         db.close()
@@ -191,10 +204,48 @@ def import_command(args) -> int:
                 new=imported.new,
             )
         )
+        _report_quarantined(imported.quarantined)
         _report_review()
     finally:
         db.close()
     return 0
+
+
+def _report_quarantined(count: int) -> None:
+    if count:
+        print(
+            ntr(
+                "{n} change broke a rule and was not applied: see 'shelter-app sync quarantine'.",
+                "{n} changes broke a rule and were not applied: see 'shelter-app sync quarantine'.",
+                count,
+            )
+        )
+
+
+def quarantine_command(args) -> int:
+    from shelter_app.sync import quarantine
+
+    db, _target = open_database(args)
+    try:
+        found = quarantine.listed()
+        for held in found:
+            print(
+                f"{held.id:>5}  {held.received_at:%Y-%m-%d %H:%M}  {held.source[:24]:<24}  "
+                f"{held.field or held.table}  {held.row_id[:32]}  {held.reason}"
+            )
+        print(ntr("{n} change kept aside.", "{n} changes kept aside.", len(found)))
+    finally:
+        db.close()
+    return 0
+
+
+def _shown(field: str, value) -> str:
+    """A conflicting value as listed: NIK and KK masked."""
+    from shelter_app.domain.identity import mask
+
+    if field in ("nik", "kk") and value:
+        return mask(str(value), full=False)
+    return str(value)
 
 
 def conflicts_command(args) -> int:
@@ -208,9 +259,9 @@ def conflicts_command(args) -> int:
                 f"{conflict.id:>5}  {conflict.table}.{conflict.field}  {conflict.row_id}  "
                 + tr(
                     "now: {current} ({by}); lost: {lost} ({lost_by}, {at:%Y-%m-%d %H:%M})",
-                    current=conflict.current_value,
+                    current=_shown(conflict.field, conflict.current_value),
                     by=conflict.current_by,
-                    lost=conflict.lost_value,
+                    lost=_shown(conflict.field, conflict.lost_value),
                     lost_by=conflict.lost_by,
                     at=conflict.lost_at,
                 )

@@ -31,6 +31,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import presence
+from shelter_app.storage import lock
 from shelter_app.storage.models import (
     Activity,
     ActivityParticipant,
@@ -2157,7 +2158,7 @@ def build_demo(
     if not previous:
         records.set_operator(OPERATOR)
     try:
-        with database.atomic():
+        with lock.exclusive(database.obj), database.atomic():  # one writer at a time
             if Event.select().where(Event.deleted_at.is_null()).exists():
                 raise RuleViolation(
                     "persons", _("This database already holds an operation; create the demo in a new, empty database.")

@@ -22,6 +22,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import fsync_path
 from shelter_app.i18n import _
 from shelter_app.services import settings
+from shelter_app.storage import lock
 from shelter_app.storage.backup_files import (  # the core, offered to the window and the CLI too
     SETTING_KEY,
     ProgressFn,
@@ -132,6 +133,11 @@ def restore(backup_file: Path | str, db_path: Path | str) -> Restored:
     log, if any) is copied byte for byte, damaged or not, before anything is changed.
     """
     backup_file, db_path = Path(backup_file).expanduser(), Path(db_path).expanduser()
+    with lock.exclusive(db_path):  # never under an import or a sync running elsewhere
+        return _restore(backup_file, db_path)
+
+
+def _restore(backup_file: Path, db_path: Path) -> Restored:
     checked = verify(backup_file)
     if not checked.ok:
         raise RuleViolation(

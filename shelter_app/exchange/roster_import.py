@@ -18,6 +18,7 @@ refreshed in the same transaction. A cancelled, failed or killed import leaves n
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import uuid
@@ -31,6 +32,7 @@ from shelter_app.exchange.tables import Table, cell_text, read_table, write_rows
 from shelter_app.history import records
 from shelter_app.i18n import LANGUAGES, N_, Msg, _, translate
 from shelter_app.services import checks, presence, roster
+from shelter_app.storage import lock
 from shelter_app.storage.models import Household, Person, Site, Stay, database
 
 MAPPING_SETTING = "import_column_mapping"
@@ -1302,7 +1304,17 @@ def import_table(
     backup: bool = True,
 ) -> ImportResult:
     """Check every row, then (unless ``dry_run``, or a row is bad and not ``valid_only``) import
-    in one transaction, after an automatic backup. Raises ``ImportCancelled`` when cancelled."""
+    in one transaction, after an automatic backup. Raises ``ImportCancelled`` when cancelled.
+    Checked and written under the database's lock (``storage.lock``): a second import, a
+    restore or a sync import at the same time is refused, so none of them works from a stale
+    check."""
+    with contextlib.nullcontext() if dry_run else lock.exclusive(database.obj):
+        return _import_table(
+            table, mapping, site, arrival_date, dry_run, valid_only, progress, cancelled, today, backup
+        )
+
+
+def _import_table(table, mapping, site, arrival_date, dry_run, valid_only, progress, cancelled, today, backup):
     total = len(table.rows) * 3 + 1  # reading, matching, writing
     planner, result = plan(table, mapping, site, arrival_date, today, progress, cancelled, total_ticks=total)
     result.dry_run, result.valid_only = dry_run, valid_only

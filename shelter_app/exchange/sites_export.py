@@ -17,6 +17,7 @@ from pathlib import Path
 from shelter_app.domain import regions
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange.tables import write_rows
+from shelter_app.files import write_atomically
 from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import settings, stats
@@ -175,9 +176,7 @@ def export_sites(out: str | Path, fmt: str, day: datetime.date | None = None) ->
         collection = geojson(day)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(path.name + ".partial")
-            partial.write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")
-            partial.replace(path)
+            write_atomically(path, json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8"))
         except OSError as error:
             raise RuleViolation(
                 "out",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.files import stream_atomically
 from shelter_app.i18n import _
 
 DELIMITERS = (",", ";", "\t")
@@ -84,34 +85,91 @@ def _finish(headers: list, rows: list[tuple[int, list]], table: Table) -> Table:
     return table
 
 
+# Bounded reading: a roster file is refused, in seconds and small memory, when it is larger
+# than any roster, holds binary junk, a line or a cell longer than any roster's, or too many rows.
+FILE_LIMIT = 100 * 1024 * 1024  # bytes
+LINE_LIMIT = 100_000  # characters
+CELL_LIMIT = 10_000  # characters
+ROW_LIMIT = 200_000  # the largest operation: some 150,000 evacuees
+SAMPLE = 64 * 1024
+XLSX_UNPACKED_LIMIT = 400 * 1024 * 1024  # an .xlsx is a zip: its sheets unpacked
+
+
+def _too_large(path: Path, what) -> RuleViolation:
+    return RuleViolation(
+        "file", _("The file {path} cannot be a roster: {what}. Nothing was imported.", path=str(path), what=what)
+    )
+
+
+def _encoding(sample: bytes) -> str:
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 3:  # not merely a character cut by the sample's end
+            # Excel on Windows saves "CSV" in the machine's code page: Windows-1252 in Indonesia.
+            return "cp1252"
+    return "utf-8"
+
+
+def _lines(path: Path, encoding: str):
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        while True:
+            line = handle.readline(LINE_LIMIT + 1)
+            if not line:
+                return
+            if len(line) > LINE_LIMIT:
+                raise _too_large(path, _("a line is longer than {n} characters", n=LINE_LIMIT))
+            yield line
+
+
 def read_csv(path: Path) -> Table:
-    data = path.read_bytes()
-    text, encoding = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = _delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if path.stat().st_size > FILE_LIMIT:
+        raise _too_large(path, _("it is larger than {n} MB", n=FILE_LIMIT // (1024 * 1024)))
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE)
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = _decode(path.read_bytes())
+        lines = iter(io.StringIO(text, newline=""))
+    else:
+        junk = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
+        if junk > len(sample) // 100:
+            raise _too_large(path, _("it holds binary data, not text"))
+        encoding = _encoding(sample)
+        lines = _lines(path, encoding)
+    first_line = sample.decode(encoding if encoding != "utf-16" else "utf-16", errors="replace").split("\n", 1)[0]
+    delimiter = _delimiter(first_line.lstrip("\ufeff"))
+    limit = csv.field_size_limit()
+    csv.field_size_limit(CELL_LIMIT)
     try:
-        headers = next(reader)
-    except StopIteration:
-        raise RuleViolation("file", _("The file {path} is empty.", path=str(path))) from None
-    except csv.Error as error:
-        raise RuleViolation(
-            "file", _("The file {path} cannot be read as CSV: {reason}.", path=str(path), reason=str(error))
-        ) from None
-    rows = []
-    try:
-        for values in reader:
-            rows.append((reader.line_num, values))
-    except csv.Error as error:
-        raise RuleViolation(
-            "file",
-            _(
-                "Row {row} of {path} cannot be read as CSV: {reason}.",
-                row=reader.line_num,
-                path=str(path),
-                reason=str(error),
-            ),
-        ) from None
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        try:
+            headers = next(reader)
+        except StopIteration:
+            raise RuleViolation("file", _("The file {path} is empty.", path=str(path))) from None
+        except csv.Error as error:
+            raise RuleViolation(
+                "file", _("The file {path} cannot be read as CSV: {reason}.", path=str(path), reason=str(error))
+            ) from None
+        rows = []
+        try:
+            for values in reader:
+                if len(rows) >= ROW_LIMIT:
+                    raise _too_large(path, _("it has more than {n} rows", n=ROW_LIMIT))
+                rows.append((reader.line_num, [unescaped(v) if v[:1] == "'" else v for v in values]))
+        except csv.Error as error:
+            raise RuleViolation(
+                "file",
+                _(
+                    "Row {row} of {path} cannot be read as CSV: {reason}.",
+                    row=reader.line_num,
+                    path=str(path),
+                    reason=str(error),
+                ),
+            ) from None
+    finally:
+        csv.field_size_limit(limit)
     return _finish(headers, rows, Table([], kind="csv", encoding=encoding, delimiter=delimiter))
 
 
@@ -120,6 +178,13 @@ def read_xlsx(path: Path) -> Table:
 
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(path) as packed:
+            unpacked = sum(item.file_size for item in packed.infolist())
+    except (zipfile.BadZipFile, OSError):
+        unpacked = 0  # said below, in openpyxl's words
+    if unpacked > XLSX_UNPACKED_LIMIT:
+        raise _too_large(path, _("it unpacks to more than {n} MB", n=XLSX_UNPACKED_LIMIT // (1024 * 1024)))
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -145,6 +210,10 @@ def read_xlsx(path: Path) -> Table:
                     continue  # title rows above the header are left blank often enough
                 headers = values
                 continue
+            if len(rows) >= ROW_LIMIT:
+                raise _too_large(path, _("it has more than {n} rows", n=ROW_LIMIT))
+            if any(isinstance(v, str) and len(v) > CELL_LIMIT for v in values):
+                raise _too_large(path, _("a cell is longer than {n} characters", n=CELL_LIMIT))
             rows.append((number, values))
     finally:
         workbook.close()
@@ -184,7 +253,7 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return unescaped(value.strip())
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, datetime.datetime):
@@ -199,6 +268,25 @@ def cell_text(value) -> str:
 # --- writing -----------------------------------------------------------------------------
 
 
+# A cell beginning with one of these is a formula to a spreadsheet (CSV injection): written
+# as text, CSV and HXL with a leading apostrophe (OWASP), XLSX as a cell of string type.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """A cell value for CSV or HXL: text that a spreadsheet would run is escaped."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unescaped(text: str) -> str:
+    """A cell read back: the apostrophe ``safe_text`` put before a formula character removed."""
+    if text.startswith("'") and text[1:2] and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
 def write_rows(
     path: str | Path,
     headers: list[str],
@@ -210,20 +298,28 @@ def write_rows(
     delimiter: str = ",",
 ) -> Path:
     """Write a sheet as CSV (UTF-8 with a byte-order mark, so Excel reads it right), XLSX, or HXL
-    (CSV with the hashtag row under the header). Numbers in ``text_columns`` stay text in Excel."""
+    (CSV with the hashtag row under the header). Numbers in ``text_columns`` stay text in Excel.
+    Text is never a formula (``FORMULA_START``); the file is written under a temporary name,
+    flushed to the disk and renamed, so no half file is ever left under the real name."""
     path = Path(path).expanduser()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "xlsx":
             _write_xlsx(path, headers, rows, text_columns, sheet_title)
         else:
-            with path.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
+
+            def write(binary) -> None:
+                handle = io.TextIOWrapper(binary, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
                 writer = csv.writer(handle, delimiter=delimiter)
-                writer.writerow(headers)
+                writer.writerow([safe_text(h) for h in headers])
                 if hxl_tags is not None:
-                    writer.writerow(hxl_tags)
+                    writer.writerow([safe_text(t) for t in hxl_tags])
                 for row in rows:
-                    writer.writerow(["" if v is None else v for v in row])
+                    writer.writerow(["" if v is None else safe_text(v) for v in row])
+                handle.flush()
+                handle.detach()
+
+            stream_atomically(path, write)
     except OSError as error:
         raise RuleViolation(
             "out",
@@ -236,17 +332,32 @@ def write_rows(
     return path
 
 
+def _xlsx_text(value: str) -> str:
+    """Characters an XLSX file cannot hold (control characters) shown as U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+
+
 def _write_xlsx(path: Path, headers: list[str], rows: list[list], text_columns, title: str) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    def cell_of(value):
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=None)
+            cell._value = _xlsx_text(value)
+            cell.data_type = "s"  # text, even when it begins with "=": never a formula
+            return cell
+        return WriteOnlyCell(sheet, value=value)
+
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(_xlsx_text(title)[:31])
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = cell_of(header)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -256,13 +367,11 @@ def _write_xlsx(path: Path, headers: list[str], rows: list[list], text_columns, 
             if value is None or value == "":
                 out.append(None)
                 continue
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = cell_of(value)
             if index in text_columns:
                 cell.number_format = "@"  # a NIK must never become 3.20301E+15
             elif isinstance(value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
             out.append(cell)
         sheet.append(out)
-    partial = path.with_name(path.name + ".partial")
-    workbook.save(partial)
-    partial.replace(path)
+    stream_atomically(path, workbook.save)

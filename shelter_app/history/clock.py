@@ -22,6 +22,10 @@ from shelter_app.storage.models import Change, Setting, database
 
 NODE_KEY = "sync.node"
 SHIFT = 16
+# A stamp fits a signed 64-bit integer; one received more than a day ahead of this clock is
+# quarantined (``sync.merge``) and never counted here, so the next change can always be stamped.
+MAX_STAMP = 2**63 - 1
+FUTURE_MARGIN = (24 * 3600 * 1000) << SHIFT
 
 
 def _where() -> str:
@@ -65,11 +69,13 @@ def wall() -> int:
 
 
 def last_stamp(node: str) -> int:
-    """The highest stamp held: any operation's, and the end of this laptop's own spans."""
-    top = Change.select(Change.hlc).order_by(Change.hlc.desc()).limit(1).scalar() or 0
+    """The highest stamp held: any operation's, and the end of this laptop's own spans (a
+    stamp beyond a day ahead of the clock, held from before the gate, is not counted)."""
+    ceiling = wall() + FUTURE_MARGIN
+    top = Change.select(Change.hlc).where(Change.hlc <= ceiling).order_by(Change.hlc.desc()).limit(1).scalar() or 0
     own = (
         Change.select(Change.hlc + Change.span - 1)
-        .where(Change.node == node)
+        .where(Change.node == node, Change.hlc <= ceiling)
         .order_by(Change.hlc.desc())
         .limit(1)
         .scalar()

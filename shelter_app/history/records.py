@@ -20,7 +20,7 @@ from typing import TypeVar
 from peewee import ForeignKeyField, UUIDField
 
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.history import clock, conflicts
+from shelter_app.history import clock, conflicts, field_rules
 from shelter_app.history.operations import MODELS_BY_TABLE, bases_for, from_json, stored_ops, to_json
 from shelter_app.i18n import _
 from shelter_app.storage.models import Change, Record, database, utc_now
@@ -93,10 +93,32 @@ def _log(
     )
 
 
+def _gated(model, fields: dict) -> dict:
+    """``fields`` through the field rules (``history.field_rules``): text normalised, a
+    RuleViolation for a value that breaks a rule."""
+    plain = {name: to_json_value(value.id if isinstance(value, Record) else value) for name, value in fields.items()}
+    cleaned = field_rules.clean_row(model, plain, complete=False)
+    out = dict(fields)
+    for name, value in cleaned.items():
+        if (
+            isinstance(value, str)
+            and value != plain.get(name)
+            and not isinstance(fields.get(name), (Record, uuid.UUID))
+        ):
+            out[name] = value
+    return out
+
+
+def _whole(instance: Record) -> dict:
+    return {name: to_json_value(field_value(instance, name)) for name in instance._meta.fields}
+
+
 def create(model: type[R], **fields) -> R:
     now = utc_now()
     who = operator()
+    fields = _gated(model, fields)
     instance = model(created_at=now, updated_at=now, created_by=who, updated_by=who, **fields)
+    field_rules.check_between(model, _whole(instance))
     instance.save(force_insert=True)
     row = {name: to_json_value(field_value(instance, name)) for name in model._meta.fields}
     _log(model._meta.table_name, instance.id, "insert", row, at=now)
@@ -145,10 +167,11 @@ def bulk_create(model: type[R], rows: Iterable[dict], batch_size: int = 5000) ->
     """
     now = utc_now()
     who = operator()
-    rows = list(rows)
+    rows = [_gated(model, row) for row in rows]
     for row in rows:
         if "id" not in row:
             row["id"] = uuid.uuid4()
+        field_rules.check_between(model, {name: to_json_value(value) for name, value in row.items()})
     ids: list[uuid.UUID] = [row["id"] for row in rows]
     stamps = {"created_at": now, "updated_at": now, "created_by": who, "updated_by": who}
     insert_rows(model, rows, defaults=stamps, batch_size=batch_size)
@@ -167,6 +190,7 @@ def update(instance: R, resolves: dict | None = None, **fields) -> R:
         raise ValueError(f"cannot set {sorted(unknown)} on {type(instance).__name__}")
     if instance.deleted_at is not None:
         raise RuleViolation("id", _("This record was deleted; restore it before changing it."))
+    fields = _gated(type(instance), fields)
     changes = {}
     for name, new in fields.items():
         old = field_value(instance, name)
@@ -176,6 +200,7 @@ def update(instance: R, resolves: dict | None = None, **fields) -> R:
             setattr(instance, name, new)
     if not changes:
         return instance
+    field_rules.check_between(type(instance), _whole(instance))
     table = instance._meta.table_name
     held = stored_ops(table, instance.id.hex)
     bases = bases_for(held, changes, type(instance))

@@ -131,7 +131,8 @@ def build_message(parcel: Parcel, config: dict) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config["from"]
     message["To"] = ", ".join(config["to"])
-    message["Subject"] = _("Posko report: {title}", title=parcel.title).text()
+    one_line = " ".join(parcel.title.split())  # a line break in a header is refused by email
+    message["Subject"] = _("Posko report: {title}", title=one_line).text()
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(parcel.report_id)
     message.set_content(

@@ -263,6 +263,16 @@ def send_due(now: datetime.datetime | None = None, transports: dict | None = Non
             summary.failed += 1
             summary.errors.append(error.message)
             log.warning("outbox: report %s to %s failed: %s", item.id.hex, row.destination, error.message.text("en"))
+        except Exception as error:
+            message = _(
+                "This report could not be sent because of an unexpected problem ({kind}); the details "
+                "are in the log file. It will be tried again.",
+                kind=type(error).__name__,
+            )
+            _record_failure(row.id, message, now)
+            summary.failed += 1
+            summary.errors.append(message)
+            log.exception("outbox: report %s to %s failed unexpectedly", item.id.hex, row.destination)
         else:
             _record_success(row.id, now)
             summary.sent += 1

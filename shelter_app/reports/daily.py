@@ -16,6 +16,7 @@ from reportlab.platypus.flowables import KeepTogether
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import PROFILES
+from shelter_app.history import field_rules
 from shelter_app.i18n import _, ntr, tr, translate
 from shelter_app.reports import charts
 from shelter_app.reports.common import (
@@ -95,7 +96,37 @@ IN_KINDS = ("received", "transfer_in")
 OUT_KINDS = ("issued", "distributed", "transfer_out")
 
 
+NOTES_LIMIT = 2000  # characters: the notes stay on one page with the signatures
+PREPARED_BY_LIMIT = 200
+
+
+def _free_text(field: str, text: str, limit: int) -> str:
+    """Notes and the preparer's name as the rules of every record hold them: no control
+    characters, within a length that fits the page."""
+    try:
+        cleaned = field_rules.clean_text(text or "", single_line=field == "prepared_by")
+    except ValueError as error:
+        raise RuleViolation(
+            field,
+            _(
+                "{field} holds a control character ({code}) that cannot be stored; remove it and type the text again.",
+                field=field,
+                code=str(error),
+            ),
+        ) from None
+    if len(cleaned) > limit:
+        raise RuleViolation(
+            field,
+            _("The notes are too long for the report: at most {n} characters; shorten them.", n=limit)
+            if field == "notes"
+            else _("{field} is too long: at most {n} characters.", field=field, n=limit),
+        )
+    return cleaned
+
+
 def collect(site, day, prepared_by: str = "", notes: str = "") -> DailyData:
+    notes = _free_text("notes", notes, NOTES_LIMIT)
+    prepared_by = _free_text("prepared_by", prepared_by, PREPARED_BY_LIMIT)
     site = resolve_site(site)
     day = resolve_day(day)
     all_figures = stats.figures(day, site.id)

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.history import field_rules
 from shelter_app.i18n import Labels, _, ngettext
 
 
@@ -14,7 +15,21 @@ def today() -> datetime.date:
 
 
 def text(field: str, value, label: str, required: bool = True, max_length: int = 200) -> str:
-    cleaned = " ".join(str(value or "").split())
+    raw = str(value or "")
+    if len(raw) > max_length * 4:  # refused before any work on it
+        raw = raw[: max_length * 4 + 1]
+    try:
+        raw = field_rules.clean_text(raw, single_line=False)  # NFC, invisible characters removed
+    except ValueError as error:
+        raise RuleViolation(
+            field,
+            _(
+                "{label} holds a control character ({code}) that cannot be stored; remove it and type the text again.",
+                label=_(label),
+                code=str(error),
+            ),
+        ) from None
+    cleaned = " ".join(raw.split())
     if required and not cleaned:
         raise RuleViolation(field, _("{label} is required.", label=_(label)))
     if len(cleaned) > max_length:

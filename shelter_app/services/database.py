@@ -9,7 +9,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from shelter_app.storage import schema
+from shelter_app.storage import lock, schema
 from shelter_app.storage.database import ENV_DB, is_url, make_database, resolve_target
 from shelter_app.storage.models import Event, Household, Person, Site, database
 from shelter_app.storage.session import open_database
@@ -31,6 +31,14 @@ def is_server(where: str) -> bool:
 def open_operation(where: str) -> Database:
     """Open (creating if needed) the database and bring its schema up to date."""
     return open_database(where)
+
+
+def hold(where: str) -> None:
+    """Hold the database's lock for as long as this process runs (the window): an import,
+    restore or sync import from another program is refused meanwhile, as a second window
+    is. A RuleViolation when another program holds it."""
+    if not is_url(where):
+        lock.acquire(Path(where).expanduser())
 
 
 def current() -> Database | None:

@@ -150,6 +150,11 @@ def person_facts(data: dict, today: datetime.date) -> tuple[dict, list[Notice]]:
     age = data.get("age_years")
     if birth not in (None, ""):
         birth = checks.date("birth_date", birth, "Birth date")
+        if age_on(birth, today) > 120:  # as an age over 120 is refused
+            raise RuleViolation(
+                "birth_date",
+                _("Birth date {date} would make this person older than 120; check the year.", date=birth.isoformat()),
+            )
     elif age not in (None, ""):
         years = checks.number("age_years", age, "Age", integer=True)
         if years > 120:

@@ -252,6 +252,8 @@ def figures(day: datetime.date, site_id=None) -> dict:
         }
         sites_out.append(entry)
         _add_into(total, entry)
+    if not sites_out:  # an event with no site yet: every need is there, at zero
+        total["needs"], _supplies = needs(_empty(bands), installations.Totals(), 0, {}, consumables, profile)
     total["occupancy"] = round(total["persons"] / total["capacity"], 3) if total["capacity"] else None
     total["supplies"] = sorted(total["supplies"].values(), key=lambda s: s["item"])
     return {"date": day.isoformat(), "standards_profile": profile.code, "sites": sites_out, "total": total}

@@ -94,7 +94,8 @@ def backup_name(db_path: Path, reason: str, when: datetime.datetime | None = Non
 def unique_path(path: Path) -> Path:
     """Two backups in the same second get -1, -2... before the suffix."""
     candidate, n = path, 1
-    while candidate.exists():
+    # A name whose copy is still being written (``.partial``) is taken too.
+    while candidate.exists() or candidate.with_name(candidate.name + PARTIAL).exists():
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
         n += 1
     return candidate

@@ -291,6 +291,26 @@ class SyncConflict(BaseModel):
         indexes = ((("table", "row_id", "field", "op_node", "op_hlc"), True),)
 
 
+class SyncQuarantine(BaseModel):
+    """A received operation that broke a rule (``history.field_rules``): kept aside, never
+    applied, with where it came from and why. Local to this laptop, never synced."""
+
+    id = AutoField()
+    received_at = DateTimeField(default=utc_now)
+    source = CharField(max_length=80, default="")  # "file:<node>" or "hub:<id>"
+    table = CharField(max_length=60, default="")
+    row_id = CharField(max_length=64, default="")
+    node = CharField(max_length=64, default="")
+    hlc = CharField(max_length=40, default="")  # as text: it may be outside the 64-bit range
+    action = CharField(max_length=20, default="")
+    field = CharField(max_length=80, default="")
+    reason = TextField(default="")  # JSON {"msgid": ..., "params": {...}}, rendered on demand
+    operation = TextField(default="")  # the operation as received (JSON, cut at 20,000 characters)
+
+    class Meta:
+        indexes = ((("node", "hlc", "table", "row_id"), True),)
+
+
 class Setting(BaseModel):
     """This laptop's settings (scope "laptop" in ``domain.settings_catalog``) and the
     machinery's own bookkeeping (laptop id, sync cursors): JSON values, never synced."""
@@ -378,5 +398,5 @@ class OutboxDelivery(BaseModel):
         )
 
 
-LOCAL_MODELS = [Change, SyncConflict, Setting, Presence, OutboxItem, OutboxDelivery]
+LOCAL_MODELS = [Change, SyncConflict, SyncQuarantine, Setting, Presence, OutboxItem, OutboxDelivery]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS

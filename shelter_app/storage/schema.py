@@ -15,6 +15,7 @@ from playhouse.migrations import Runner
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _
+from shelter_app.storage import lock
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HISTORY_TABLE = "schema_migration"
@@ -53,6 +54,7 @@ def upgrade(db: Database, backup: Callable[[Database, str], object] | None) -> l
     pending = [m.name for m in status if m.applied is None]
     if not pending:
         return []
-    if backup and isinstance(db, SqliteDatabase) and db.database != ":memory:" and db.get_tables():
-        backup(db, pending[0])
-    return run.up()
+    with lock.exclusive(db):  # one writer at a time (``storage.lock``)
+        if backup and isinstance(db, SqliteDatabase) and db.database != ":memory:" and db.get_tables():
+            backup(db, pending[0])
+        return run.up()

@@ -67,6 +67,7 @@ class Synced:
     pushed: int = 0  # operations sent
     pulled: int = 0  # operations received
     new: int = 0  # received operations this laptop did not hold
+    quarantined: int = 0  # received operations that broke a rule: kept aside, not applied
     hub: str = ""  # where, for people (no password)
 
 
@@ -356,7 +357,7 @@ def sync(url: str | None = None, progress: Callable[[str, int], None] | None = N
             presence.ensure_fresh()  # a pull killed half-way last time
             result.pushed = push(hub, progress)
             applied = pull(hub, progress)
-            result.pulled, result.new = applied.received, applied.new
+            result.pulled, result.new, result.quarantined = applied.received, applied.new, applied.quarantined
             _seen(hub, True, True)
     except HubError as error:
         _remember(False, error.message, result)

@@ -26,13 +26,18 @@ from shelter_app.files import stream_atomically
 from shelter_app.history import clock
 from shelter_app.history.operations import Op, expand
 from shelter_app.i18n import _
-from shelter_app.storage.models import Change, utc_now
+from shelter_app.storage import backup_files, lock
+from shelter_app.storage.models import Change, database, utc_now
 from shelter_app.sync import merge
 
 FORMAT = "posko-sync"
 VERSION = 1
 SUFFIX = ".posko-sync"
 BATCH = 2000
+# Bounded reading: an operation is a few kB (an operation setting at most 20,000 characters),
+# so a longer line, or more unpacked data than any operation's history, is a damaged file.
+LINE_LIMIT = 1024 * 1024
+UNPACKED_LIMIT = 8 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Imported:
     operations: int  # in the file
     new: int  # applied now (the rest were held already)
     node: str  # the laptop that wrote the file
+    quarantined: int = 0  # broke a rule: kept aside (``sync quarantine``), not applied
+    backup: Path | None = None  # the copy taken before
 
 
 def default_name(day: datetime.date | None = None) -> str:
@@ -110,7 +117,14 @@ def _lines(source: Path) -> Iterator[bytes]:
                 raise foreign
             raw.seek(0)
             with gzip.GzipFile(fileobj=raw) as unpacked:
-                for line in unpacked:
+                total = 0
+                while True:
+                    line = unpacked.readline(LINE_LIMIT + 1)
+                    if not line:
+                        break
+                    total += len(line)
+                    if len(line) > LINE_LIMIT or total > UNPACKED_LIMIT:
+                        raise damaged
                     if line.strip():
                         yield line if line.endswith(b"\n") else line + b"\n"
     except FileNotFoundError:
@@ -126,7 +140,7 @@ def _parts(source: Path, check: bool) -> Iterator[tuple[str, object]]:
     lines = _lines(source)
     try:
         header = json.loads(next(lines))
-    except (StopIteration, ValueError):
+    except (StopIteration, ValueError, RecursionError):
         raise foreign from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise foreign
@@ -147,12 +161,12 @@ def _parts(source: Path, check: bool) -> Iterator[tuple[str, object]]:
             count += 1
             try:
                 yield "op", Op.from_wire(json.loads(pending))
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise damaged from None
         pending = line
     try:
         trailer = json.loads(pending) if pending is not None else None
-    except ValueError:
+    except (ValueError, RecursionError):
         raise damaged from None
     if check and (
         not isinstance(trailer, dict) or trailer.get("ops") != count or trailer.get("sha256") != digest.hexdigest()
@@ -178,14 +192,22 @@ def read(source: Path | str) -> tuple[dict, list[Op]]:
     return header, [value for kind, value in _parts(Path(source), check=False) if kind == "op"]
 
 
-def import_file(source: Path | str, progress=None) -> Imported:
-    """Merge a sync file. Checked whole first; then read again and applied in batches (an
-    interrupted import is finished by importing the file again)."""
+def import_file(source: Path | str, progress=None, backup: bool = True) -> Imported:
+    """Merge a sync file: all of it or nothing. Checked whole first; then, after a backup (as
+    before a roster import), read again and applied in batches inside one transaction, so a
+    failure or a crash half-way leaves the database as it was. Operations that break a rule are
+    quarantined (``merge.check``), not applied; the rest goes on."""
+    with lock.exclusive(database.obj):  # one writer at a time: refused while an import runs
+        return _import_file(Path(source), progress, backup)
+
+
+def _import_file(source: Path, progress, backup: bool) -> Imported:
     header, count = check(source)
-    origin = f"file:{header.get('node', '')}"
+    origin = f"file:{str(header.get('node', ''))[:32]}"
     total = merge.Applied()
     touched: dict[str, set[str]] = {}
     batch: list[Op] = []
+    made = backup_files.create(database.obj, "sync-import") if backup else None
 
     def flush() -> None:
         total.add(merge.apply(batch, source=origin, touched=touched))
@@ -193,12 +215,13 @@ def import_file(source: Path | str, progress=None) -> Imported:
         if progress:
             progress(total.received, count)
 
-    for kind, value in _parts(Path(source), check=False):
-        if kind == "op":
-            batch.append(value)
-            if len(batch) >= BATCH:
-                flush()
-    if batch:
-        flush()
-    merge.refresh_presence(touched)
-    return Imported(count, total.new, str(header.get("node", "")))
+    with database.atomic():
+        for kind, value in _parts(Path(source), check=False):
+            if kind == "op":
+                batch.append(value)
+                if len(batch) >= BATCH:
+                    flush()
+        if batch:
+            flush()
+        merge.refresh_presence(touched)
+    return Imported(count, total.new, str(header.get("node", "")), total.quarantined, made)

@@ -95,6 +95,9 @@ def run(database_target: str | None = None, language: str | None = None) -> int:
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     try:
+        from shelter_app.ui.context import app_settings
+
+        database.hold(window_target(database_target, app_settings()))  # one writer at a time
         window = create_window(database_target, language=language)
         if window is None:
             return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdfium2
@@ -263,7 +264,9 @@ class ReportsPage(Page):
     def default_file_name(self) -> str:
         site = self.site.currentText() if "site" in self._spec()[3] else ""
         parts = [self._spec()[0], site, self.day.date_value().isoformat()]
-        return "-".join(part.replace(" ", "_") for part in parts if part) + ".pdf"
+        # A site named "SD Negeri 1/2 Cugenang" must not become a folder: no separators or
+        # characters a file system refuses.
+        return "-".join(re.sub(r'[\\/:*?"<>|\x00-\x1f\s]+', "_", part) for part in parts if part) + ".pdf"
 
     def save_pdf(self) -> None:
         if self.pdf is None:
@@ -276,7 +279,17 @@ class ReportsPage(Page):
             self.write_pdf(path)
 
     def write_pdf(self, path: str) -> None:
-        target = write_atomically(path, self.pdf)  # never a half-written report under the real name
+        try:
+            target = write_atomically(path, self.pdf)  # never a half-written report under the real name
+        except OSError as error:
+            self.status.setText(
+                tr(
+                    "Cannot write {path}: {reason}. Choose another file or folder.",
+                    path=path,
+                    reason=error.strerror or str(error),
+                )
+            )
+            return
         self.ctx.settings.set_value(KEYS.REPORTS_FOLDER, str(target.parent))
         self.status.setText(tr("Saved to {path}.", path=str(target)))
 

@@ -31,7 +31,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import conflicts
 from shelter_app.i18n import N_, ntr, tr
 from shelter_app.i18n.formats import local_time
-from shelter_app.sync import duplicates, hub, settling, sync_file
+from shelter_app.sync import duplicates, hub, quarantine, settling, sync_file
 from shelter_app.sync.review import ConflictLine, PlaceLine, TwiceLine, conflict_lines, place_lines, twice_lines
 from shelter_app.ui.forms.palette import ERROR_STYLE, FINE_STYLE, HINT_STYLE
 from shelter_app.ui.sync_runner import EXPORT, HUB, IMPORT, PUSH, failure_words, runner
@@ -77,6 +77,12 @@ PLACE_COLUMNS = [
     Column("recorded", N_("Recorded by, when")),
     Column("role", N_("When kept")),
 ]
+QUARANTINE_COLUMNS = [
+    Column("received_at", N_("Received"), lambda value: local_time(value)),
+    Column("source", N_("Came from"), lambda value: str(value)[:13]),
+    Column("field", N_("Record, field")),
+    Column("reason", N_("Why it was not applied")),
+]
 
 
 def fit(view) -> None:
@@ -93,6 +99,18 @@ def fit(view) -> None:
 
 def outcome_text(kind: str, value) -> str:
     """What a finished sync, export or import did, in one or two sentences."""
+    text = _outcome_text(kind, value)
+    kept = getattr(value, "quarantined", 0)
+    if kept:
+        text += " " + ntr(
+            "{n} change broke a rule and was kept aside (listed below).",
+            "{n} changes broke a rule and were kept aside (listed below).",
+            kept,
+        )
+    return text
+
+
+def _outcome_text(kind: str, value) -> str:
     if kind == HUB:
         return ntr(
             "Synced with {hub}: {pushed} change sent, {pulled} received ({new} new).",
@@ -241,11 +259,23 @@ class SyncPage(Page):
             [(tr("Keep &this stay…"), self.keep_stay, "keep_stay")],
         )
         [self.keep_stay_button] = buttons
-        for section in (self.conflicts_box, self.twice_box, self.places_box):
+        self.quarantine_box, self.quarantine_model, self.quarantine_table, _buttons, _message = self._section(
+            tr(
+                "Changes received from a sync file or the hub that broke a rule (a wrong value, an "
+                "unknown record, a time stamp far ahead). They were kept aside, not applied; the rest "
+                "of the sync went on. Correct the record on the laptop it came from."
+            ),
+            QUARANTINE_COLUMNS,
+            "quarantine_table",
+            "quarantine_message",
+            [],
+        )
+        for section in (self.conflicts_box, self.twice_box, self.places_box, self.quarantine_box):
             splitter.addWidget(section)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 2)
+        splitter.setStretchFactor(3, 1)
         state = ctx.settings.value(KEYS.SYNC_SECTIONS)  # "sync/splitter" held two sections
         # until the user drags a divider, the space goes where the rows are (``_share_space``)
         self._sized_by_hand = state is not None and splitter.restoreState(state)
@@ -322,6 +352,10 @@ class SyncPage(Page):
         persons = len({line.person_id for line in places})
         self.places_box.setTitle(tr("At two places at once ({n})", n=persons))
         fit(self.place_table)
+        held = quarantine.listed(limit=500)
+        self.quarantine_model.set_rows(held)
+        self.quarantine_box.setTitle(tr("Kept aside: broke a rule ({n})", n=quarantine.count()))
+        fit(self.quarantine_table)
         self.runner.set_counts(waiting, sum(1 for line in twice if line.person_id != line.keep_id), persons)
         self._share_space()
         self._update_buttons()
@@ -338,6 +372,7 @@ class SyncPage(Page):
             (self.conflicts_box, self.conflict_model),
             (self.twice_box, self.twice_model),
             (self.places_box, self.place_model),
+            (self.quarantine_box, self.quarantine_model),
         ]
         available = self.splitter.height() - self.splitter.handleWidth() * (len(sections) - 1)
         smallest = [box.minimumSizeHint().height() for box, _model in sections]
