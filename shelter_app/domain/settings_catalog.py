@@ -451,6 +451,18 @@ DECLARED: tuple[SettingSpec, ...] = (
         group="operation",
         help=N_("The age groups of the figures and reports."),
     ),
+    SettingSpec(
+        "sphere_toilet_first_phase_days",
+        OPERATION,
+        Integer(0, 365),
+        default=30,
+        label=N_("Sphere: days of 1 toilet per 50 persons"),
+        group="operation",
+        help=N_(
+            "Under Sphere a site needs 1 toilet per 50 persons in its first days and 1 per 20 after: "
+            "the number of days after the site opened that the first ratio applies."
+        ),
+    ),
 )
 
 BY_KEY = {spec.key: spec for spec in DECLARED}

@@ -29,7 +29,14 @@ from shelter_app.reports.common import (
     section,
 )
 from shelter_app.reports.document import Rendered, Report
-from shelter_app.reports.parts import age_pyramid, need_bars, needs_table, population_tables, side_by_side
+from shelter_app.reports.parts import (
+    age_pyramid,
+    food_table,
+    need_bars,
+    needs_table,
+    population_tables,
+    side_by_side,
+)
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status, key_values
 from shelter_app.services import activities, installations, settings, stats, stock
@@ -62,6 +69,8 @@ class StockLine:
     closing: Decimal
     days_of_supply: float | None = None
     status: str | None = None
+    need_per_day: float | None = None  # stats' one computation of the need
+    gap: float | None = None  # short of the target days of supply
 
 
 @dataclass
@@ -147,6 +156,7 @@ def collect(site, day, prepared_by: str = "", notes: str = "") -> DailyData:
         supply = supplies.get(item.name)
         if supply is not None:
             line.days_of_supply, line.status = supply["days_of_supply"], supply["status"]
+            line.need_per_day, line.gap = supply["need_per_day"], supply["gap"]
         stock_lines.append(line)
     activity_lines = [
         ActivityLine(activity.kind, activity.title, activity.facilitator, len(activities.participants(activity.id)))
@@ -222,6 +232,7 @@ def render(data: DailyData, lang: str = "id", generated_at=None) -> Rendered:
         needs = needs_table(figures["needs"], data.standards_profile, fmt)
         bars = charts.bullets(need_bars(figures, fmt), FRAME_WIDTH, tr("Available"), tr("Needed"))
         story += section(tr("2. Needs and gaps against the standard"), needs)
+        story.append(food_table(figures["needs"]["rice"], data.standards_profile, fmt))
         story.append(KeepTogether([bars]))
 
         inst_rows = [
@@ -267,7 +278,9 @@ def render(data: DailyData, lang: str = "id", generated_at=None) -> Rendered:
                         fmt.n(line.out),
                         fmt.signed(line.adjusted) if line.adjusted else "",
                         fmt.n(line.closing),
+                        fmt.n(line.need_per_day) if line.need_per_day else "",
                         fmt.n(line.days_of_supply) if line.days_of_supply is not None else "",
+                        fmt.n(line.gap) if line.need_per_day else "",
                         status,
                     ]
                 )
@@ -275,15 +288,17 @@ def render(data: DailyData, lang: str = "id", generated_at=None) -> Rendered:
         if stock_rows:
             table = DataTable(
                 [
-                    Col(tr("Item"), 0.2),
-                    Col(tr("Unit"), 0.08),
-                    Col(tr("Opening stock"), 0.09, "R"),
-                    Col(tr("Received"), 0.09, "R"),
-                    Col(tr("Distributed or used"), 0.11, "R"),
-                    Col(tr("Adjusted"), 0.12, "R"),
-                    Col(tr("On hand at the end of the day"), 0.09, "R"),
-                    Col(tr("Days of supply"), 0.1, "R"),
-                    Col(tr("Status"), 0.12, "C"),
+                    Col(tr("Item"), 0.17),
+                    Col(tr("Unit"), 0.09),
+                    Col(tr("Opening stock"), 0.075, "R"),
+                    Col(tr("Received"), 0.075, "R"),
+                    Col(tr("Distributed or used"), 0.08, "R"),
+                    Col(tr("Adjusted"), 0.08, "R"),
+                    Col(tr("On hand at the end of the day"), 0.08, "R"),
+                    Col(tr("Need per day"), 0.09, "R"),
+                    Col(tr("Days of supply"), 0.075, "R"),
+                    Col(tr("Short of the target"), 0.075, "R"),
+                    Col(tr("Status"), 0.10, "C"),
                 ],
                 stock_rows,
                 font_size=7.5,

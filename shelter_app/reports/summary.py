@@ -15,9 +15,11 @@ from shelter_app.reports import charts
 from shelter_app.reports.common import language, paragraph, resolve_day, section
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.parts import (
+    NEED_LABELS,
     VULNERABLE_LABELS,
     age_pyramid,
     band_range,
+    food_table,
     needs_table,
     population_tables,
     side_by_side,
@@ -103,9 +105,15 @@ def render(data: SummaryData, lang: str = "id", generated_at=None) -> Rendered:
         story.append(side_by_side(ages, age_pyramid(total, data.age_bands, FRAME_WIDTH * 0.44 - 6, fmt), share=0.56))
         story.append(side_by_side(groups, movements, share=0.56))
         story += section(tr("Needs and gaps of all sites"), needs_table(total["needs"], data.standards_profile, fmt))
+        story.append(food_table(total["needs"]["rice"], data.standards_profile, fmt))
+        story.append(balance_table(total, fmt))
         story.append(
             paragraph(
-                tr("The gaps of the sites are added up: a surplus at one site does not cover a shortage at another."),
+                tr(
+                    "The gap of the operation is the sum of the sites' gaps: a surplus at one site does not cover "
+                    "a shortage at another. The net balance is everything available less everything needed, as if "
+                    "it could all be moved; a need is short at a site when its gap there is above 0."
+                ),
                 "note",
             )
         )
@@ -118,6 +126,42 @@ def render(data: SummaryData, lang: str = "id", generated_at=None) -> Rendered:
         story += section(tr("5. Vulnerable groups by site"), vulnerable_by_site(data, fmt))
         story += section(tr("6. Needs by site"), needs_by_site(data, fmt))
         return report.build(story)
+
+
+BALANCE_NEEDS = ("water", "toilets", "taps", "covered_area", "rice")
+
+
+def balance_table(total: dict, fmt) -> DataTable:
+    """Per need: the sum of the sites' shortfalls, the net balance and how many sites are short."""
+    rows = []
+    for name in BALANCE_NEEDS:
+        need = total["needs"].get(name)
+        if need is None:
+            continue
+        rows.append(
+            Row(
+                [
+                    translate(NEED_LABELS[name]),
+                    fmt.n(need["gap"]),
+                    fmt.signed(need.get("net_balance", 0)),
+                    fmt.unit(need["unit"]),
+                    fmt.n(need.get("sites_short", 0)),
+                    _status(fmt, need["status"]),
+                ]
+            )
+        )
+    return DataTable(
+        [
+            Col(tr("Need"), 0.22),
+            Col(tr("Sum of the sites' gaps"), 0.17, "R"),
+            Col(tr("Net balance"), 0.17, "R"),
+            Col(tr("Unit"), 0.12),
+            Col(tr("Sites short"), 0.16, "R"),
+            Col(tr("Status"), 0.16, "C"),
+        ],
+        rows,
+        zebra=False,
+    )
 
 
 def shortage_table(data: SummaryData, fmt) -> DataTable:

@@ -177,19 +177,31 @@ def test_every_figure_of_the_daily_report_equals_stats(lang, big_site):
     }
     for name, label in movements.items():
         assert has_pair(lines, translate(label, lang), n(figures[name], lang)), name
-    units = {"L/day": "L/day", "toilets": "toilets", "m2": "m²", "kg/day": "kg/day", "taps": "taps"}
+    units = {"L/day": "L/day", "toilets": "toilets", "m2": "m²", "taps": "taps"}
     for name, need in figures["needs"].items():
+        if name == "rice":
+            continue
         cells = [
             n(need["required"], lang),
             n(need["available"], lang),
             n(need["gap"], lang),
             translate(units[need["unit"]], lang),
+            STATUS[lang][need["status"]],
         ]
-        if need.get("days_of_supply") is not None:
-            cells.append(n(need["days_of_supply"], lang))
-        cells.append(STATUS[lang][need["status"]])
         label = translate(NEED_LABELS[name], lang)
         assert any(line.startswith(label.split()[0]) and " ".join(cells) in line for line in lines), (name, cells)
+    # Rice: the need in its parts, on hand, days of supply and the shortfall to the target.
+    rice = figures["needs"]["rice"]
+    kg_day = translate("kg/day", lang)
+    assert any(
+        line.startswith(translate("Rice needed a day", lang)) and line.endswith(f"{n(rice['required'], lang)} {kg_day}")
+        for line in lines
+    )
+    assert any(f"{n(rice['extra_kg_per_day'], lang)} {kg_day}" in line for line in lines)
+    assert has_pair(lines, translate("Rice on hand", lang), f"{n(rice['available'], lang)} kg")
+    assert has_pair(lines, translate("Days of supply", lang), n(rice["days_of_supply"], lang))
+    gap_line = next(line for line in lines if n(rice["gap"], lang) + " kg " + STATUS[lang][rice["status"]] in line)
+    assert gap_line
     assert "Asep Sunandar" in text and "Butuh dua tandon tambahan." in text
 
 
@@ -205,7 +217,10 @@ def test_daily_report_lists_stock_installations_and_activities(big_site):
             assert n(amount, "en") in row.split(), (item.name, row)
     for supply in figures["supplies"]:
         row = next(line for line in lines if line.startswith(supply["item"][:12]))
-        assert f"{n(supply['days_of_supply'], 'en')} {STATUS['en'][supply['status']]}" in row
+        assert (
+            f"{n(supply['need_per_day'], 'en')} {n(supply['days_of_supply'], 'en')} {n(supply['gap'], 'en')} "
+            f"{STATUS['en'][supply['status']]}" in row
+        ), (row, supply)
     assert "Signatures" in "\n".join(lines)
 
 

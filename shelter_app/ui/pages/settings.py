@@ -152,6 +152,13 @@ class SettingsPage(Page):
         self.profile.activated.connect(self._profile_chosen)
         form.addRow(_label(profile_spec), self.profile)
         form.addRow(self.errors.add(profile_spec.key, self.profile))
+        phase_spec = catalog.spec("sphere_toilet_first_phase_days")
+        self.toilet_phase = QLineEdit()
+        self.toilet_phase.setObjectName(phase_spec.key)
+        self.toilet_phase.setToolTip(tr(phase_spec.help))
+        self.toilet_phase.editingFinished.connect(self._toilet_phase_changed)
+        form.addRow(_label(phase_spec), self.toilet_phase)
+        form.addRow(self.errors.add(phase_spec.key, self.toilet_phase))
         bands_spec = catalog.spec("age_bands")
         self.bands = QTableWidget(0, 3)
         self.bands.setObjectName(bands_spec.key)
@@ -176,6 +183,7 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.profile.setCurrentIndex(max(self.profile.findData(stored_settings.profile().code), 0))
+        self.toilet_phase.setText(str(stored_settings.value("sphere_toilet_first_phase_days")))
         self.bands.setRowCount(0)
         for band in stored_settings.age_bands():
             self._add_band_row(band.name, band.min_years, band.max_years)
@@ -210,6 +218,18 @@ class SettingsPage(Page):
         self.errors.clear()
         try:
             stored_settings.set_age_bands(self._bands_from_table())
+        except RuleViolation as error:
+            self.errors.show(error)
+            return
+        self.ctx.data_changed.emit()
+
+    def _toilet_phase_changed(self) -> None:
+        key = "sphere_toilet_first_phase_days"
+        if self.toilet_phase.text().strip() == str(stored_settings.value(key)):
+            return
+        self.errors.clear()
+        try:
+            stored_settings.change_text(key, self.toilet_phase.text())
         except RuleViolation as error:
             self.errors.show(error)
             return
