@@ -156,6 +156,9 @@ def add_report_parsers(sub, common) -> None:
         "--prepared-by", metavar=tr("NAME"), help=tr("who prepared the report (printed above the signature)")
     )
     daily.add_argument("--notes", metavar=tr("TEXT"), help=tr("problems, needs and notes to print in the report"))
+    daily.add_argument("--position", metavar=tr("TEXT"), help=tr("the position (jabatan) of who prepared the report"))
+    daily.add_argument("--agency", metavar=tr("TEXT"), help=tr("the agency (instansi) of who prepared the report"))
+    daily.add_argument("--phone", metavar=tr("TEXT"), help=tr("the phone number of who prepared the report"))
 
     summary = kind(
         "summary",

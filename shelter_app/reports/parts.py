@@ -28,6 +28,46 @@ NEED_LABELS = {
 }
 
 
+ARRIVAL_LABELS = {
+    "new": N_("New arrivals"),
+    "transferred": N_("Transferred in from another site"),
+    "born": N_("Born at the site"),
+    "returned_from_hospital": N_("Back from hospital"),
+}
+DEPARTURE_LABELS = {
+    "returned_home": N_("Returned home"),
+    "relocated": N_("Relocated"),
+    "transferred": N_("Transferred to another site"),
+    "hospital": N_("Referred to hospital"),
+    "deceased": N_("Died"),
+    "other": N_("Left for another reason"),
+}
+
+
+def movements_table(figures: dict, fmt) -> DataTable:
+    """Arrivals and departures of the day by reason, each list summing to its total."""
+    rows = [Row([tr("Arrivals"), fmt.n(figures["arrivals"])], kind="total")]
+    rows += [
+        Row([translate(label), fmt.n(figures["arrivals_by_reason"][key])]) for key, label in ARRIVAL_LABELS.items()
+    ]
+    rows.append(Row([tr("Departures"), fmt.n(figures["departures"])], kind="total"))
+    rows += [
+        Row([translate(label), fmt.n(figures["departures_by_reason"][key])]) for key, label in DEPARTURE_LABELS.items()
+    ]
+    return DataTable([Col(tr("Movements of the day"), 0.72), Col(tr("Persons"), 0.28, "R")], rows)
+
+
+def vital_events(figures: dict, fmt) -> str:
+    """Births, deaths and referrals of the day, stated on their own."""
+    return tr(
+        "Births: {born} · Deaths: {died} · Referred to hospital: {hospital} · Back from hospital: {back}",
+        born=fmt.n(figures["arrivals_by_reason"]["born"]),
+        died=fmt.n(figures["departures_by_reason"]["deceased"]),
+        hospital=fmt.n(figures["departures_by_reason"]["hospital"]),
+        back=fmt.n(figures["arrivals_by_reason"]["returned_from_hospital"]),
+    )
+
+
 def band_label(name: str) -> str:
     return translate(AGE_BAND_LABELS[name]) if name in AGE_BAND_LABELS else name
 

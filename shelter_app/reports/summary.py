@@ -20,9 +20,11 @@ from shelter_app.reports.parts import (
     age_pyramid,
     band_range,
     food_table,
+    movements_table,
     needs_table,
     population_tables,
     side_by_side,
+    vital_events,
 )
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status
@@ -100,10 +102,11 @@ def render(data: SummaryData, lang: str = "id", generated_at=None) -> Rendered:
                 "note",
             ),
         ]
-        key, ages, groups, movements = population_tables(total, data.age_bands, fmt)
+        key, ages, groups, _movements = population_tables(total, data.age_bands, fmt)
         story += section(tr("1. The whole operation"), key)
         story.append(side_by_side(ages, age_pyramid(total, data.age_bands, FRAME_WIDTH * 0.44 - 6, fmt), share=0.56))
-        story.append(side_by_side(groups, movements, share=0.56))
+        story.append(side_by_side(groups, movements_table(total, fmt), share=0.56))
+        story.append(paragraph(vital_events(total, fmt), "note"))
         story += section(tr("Needs and gaps of all sites"), needs_table(total["needs"], data.standards_profile, fmt))
         story.append(food_table(total["needs"]["rice"], data.standards_profile, fmt))
         story.append(balance_table(total, fmt))
@@ -282,17 +285,17 @@ def population_by_site(data: SummaryData, fmt) -> DataTable:
     rows = [Row(cells(entry, entry["name"])) for entry in sorted(data.sites, key=lambda e: e["name"])]
     rows.append(_total_row(cells(data.total, tr("Total"))))
     columns = [
-        Col(tr("Site"), 0.22),
-        Col(tr("Persons"), 0.075, "R"),
+        Col(tr("Site"), 0.17),
+        Col(tr("Persons"), 0.07, "R"),
         Col(tr("Households"), 0.08, "R"),
         Col(tr("Male"), 0.075, "R"),
-        Col(tr("Female"), 0.08, "R"),
-        Col(tr("Capacity"), 0.075, "R"),
-        Col(tr("Occupancy"), 0.08, "R"),
-        Col(tr("Arrivals"), 0.075, "R"),
-        Col(tr("Departures"), 0.08, "R"),
+        Col(tr("Female"), 0.09, "R"),
+        Col(tr("Capacity"), 0.08, "R"),
+        Col(tr("Occupancy"), 0.085, "R"),
+        Col(tr("Arrivals"), 0.095, "R"),
+        Col(tr("Departures"), 0.09, "R"),
         Col(tr("Transferred in"), 0.08, "R"),
-        Col(tr("Transferred out"), 0.08, "R"),
+        Col(tr("Transferred out"), 0.085, "R"),
     ]
     return DataTable(columns, rows, font_size=7.5)
 
@@ -342,8 +345,10 @@ def needs_by_site(data: SummaryData, fmt) -> DataTable:
     rows = [Row(cells(entry, entry["name"])) for entry in sorted(data.sites, key=lambda e: e["name"])]
     rows.append(_total_row(cells(data.total, tr("Total"))))
     columns = [Col(tr("Site"), 0.2)]
-    for label in (tr("Water (L/day)"), tr("Toilets"), tr("Space (m²)"), tr("Rice (kg/day, kg)")):
+    for label in (tr("Water (L/day)"), tr("Toilets"), tr("Space (m²)")):
         columns += [Col(f"{label}\n{tr('needed')}", 0.1, "R"), Col(f"{label}\n{tr('available')}", 0.1, "R")]
+    # Rice: a need a day beside stock on hand, said so (not one unit for both).
+    columns += [Col(tr("Rice needed (kg/day)"), 0.1, "R"), Col(tr("Rice on hand (kg)"), 0.1, "R")]
     return DataTable(columns, rows, font_size=7.5)
 
 

@@ -27,7 +27,7 @@ from shelter_app.domain.standards import (
 from shelter_app.history import records
 from shelter_app.services import installations, presence, settings, stock
 from shelter_app.services.sites import is_open_on
-from shelter_app.storage.models import Presence, Site, StockItem
+from shelter_app.storage.models import Presence, Site, Stay, StockItem
 
 VULNERABLE_FLAGS = (
     ("pregnant", presence.FLAG_PREGNANT),
@@ -37,6 +37,9 @@ VULNERABLE_FLAGS = (
     ("unaccompanied_child", presence.FLAG_UNACCOMPANIED),
 )
 COUNT_KEYS = ("persons", "households", "male", "female", "arrivals", "departures", "transfers_in", "transfers_out")
+# Arrivals and departures of a day by reason; each set sums to its total.
+ARRIVAL_REASONS = ("new", "transferred", "born", "returned_from_hospital")
+DEPARTURE_REASONS = ("returned_home", "relocated", "transferred", "hospital", "deceased", "other")
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:
@@ -65,6 +68,8 @@ def _empty(bands) -> dict:
     figures["age_bands"] = {band.name: {"male": 0, "female": 0, "total": 0} for band in bands}
     figures["vulnerable"] = {name: 0 for name, _bit in VULNERABLE_FLAGS}
     figures["vulnerable"]["female_headed_households"] = 0
+    figures["arrivals_by_reason"] = {reason: 0 for reason in ARRIVAL_REASONS}
+    figures["departures_by_reason"] = {reason: 0 for reason in DEPARTURE_REASONS}
     return figures
 
 
@@ -159,6 +164,50 @@ def _movements_of_the_day(d: int, site_ids, result: dict, bands) -> None:
     for site_id, count, transfers in departures.group_by(Presence.site_id).tuples():
         figures = result.setdefault(site_id, _empty(bands))
         figures["departures"], figures["transfers_out"] = count, int(transfers or 0)
+    by_reason = Presence.select(Presence.site_id, Presence.leave_reason, fn.COUNT(Presence.stay_id)).where(
+        Presence.left == d
+    )
+    if site_ids is not None:
+        by_reason = by_reason.where(Presence.site_id.in_(site_ids))
+    for site_id, reason, count in by_reason.group_by(Presence.site_id, Presence.leave_reason).tuples():
+        key = reason if reason in DEPARTURE_REASONS else "other"
+        result[site_id]["departures_by_reason"][key] += count
+    _arrivals_by_reason(d, site_ids, result)
+
+
+def _arrivals_by_reason(d: int, site_ids, result: dict) -> None:
+    """New, transferred in, born at the site, or back from hospital (the person's last stay
+    before ended with a hospital referral)."""
+    day = datetime.date.fromordinal(d)
+    query = Stay.select(Stay.site, Stay.person, Stay.came_from, Stay.arrival_reason).where(
+        Stay.arrived_on == day, records.live(Stay)
+    )
+    if site_ids is not None:
+        query = query.where(Stay.site.in_(site_ids))
+    arrivals = list(query.tuples())
+    plain = [person for _site, person, came_from, reason in arrivals if came_from is None and reason != "born"]
+    last_reason: dict = {}
+    if plain:
+        earlier = (
+            Stay.select(Stay.person, Stay.leave_reason)
+            .where(Stay.person.in_(plain), Stay.left_on <= day, records.live(Stay))
+            .order_by(Stay.left_on)
+            .tuples()
+        )
+        for person, reason in earlier:
+            last_reason[person] = reason  # the latest stay before wins
+    for site, person, came_from, reason in arrivals:
+        if came_from is not None:
+            key = "transferred"
+        elif reason == "born":
+            key = "born"
+        elif last_reason.get(person) == "hospital":
+            key = "returned_from_hospital"
+        else:
+            key = "new"
+        figures = result.get(site)
+        if figures is not None:
+            figures["arrivals_by_reason"][key] += 1
 
 
 def _need(required: float, available: float, unit: str) -> dict:
@@ -329,6 +378,9 @@ TOTAL_RULE = "gap_is_sum_of_site_shortfalls"
 def _add_into(total: dict, entry: dict) -> None:
     for key in COUNT_KEYS:
         total[key] += entry[key]
+    for movement in ("arrivals_by_reason", "departures_by_reason"):
+        for reason, count in entry[movement].items():
+            total[movement][reason] += count
     if entry["status"] == "open":  # a closed site holds no one: its capacity is not the operation's
         for key in ("capacity", "capacity_day", "capacity_night"):
             total[key] += entry[key]

@@ -157,6 +157,7 @@ class Stay(Record):
     leave_reason = CharField(max_length=20, null=True)  # domain.choices.LEAVE_REASONS
     leave_note = TextField(default="")
     came_from = ForeignKeyField(Site, null=True, backref="transfers_out")
+    arrival_reason = CharField(max_length=20, default="")  # "" new (or transfer: came_from), "born"
 
     class Meta:
         indexes = ((("site", "arrived_on"), False), (("site", "left_on"), False))
@@ -223,6 +224,33 @@ class Activity(Record):
 class ActivityParticipant(Record):
     activity = ForeignKeyField(Activity, backref="participants")
     person = ForeignKeyField(Person, backref="activities")
+
+
+class KitchenMeals(Record):
+    """The portions a community kitchen (an activity) served on one day."""
+
+    activity = ForeignKeyField(Activity, backref="meals")
+    served_on = DateField()
+    morning = IntegerField(default=0)
+    midday = IntegerField(default=0)
+    evening = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("activity", "served_on"), False),)
+
+
+class SiteDay(Record):
+    """What a site's coordinator records for the day's report: urgent needs (JSON list of
+    item, quantity, unit, priority), obstacles (kendala) and follow-up (rencana tindak lanjut)."""
+
+    site = ForeignKeyField(Site, backref="days")
+    day = DateField()
+    urgent_needs = TextField(default="[]")
+    obstacles = TextField(default="")
+    follow_up = TextField(default="")
+
+    class Meta:
+        indexes = ((("site", "day"), False),)
 
 
 # --- the operation's settings -----------------------------------------------------------
@@ -340,6 +368,8 @@ SYNCED_MODELS = [
     Activity,
     ActivityParticipant,
     OperationSetting,
+    KitchenMeals,
+    SiteDay,
 ]
 
 

@@ -27,7 +27,7 @@ from shelter_app.reports import (
     site_roster,
     stock_card_report,
 )
-from shelter_app.reports.parts import NEED_LABELS, VULNERABLE_LABELS
+from shelter_app.reports.parts import ARRIVAL_LABELS, DEPARTURE_LABELS, NEED_LABELS, VULNERABLE_LABELS
 from shelter_app.reports.style import MARGIN_X
 from shelter_app.services import settings, sites, stats, stock
 from shelter_app.services.residents import residents_by_household
@@ -169,14 +169,17 @@ def test_every_figure_of_the_daily_report_equals_stats(lang, big_site):
     assert has_row(lines, "Total", [n(figures["male"], lang), n(figures["female"], lang), n(figures["persons"], lang)])
     for name, label in VULNERABLE_LABELS.items():
         assert has_row(lines, translate(label, lang), [n(figures["vulnerable"][name], lang)]), name
-    movements = {
-        "arrivals": "Arrivals",
-        "departures": "Departures",
-        "transfers_in": "of which transferred in",
-        "transfers_out": "of which transferred out",
-    }
-    for name, label in movements.items():
-        assert has_pair(lines, translate(label, lang), n(figures[name], lang)), name
+    assert has_pair(lines, translate("Arrivals", lang), n(figures["arrivals"], lang))
+    assert has_pair(lines, translate("Departures", lang), n(figures["departures"], lang))
+    for key, label in ARRIVAL_LABELS.items():
+        assert has_pair(lines, translate(label, lang), n(figures["arrivals_by_reason"][key], lang)), key
+    for key, label in DEPARTURE_LABELS.items():
+        assert has_pair(lines, translate(label, lang), n(figures["departures_by_reason"][key], lang)), key
+    assert sum(figures["arrivals_by_reason"].values()) == figures["arrivals"]
+    assert sum(figures["departures_by_reason"].values()) == figures["departures"]
+    # Where and when, as an officer files it: Kemendagri codes, the cut-off time in the site's zone.
+    assert f"({site.village_code})" in text and f"({site.village_code[:8]})" in text
+    assert ("data s.d. pukul 07.00 WIB" if lang == "id" else "data up to 07.00 WIB") in text
     units = {"L/day": "L/day", "toilets": "toilets", "m2": "m²", "taps": "taps"}
     for name, need in figures["needs"].items():
         if name == "rice":
@@ -334,8 +337,11 @@ def test_long_roster_repeats_its_header_on_every_page_and_cuts_no_household(big_
     assert sorted(set(numbers)) == list(range(1, figures["persons"] + 1))
     # Every household row is followed by its members on the same page, or continued under a repeated row.
     for text in texts[1:]:
-        first_row = next(line for line in text.splitlines() if line.startswith("KK ") or re.match(r"^\d+ ", line))
-        assert first_row.startswith("KK "), first_row
+        first_row = next(
+            line for line in text.splitlines() if line.startswith(("KK ", "Tanpa KK")) or re.match(r"^\d+ ", line)
+        )
+        assert first_row.startswith(("KK ", "Tanpa KK")), first_row
+    assert "KK tanpa KK" not in "\n".join(texts) and "KK no KK" not in "\n".join(texts)
 
 
 # --- household cards ------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ def test_every_setting_is_declared_once_with_a_known_scope_and_a_label_when_peop
         "standards_profile",
         "age_bands",
         "sphere_toilet_first_phase_days",
+        "report_cutoff_hour",
     }
     assert {"hub.url", "outbox.folder", "smtp.to", "backup_folder"} <= {s.key for s in catalog.declared(catalog.LAPTOP)}
     assert {"language", "operator", "window/geometry"} <= {s.key for s in catalog.declared(catalog.USER)}

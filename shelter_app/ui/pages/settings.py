@@ -82,6 +82,17 @@ class SettingsPage(Page):
         self.operator.setPlaceholderText(tr(KEYS.OPERATOR.placeholder))
         self.operator.editingFinished.connect(self._operator_changed)
         form.addRow(_label(KEYS.OPERATOR), self.operator)
+        # Who answers for the daily report: printed with the signature line.
+        self.profile_fields = {}
+        for key in ("profile/position", "profile/agency", "profile/phone"):
+            spec = catalog.spec(key)
+            field = QLineEdit(str(ctx.settings.value(key) or ""))
+            field.setObjectName(key)
+            field.editingFinished.connect(
+                lambda key=key, field=field: ctx.settings.set_value(key, field.text().strip())
+            )
+            self.profile_fields[key] = field
+            form.addRow(_label(spec), field)
         folder = QHBoxLayout()
         self.database = QLabel(ctx.database_target)
         self.database.setWordWrap(True)
