@@ -122,6 +122,20 @@ def check_in(person_ids, site_id, arrived_on) -> Moved:
     return moved
 
 
+def find_household(number: str) -> Household:
+    """The household of a KK number, or of the person with that NIK (e.g. the mother's)."""
+    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
+    found = Household.get_or_none((Household.kk == digits) & records.live(Household)) if digits else None
+    if found is None and digits:
+        person = Person.get_or_none((Person.nik == digits) & records.live(Person))
+        found = person.household if person is not None else None
+    if found is None:
+        raise RuleViolation(
+            "household", _("No household has KK or a member with NIK {number}; check the number.", number=number)
+        )
+    return found
+
+
 @atomic
 def record_birth(household_id, site_id, born_on, name: str, sex: str, **facts) -> Moved:
     """A baby born to a household staying at a site: a new member of the household, born on

@@ -163,13 +163,16 @@ class SettingsPage(Page):
         self.profile.activated.connect(self._profile_chosen)
         form.addRow(_label(profile_spec), self.profile)
         form.addRow(self.errors.add(profile_spec.key, self.profile))
-        phase_spec = catalog.spec("sphere_toilet_first_phase_days")
-        self.toilet_phase = QLineEdit()
-        self.toilet_phase.setObjectName(phase_spec.key)
-        self.toilet_phase.setToolTip(tr(phase_spec.help))
-        self.toilet_phase.editingFinished.connect(self._toilet_phase_changed)
-        form.addRow(_label(phase_spec), self.toilet_phase)
-        form.addRow(self.errors.add(phase_spec.key, self.toilet_phase))
+        self.number_fields = {}
+        for key in ("report_cutoff_hour", "sphere_toilet_first_phase_days"):
+            spec = catalog.spec(key)
+            field = QLineEdit()
+            field.setObjectName(key)
+            field.setToolTip(tr(spec.help))
+            field.editingFinished.connect(lambda key=key: self._number_changed(key))
+            self.number_fields[key] = field
+            form.addRow(_label(spec), field)
+            form.addRow(self.errors.add(key, field))
         bands_spec = catalog.spec("age_bands")
         self.bands = QTableWidget(0, 3)
         self.bands.setObjectName(bands_spec.key)
@@ -194,7 +197,8 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.profile.setCurrentIndex(max(self.profile.findData(stored_settings.profile().code), 0))
-        self.toilet_phase.setText(str(stored_settings.value("sphere_toilet_first_phase_days")))
+        for key, field in self.number_fields.items():
+            field.setText(str(stored_settings.value(key)))
         self.bands.setRowCount(0)
         for band in stored_settings.age_bands():
             self._add_band_row(band.name, band.min_years, band.max_years)
@@ -234,13 +238,13 @@ class SettingsPage(Page):
             return
         self.ctx.data_changed.emit()
 
-    def _toilet_phase_changed(self) -> None:
-        key = "sphere_toilet_first_phase_days"
-        if self.toilet_phase.text().strip() == str(stored_settings.value(key)):
+    def _number_changed(self, key: str) -> None:
+        field = self.number_fields[key]
+        if field.text().strip() == str(stored_settings.value(key)):
             return
         self.errors.clear()
         try:
-            stored_settings.change_text(key, self.toilet_phase.text())
+            stored_settings.change_text(key, field.text())
         except RuleViolation as error:
             self.errors.show(error)
             return
