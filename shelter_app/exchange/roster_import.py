@@ -289,7 +289,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _WORDS = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})$")
-_MASKED = re.compile(r"^[•*xX]{4,}\d{4}$")
+_MASKED = re.compile(r"^(\d{6})?[•*xX]{2,}\d{4}$")  # identity.mask: 320311••••••0002 (older: ••••0002)
 _AGE = re.compile(r"^(\d{1,3})(?:[.,]0+)?\s*(?:th|thn|tahun|years?|yrs?|y)?\.?$", re.IGNORECASE)
 
 
