@@ -153,6 +153,31 @@ def site_records(day: datetime.date) -> list[dict]:
     return out
 
 
+# The population aggregates shared as HXL (``export roster --format hxl``): figures only, no
+# person and no contact, since HDX does not take personal data.
+AGGREGATE_EXCLUDED = ("status", "capacity", "contact_name", "contact_phone")
+
+
+def aggregate_columns() -> list[tuple[str, str]]:
+    return [(name, tag) for name, tag in columns() if name not in AGGREGATE_EXCLUDED]
+
+
+def population_aggregates(out: str | Path, day: datetime.date, site=None) -> tuple[Path, int, int]:
+    """Persons and households of each site on ``day`` by sex and age band, with the vulnerable
+    groups and the admin codes, as HXL: (path, persons, households)."""
+    wanted = aggregate_columns()
+    rows = [r for r in site_records(day) if site is None or r["site_id"] == site.id.hex]
+    path = write_rows(
+        out,
+        [name for name, _tag in wanted],
+        [[record.get(name) for name, _tag in wanted] for record in rows],
+        "hxl",
+        hxl_tags=[tag for _name, tag in wanted],
+        text_columns={i for i, (name, _tag) in enumerate(wanted) if name.endswith("_code")},
+    )
+    return path, sum(r["persons"] for r in rows), sum(r["households"] for r in rows)
+
+
 def geojson(day: datetime.date) -> dict:
     """The sites as an RFC 7946 FeatureCollection."""
     features = []
