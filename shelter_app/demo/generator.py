@@ -66,6 +66,19 @@ ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
 
+# Who manages a demo site and on whose land it stands, by kind (no random draw: the figures
+# of the demo stay as they were).
+DEMO_MANAGERS = {
+    "tent_camp": "Dinas Sosial Kabupaten Cianjur (Tagana)",
+    "school": "BPBD Kabupaten Cianjur",
+    "mosque": "DKM masjid setempat",
+    "government_building": "Pemerintah Kecamatan",
+    "sports_hall": "BPBD Kabupaten Cianjur",
+    "spontaneous": "Warga (swadaya)",
+}
+DEMO_LAND = {"mosque": "private", "spontaneous": "private", "relatives_home": "private"}
+
+
 class DemoCancelled(Exception):
     """Raised inside the build's transaction when ``cancelled()`` says so; nothing is kept."""
 
@@ -744,6 +757,7 @@ class _Builder:
                     kind="earthquake",
                     started_on=START,
                     region_code=REGENCY,
+                    glide="EQ-2022-000191-IDN",
                     notes=(
                         "Gempa M5,6 pada 21 November 2022 pukul 13.21 WIB, pusat di Kecamatan Cugenang. "
                         "Data demo: lokasi nyata, semua nama dan nomor identitas rekaan."
@@ -809,6 +823,8 @@ class _Builder:
                     contact_name=contact,
                     contact_phone=self._phone(rng),
                     notes=notes,
+                    managing_agency=DEMO_MANAGERS.get(template.kind, "BPBD Kabupaten Cianjur"),
+                    land_ownership=DEMO_LAND.get(template.kind, "public"),
                 )
             )
         records.bulk_create(Site, rows)

@@ -68,6 +68,7 @@ class Event(Record):
     ended_on = DateField(null=True)
     region_code = CharField(max_length=13, default="")  # regency or district, dotted
     notes = TextField(default="")
+    glide = CharField(max_length=30, default="")  # GLIDE number, e.g. EQ-2022-000191-IDN
 
 
 class Site(Record):
@@ -87,6 +88,8 @@ class Site(Record):
     contact_name = CharField(max_length=200, default="")
     contact_phone = CharField(max_length=30, default="")
     notes = TextField(default="")
+    managing_agency = CharField(max_length=200, default="")  # CCCM: who manages the site
+    land_ownership = CharField(max_length=20, default="")  # domain.choices.LAND_OWNERSHIP
 
 
 class Installation(Record):

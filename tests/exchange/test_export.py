@@ -262,3 +262,28 @@ def test_export_commands(demo, tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["export", "sites", "--db", target, "--format", "pdf", "--out", "x"])
     assert stop.value.code == 2
+
+
+@LIBHXL_LEAK
+def test_sites_carry_the_dtm_and_cccm_core_fields_and_pass_libhxl_validation(demo, tmp_path):
+    out = tmp_path / "sites.hxl.csv"
+    sites_export.export_sites(out, "hxl", DAY)
+    errors = []
+    with out.open(encoding="utf-8") as handle:
+        assert hxl.schema(callback=errors.append).validate(hxl.data(handle, hxl.InputOptions(allow_local=True)))
+    assert errors == []
+    figures = {entry["name"]: entry for entry in stats.figures(DAY)["sites"]}
+    with out.open(encoding="utf-8") as handle:
+        rows = list(hxl.data(handle, hxl.InputOptions(allow_local=True)))
+    for row in rows:
+        entry = figures[row.get("#loc+name")]
+        site = sites.find_site(entry["name"])
+        assert row.get("#crisis+code") == "EQ-2022-000191-IDN"
+        assert row.get("#loc+type+dtm") in ("collective_centre", "planned_camp", "self_settled_camp", "host_families")
+        assert row.get("#date+opened") == site.opened_on.isoformat() and row.get("#org+managing")
+        assert int(row.get("#indicator+num+toilets+f")) == entry["needs"]["toilets"]["female"]
+        assert int(row.get("#indicator+num+taps")) == entry["installations"]["taps"]
+        if entry["persons"]:
+            expected = round(entry["installations"]["water_litres_per_day"] / entry["persons"], 1)
+            assert float(row.get("#indicator+num+water_lppd")) == expected
+            assert row.get("#adm4+name+origin")

@@ -6,7 +6,9 @@
   midday and evening (synced records);
 - ``site_day``: the recorded fields of a site's day: urgent needs (a JSON list of item,
   quantity, unit and priority), obstacles (*kendala*) and follow-up (*rencana tindak lanjut*)
-  (synced records).
+  (synced records);
+- ``site.managing_agency``, ``site.land_ownership`` (public / private / customary) and
+  ``event.glide`` (the GLIDE number, e.g. EQ-2022-000191-IDN) for the DTM/CCCM site export.
 
 A frozen copy of the models as they were when this migration was written.
 """
@@ -17,7 +19,12 @@ from peewee import *
 
 
 def up(migrator, db):
-    migrator.migrate(migrator.add_column("stay", "arrival_reason", CharField(max_length=20, default="")))
+    migrator.migrate(
+        migrator.add_column("stay", "arrival_reason", CharField(max_length=20, default="")),
+        migrator.add_column("site", "managing_agency", CharField(max_length=200, default="")),
+        migrator.add_column("site", "land_ownership", CharField(max_length=20, default="")),
+        migrator.add_column("event", "glide", CharField(max_length=30, default="")),
+    )
 
     class Record(Model):
         id = UUIDField(primary_key=True, default=uuid.uuid4)
@@ -66,4 +73,9 @@ def up(migrator, db):
 def down(migrator, db):
     db.execute_sql("DROP TABLE IF EXISTS kitchen_meals")
     db.execute_sql("DROP TABLE IF EXISTS site_day")
-    migrator.migrate(migrator.drop_column("stay", "arrival_reason"))
+    migrator.migrate(
+        migrator.drop_column("stay", "arrival_reason"),
+        migrator.drop_column("site", "managing_agency"),
+        migrator.drop_column("site", "land_ownership"),
+        migrator.drop_column("event", "glide"),
+    )
