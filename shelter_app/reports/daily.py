@@ -417,11 +417,11 @@ def render(data: DailyData, lang: str = "id", generated_at=None) -> Rendered:
         if stock_rows:
             table = DataTable(
                 [
-                    Col(tr("Item"), 0.16),
-                    Col(tr("Unit"), 0.09),
+                    Col(tr("Item"), 0.15),
+                    Col(tr("Unit"), 0.08),
                     Col(tr("Opening stock"), 0.075, "R"),
                     Col(tr("Received"), 0.075, "R"),
-                    Col(tr("Distributed or used"), 0.08, "R"),
+                    Col(tr("Distributed or used"), 0.1, "R"),
                     Col(tr("Adjusted"), 0.09, "R"),
                     Col(tr("On hand at the end of the day"), 0.08, "R"),
                     Col(tr("Need per day"), 0.09, "R"),
