@@ -216,10 +216,10 @@ def test_daily_report_lists_stock_installations_and_activities(big_site):
     for item in stock.items():
         amount = held.get((site.id, item.id))
         if amount:
-            row = next(line for line in lines if line.startswith(item.name[:12]))
+            row = next(line for line in lines if line.startswith(item.name[:10]))
             assert n(amount, "en") in row.split(), (item.name, row)
     for supply in figures["supplies"]:
-        row = next(line for line in lines if line.startswith(supply["item"][:12]))
+        row = next(line for line in lines if line.startswith(supply["item"][:10]))
         assert (
             f"{n(supply['need_per_day'], 'en')} {n(supply['days_of_supply'], 'en')} {n(supply['gap'], 'en')} "
             f"{STATUS['en'][supply['status']]}" in row
