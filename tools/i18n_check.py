@@ -9,6 +9,7 @@ plural entry, ``msgid``/``msgid_plural`` with one ``msgstr[i]`` per form of the 
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
@@ -33,6 +34,35 @@ LANGUAGE = "id"
 
 def _extracted():
     yield from extract_from_dir(str(ROOT / "shelter_app"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    yield from _inside_f_strings()
+
+
+def _inside_f_strings():
+    """Marked strings inside f-strings (``f"{tr('needed')}"``), which babel's extractor reads
+    as one string token and misses: found by walking each file's syntax tree."""
+    package = ROOT / "shelter_app"
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for joined in ast.walk(tree):
+            if not isinstance(joined, ast.JoinedStr):
+                continue
+            for call in ast.walk(joined):
+                if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+                    continue
+                if call.func.id not in KEYWORDS:
+                    continue
+                positions = KEYWORDS[call.func.id] or (1,)
+                texts = [
+                    call.args[i - 1].value
+                    for i in positions
+                    if len(call.args) >= i
+                    and isinstance(call.args[i - 1], ast.Constant)
+                    and isinstance(call.args[i - 1].value, str)
+                ]
+                if len(texts) != len(positions):
+                    continue
+                message = texts[0] if len(texts) == 1 else tuple(texts)
+                yield str(path.relative_to(package)), call.lineno, message, [], None
 
 
 def marked_strings() -> dict[str, str]:

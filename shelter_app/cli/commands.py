@@ -127,7 +127,14 @@ def report(args) -> int:
         site = sites.find_site(args.site) if getattr(args, "site", None) else None
         if args.report == "daily":
             rendered = reports.daily_report(
-                site, parse_day(args.date), lang=lang, prepared_by=args.prepared_by or "", notes=args.notes or ""
+                site,
+                parse_day(args.date),
+                lang=lang,
+                prepared_by=args.prepared_by or "",
+                notes=args.notes or "",
+                position=args.position or "",
+                agency=args.agency or "",
+                phone=args.phone or "",
             )
         elif args.report == "summary":
             rendered = reports.operation_summary(parse_day(args.date), lang=lang)

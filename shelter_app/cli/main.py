@@ -13,7 +13,7 @@ import os
 import sys
 
 from shelter_app import APP_NAME, __version__
-from shelter_app.cli import commands, exchange_commands, outbox_commands, sync_commands
+from shelter_app.cli import commands, exchange_commands, outbox_commands, record_commands, sync_commands
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import LANGUAGES, set_language, tr
 from shelter_app.logs import setup_logging
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     exchange_commands.add_parsers(sub, common)  # import, export, backup, restore
     outbox_commands.add_parsers(sub, common)  # config, outbox
     sync_commands.add_parsers(sub, common)  # sync, sync export/import/conflicts/duplicates
+    record_commands.add_parsers(sub, common)  # record birth/meals/day
     return parser
 
 
@@ -156,6 +157,9 @@ def add_report_parsers(sub, common) -> None:
         "--prepared-by", metavar=tr("NAME"), help=tr("who prepared the report (printed above the signature)")
     )
     daily.add_argument("--notes", metavar=tr("TEXT"), help=tr("problems, needs and notes to print in the report"))
+    daily.add_argument("--position", metavar=tr("TEXT"), help=tr("the position (jabatan) of who prepared the report"))
+    daily.add_argument("--agency", metavar=tr("TEXT"), help=tr("the agency (instansi) of who prepared the report"))
+    daily.add_argument("--phone", metavar=tr("TEXT"), help=tr("the phone number of who prepared the report"))
 
     summary = kind(
         "summary",

@@ -67,6 +67,19 @@ ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 
 
+# Who manages a demo site and on whose land it stands, by kind (no random draw: the figures
+# of the demo stay as they were).
+DEMO_MANAGERS = {
+    "tent_camp": "Dinas Sosial Kabupaten Cianjur (Tagana)",
+    "school": "BPBD Kabupaten Cianjur",
+    "mosque": "DKM masjid setempat",
+    "government_building": "Pemerintah Kecamatan",
+    "sports_hall": "BPBD Kabupaten Cianjur",
+    "spontaneous": "Warga (swadaya)",
+}
+DEMO_LAND = {"mosque": "private", "spontaneous": "private", "relatives_home": "private"}
+
+
 class DemoCancelled(Exception):
     """Raised inside the build's transaction when ``cancelled()`` says so; nothing is kept."""
 
@@ -745,6 +758,7 @@ class _Builder:
                     kind="earthquake",
                     started_on=START,
                     region_code=REGENCY,
+                    glide="EQ-2022-000191-IDN",
                     notes=(
                         "Gempa M5,6 pada 21 November 2022 pukul 13.21 WIB, pusat di Kecamatan Cugenang. "
                         "Data demo: lokasi nyata, semua nama dan nomor identitas rekaan."
@@ -810,6 +824,8 @@ class _Builder:
                     contact_name=contact,
                     contact_phone=self._phone(rng),
                     notes=notes,
+                    managing_agency=DEMO_MANAGERS.get(template.kind, "BPBD Kabupaten Cianjur"),
+                    land_ownership=DEMO_LAND.get(template.kind, "public"),
                 )
             )
         records.bulk_create(Site, rows)
@@ -894,10 +910,15 @@ class _Builder:
                 notes=_one(rng, HOUSE_NOTES),
             )
         )
+        own_row = households[-1]
         first = segments[0]
         household_end = segments[-1][2]
         home.households.append((first[1], first[2] if first[2] is not None else NDAYS, household_id, size))
         father_second = None
+        # A woman breast-feeds only with a child under two in her household (no random draw
+        # changes: the rest of the demo stays as it was).
+        baby = any(r == "child" and a < 2 for r, _s, a, _u in members)
+        grandbaby = any(r == "grandchild" and a < 2 for r, _s, a, _u in members)
         for relationship, sex, age, unaccompanied in members:
             person_id = _new_id(rng)
             name, second = self._full_name(rng, sex, father_second if relationship in ("child", "grandchild") else None)
@@ -929,9 +950,31 @@ class _Builder:
                 relationship="relative" if unaccompanied else relationship,
             )
             self._vulnerability(rng, row, relationship, sex, age)
+            mother_of_baby = (
+                sex == "P"
+                and 15 <= age <= 49
+                and (
+                    (baby and (relationship == "wife" or relationship == "head"))
+                    or (grandbaby and relationship in ("child", "child_in_law") and age >= 18)
+                )
+            )
+            row["lactating"] = mother_of_baby and not row.get("pregnant")
             if unaccompanied:
+                # Separated from the family: registered as a household of its own (no adult of
+                # it at the site), cared for by neighbours.
                 row["unaccompanied_child"] = True
                 row["notes"] = "Terpisah dari orang tua saat gempa; sementara diasuh tetangga."
+                row["relationship"] = "head"
+                row["household"] = uuid.uuid5(household_id, f"separated-{person_id}")
+                households.append(
+                    dict(
+                        id=row["household"],
+                        kk=None,
+                        origin_village_code=village_code,
+                        address=own_row["address"],
+                        notes="Anak terpisah dari keluarga; diasuh tetangga di lokasi.",
+                    )
+                )
             if relationship == "head" and rng.random() < 0.65:
                 row["phone"] = self._phone(rng)
             persons.append(row)

@@ -28,6 +28,21 @@ SITE_KINDS = {
 
 SITE_STATUSES = {"open": N_("Open"), "closed": N_("Closed")}
 
+LAND_OWNERSHIP = {"public": N_("Public land"), "private": N_("Private land"), "customary": N_("Customary land")}
+
+# IOM DTM / CCCM site types: a building is a collective centre, a tent camp a planned camp,
+# a spontaneous site a self-settled camp; staying with relatives is hosting.
+DTM_SITE_TYPES = {
+    "tent_camp": "planned_camp",
+    "school": "collective_centre",
+    "mosque": "collective_centre",
+    "government_building": "collective_centre",
+    "sports_hall": "collective_centre",
+    "relatives_home": "host_families",
+    "spontaneous": "self_settled_camp",
+    "other": "other",
+}
+
 INSTALLATION_KINDS = {
     "pallet": N_("Pallet floor"),
     "water": N_("Clean-water installation"),

@@ -234,16 +234,34 @@ def make_kk(district_code: str, issue_date: date, serial: int | str) -> str:
 
 
 MASK = "\u2022"  # •
-SHOWN_DIGITS = 4
+SHOWN_DIGITS = 4  # the serial, at the end
+SHOWN_PREFIX = 6  # the district of the registered address, at the start
 
 
 def mask(number: str | None, full: bool = False, keep_length: bool = False) -> str:
-    """A NIK or KK with only its last four digits showing, unless ``full``: on screen in short
-    (••••0002), on paper and in files one dot per hidden digit (••••••••••••0002). Empty for
-    no number."""
+    """A NIK or KK with its birth (or issue) date hidden, unless ``full``: the district code
+    (first six digits) and the serial (last four) show, so a volunteer can compare it with
+    the card in hand and tell apart people born the same day (the serial alone is 0001 for
+    most). On screen in short (320311••0002), on paper and in files one dot per hidden digit
+    (320311••••••0002). A number too short to have a middle shows only its last four. Empty
+    for no number."""
     if not number:
         return ""
     if full:
         return number
-    hidden = max(len(number) - SHOWN_DIGITS, 0) if keep_length else SHOWN_DIGITS
-    return MASK * hidden + number[-SHOWN_DIGITS:]
+    if len(number) < SHOWN_PREFIX + SHOWN_DIGITS + 2:
+        hidden = max(len(number) - SHOWN_DIGITS, 0) if keep_length else SHOWN_DIGITS
+        return MASK * hidden + number[-SHOWN_DIGITS:]
+    middle = len(number) - SHOWN_PREFIX - SHOWN_DIGITS if keep_length else 2
+    return number[:SHOWN_PREFIX] + MASK * middle + number[-SHOWN_DIGITS:]
+
+
+def masked_parts(text: str) -> tuple[str, str] | None:
+    """What a person typed from a masked number (320311••0002, 320311**0002, 320311 0002,
+    3203110002): (the digits before the hidden part, the digits after), for a search; None
+    when the text is not a masked number."""
+    compact = re.sub(r"[\s.\-]", "", text or "")
+    match = re.fullmatch(r"(\d{6})[\u2022*xX]*(\d{4})", compact)
+    if match is None:
+        return None
+    return match.group(1), match.group(2)

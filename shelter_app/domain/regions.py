@@ -161,3 +161,21 @@ def search_villages(text: str, limit: int = 20) -> list[Region]:
 
 def is_valid_village_code(code: str) -> bool:
     return code in _table("village")
+
+
+# Indonesia's three time zones by province code (the first two digits of a region code):
+# WIB (UTC+7) Sumatra, Java, West and Central Kalimantan; WITA (UTC+8) Bali, Nusa Tenggara,
+# South, East and North Kalimantan, Sulawesi; WIT (UTC+9) Maluku and Papua.
+_WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+_WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96", "97"}
+TIME_ZONE_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}
+
+
+def time_zone(code: str) -> str:
+    """WIB, WITA or WIT of a region code (any level); WIB when the code is empty."""
+    province_code = (code or "").split(".")[0][:2]
+    if province_code in _WIT_PROVINCES:
+        return "WIT"
+    if province_code in _WITA_PROVINCES:
+        return "WITA"
+    return "WIB"

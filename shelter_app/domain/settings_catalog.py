@@ -334,6 +334,10 @@ DECLARED: tuple[SettingSpec, ...] = (
         group="person",
         placeholder=N_("Your name, recorded on every change you make"),
     ),
+    # The person responsible for the daily report (until accounts exist): printed with the signature.
+    SettingSpec("profile/position", USER, Text(), default="", label=N_("Position (jabatan)"), group="person"),
+    SettingSpec("profile/agency", USER, Text(), default="", label=N_("Agency (instansi)"), group="person"),
+    SettingSpec("profile/phone", USER, Text(), default="", label=N_("Phone"), group="person"),
     SettingSpec("database/path", USER, Folder(), label=N_("Database"), group="person", editable=False),
     SettingSpec("window/geometry", **_USER_STATE),
     SettingSpec("window/last_page", USER, Text(), default="dashboard", editable=False),
@@ -450,6 +454,27 @@ DECLARED: tuple[SettingSpec, ...] = (
         label=N_("Age bands"),
         group="operation",
         help=N_("The age groups of the figures and reports."),
+    ),
+    SettingSpec(
+        "report_cutoff_hour",
+        OPERATION,
+        Integer(0, 23),
+        default=7,
+        label=N_("Daily report: data cut-off hour"),
+        group="operation",
+        help=N_("The local hour at which a day's figures are cut off; Pusdalops counts from 07.00 to 07.00."),
+    ),
+    SettingSpec(
+        "sphere_toilet_first_phase_days",
+        OPERATION,
+        Integer(0, 365),
+        default=30,
+        label=N_("Sphere: days of 1 toilet per 50 persons"),
+        group="operation",
+        help=N_(
+            "Under Sphere a site needs 1 toilet per 50 persons in its first days and 1 per 20 after: "
+            "the number of days after the site opened that the first ratio applies."
+        ),
     ),
 )
 

@@ -184,6 +184,13 @@ def export_roster(
         )
     lang = lang or current_language()
     day = day or datetime.date.today()
+    if fmt == "hxl":
+        # HXL is for sharing on HDX, which takes no personal data: the population of each site
+        # by sex, age band and vulnerable group, with its admin codes. Rosters stay CSV/XLSX.
+        from shelter_app.exchange import sites_export
+
+        path, persons, households = sites_export.population_aggregates(out, day, site)
+        return Exported(path, persons, households)
     rows = resident_rows(day, site, full_nik, lang)
     if fmt == "hxl":
         # Machine-readable: English headers, ISO dates, under them the hashtags.

@@ -291,7 +291,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _WORDS = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})$")
-_MASKED = re.compile(r"^[•*xX]{4,}\d{4}$")
+_MASKED = re.compile(r"^(\d{6})?[•*xX]{2,}\d{4}$")  # identity.mask: 320311••••••0002 (older: ••••0002)
 _AGE = re.compile(r"^(\d{1,3})(?:[.,]0+)?\s*(?:th|thn|tahun|years?|yrs?|y)?\.?$", re.IGNORECASE)
 
 
@@ -686,7 +686,8 @@ class _Planner:
                 self.problem(row, "kk", problem)
         if not row.problems:
             try:
-                row.person, notices = roster.person_facts(data, self.today)
+                # Ages are on the row's date (its arrival, else --date), not on the day of the import.
+                row.person, notices = roster.person_facts(data, self.row_day(get("arrival_date")))
                 self.notices += [
                     Problem(number, self.column(RULE_FIELDS.get(n.field, n.field)), n.field, n.message) for n in notices
                 ]
@@ -700,6 +701,20 @@ class _Planner:
         self.read_household(row, get)
         self.read_stay(row, get("site"), get("arrival_date"))
         return row
+
+    def row_day(self, arrival_cell) -> datetime.date:
+        """The date a row's ages are counted on: its arrival date, else the import's date, else
+        today (a bad arrival date is reported by ``read_stay``)."""
+        try:
+            day = parse_date("arrival_date", arrival_cell) if cell_text(arrival_cell) else None
+        except RuleViolation:
+            day = None
+        if day is None and self.default_date:
+            try:
+                day = parse_date("date", self.default_date)
+            except RuleViolation:
+                day = None
+        return min(day, self.today) if isinstance(day, datetime.date) else self.today
 
     def cached_date(self, row: _Row, name: str, value):
         if value is None or value == "":

@@ -14,13 +14,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from shelter_app.domain import regions
+from shelter_app.domain import choices, regions
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange.tables import write_rows
 from shelter_app.files import write_atomically
 from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import settings, stats
+from shelter_app.services import sites as site_service
 from shelter_app.storage.models import Site
 
 FORMATS = ("csv", "xlsx", "hxl", "geojson")
@@ -72,7 +73,13 @@ def columns() -> list[tuple[str, str]]:
         ("site_id", "#loc+code"),
         ("site", "#loc+name"),
         ("kind", "#loc+type"),
+        ("dtm_site_type", "#loc+type+dtm"),
         ("status", "#status"),
+        ("opened_on", "#date+opened"),
+        ("closed_on", "#date+closed"),
+        ("managing_agency", "#org+managing"),
+        ("land_ownership", "#meta+land_ownership"),
+        ("glide", "#crisis+code"),
         ("adm1_code", "#adm1+code"),
         ("adm1_name", "#adm1+name"),
         ("adm2_code", "#adm2+code"),
@@ -88,6 +95,14 @@ def columns() -> list[tuple[str, str]]:
         ("households", "#affected+idps+hh"),
         ("female", "#affected+idps+ind+f"),
         ("male", "#affected+idps+ind+m"),
+        ("origin_village_codes", "#adm4+code+origin"),
+        ("origin_villages", "#adm4+name+origin"),
+        ("water_litres_per_person", "#indicator+num+water_lppd"),
+        ("toilets_female", "#indicator+num+toilets+f"),
+        ("toilets_male", "#indicator+num+toilets+m"),
+        ("toilets_accessible", "#indicator+num+toilets+accessible"),
+        ("taps", "#indicator+num+taps"),
+        ("needs_status", "#status+needs"),
     ]
     for band in settings.age_bands():
         attribute = _band_attribute(band)
@@ -119,10 +134,17 @@ def _regions(village_code: str) -> dict:
     return out
 
 
+def _village_name(code: str) -> str:
+    village = regions.village(code)
+    return village.name if village else code
+
+
 def site_records(day: datetime.date) -> list[dict]:
     """One flat record per site open by ``day``: place, coordinates and the figures of that day."""
     figures = stats.figures(day)
     by_id = {site.id.hex: site for site in Site.select().where(records.live(Site))}
+    origins = site_service.main_origins(day)
+    severity = {"ok": 0, "short": 1, "critical": 2}
     out = []
     for entry in figures["sites"]:
         site = by_id[entry["id"]]
@@ -131,7 +153,13 @@ def site_records(day: datetime.date) -> list[dict]:
             "site_id": entry["id"],
             "site": entry["name"],
             "kind": entry["kind"],
+            "dtm_site_type": choices.DTM_SITE_TYPES.get(entry["kind"], "other"),
             "status": entry["status"],
+            "opened_on": site.opened_on.isoformat(),
+            "closed_on": site.closed_on.isoformat() if site.closed_on else "",
+            "managing_agency": site.managing_agency,
+            "land_ownership": site.land_ownership,
+            "glide": site.event.glide,
             **_regions(entry["village_code"]),
             "latitude": round(site.latitude, COORDINATE_DECIMALS) if site.latitude is not None else None,
             "longitude": round(site.longitude, COORDINATE_DECIMALS) if site.longitude is not None else None,
@@ -140,6 +168,16 @@ def site_records(day: datetime.date) -> list[dict]:
             "households": entry["households"],
             "female": entry["female"],
             "male": entry["male"],
+            "origin_village_codes": " ".join(code for code, _n in origins.get(site.id, [])),
+            "origin_villages": "; ".join(_village_name(code) for code, _n in origins.get(site.id, [])),
+            "water_litres_per_person": (
+                round(entry["installations"]["water_litres_per_day"] / entry["persons"], 1) if entry["persons"] else ""
+            ),
+            "toilets_female": entry["needs"]["toilets"]["female"],
+            "toilets_male": entry["needs"]["toilets"]["male"],
+            "toilets_accessible": entry["needs"]["toilets"]["accessible"],
+            "taps": entry["installations"]["taps"],
+            "needs_status": max((need["status"] for need in entry["needs"].values()), key=severity.__getitem__),
             "arrivals": entry["arrivals"],
             "departures": entry["departures"],
             "contact_name": site.contact_name,
@@ -152,6 +190,31 @@ def site_records(day: datetime.date) -> list[dict]:
             record[name] = entry["vulnerable"][name]
         out.append(record)
     return out
+
+
+# The population aggregates shared as HXL (``export roster --format hxl``): figures only, no
+# person and no contact, since HDX does not take personal data.
+AGGREGATE_EXCLUDED = ("status", "capacity", "contact_name", "contact_phone")
+
+
+def aggregate_columns() -> list[tuple[str, str]]:
+    return [(name, tag) for name, tag in columns() if name not in AGGREGATE_EXCLUDED]
+
+
+def population_aggregates(out: str | Path, day: datetime.date, site=None) -> tuple[Path, int, int]:
+    """Persons and households of each site on ``day`` by sex and age band, with the vulnerable
+    groups and the admin codes, as HXL: (path, persons, households)."""
+    wanted = aggregate_columns()
+    rows = [r for r in site_records(day) if site is None or r["site_id"] == site.id.hex]
+    path = write_rows(
+        out,
+        [name for name, _tag in wanted],
+        [[record.get(name) for name, _tag in wanted] for record in rows],
+        "hxl",
+        hxl_tags=[tag for _name, tag in wanted],
+        text_columns={i for i, (name, _tag) in enumerate(wanted) if name.endswith("_code")},
+    )
+    return path, sum(r["persons"] for r in rows), sum(r["households"] for r in rows)
 
 
 def geojson(day: datetime.date) -> dict:

@@ -26,7 +26,12 @@ from shelter_app.reports.summary import operation_summary
 
 # What a Reports page offers: key, translatable title, function, the parameters it asks for.
 REPORTS = (
-    ("daily", N_("Daily site report"), daily_report, ("site", "day", "prepared_by", "notes")),
+    (
+        "daily",
+        N_("Daily site report"),
+        daily_report,
+        ("site", "day", "prepared_by", "notes", "position", "agency", "phone"),
+    ),
     ("summary", N_("Operation summary"), operation_summary, ("day",)),
     ("roster", N_("Site roster"), site_roster, ("site", "day", "full_nik")),
     ("stock", N_("Stock card"), stock_card_report, ("site", "item", "start", "end")),

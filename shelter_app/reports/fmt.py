@@ -18,6 +18,7 @@ UNIT_LABELS = {
     "taps": N_("taps"),
     "m2": N_("m²"),
     "kg/day": N_("kg/day"),
+    "kg": N_("kg"),
 }
 
 

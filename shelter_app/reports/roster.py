@@ -72,9 +72,9 @@ def rows_of(data: RosterData, fmt, full_nik: bool) -> list[Row]:
     day = data.day
     ages: dict = {}
     for index, household in enumerate(data.households):
-        kk = mask_number(household.kk, full_nik) if household.kk else tr("no KK")
         size = ntr("{n} person", "{n} persons", len(household.members), n=fmt.n(len(household.members)))
-        label = f"KK {kk} · {size}"
+        kk = f"KK {mask_number(household.kk, full_nik)}" if household.kk else tr("Without a KK")
+        label = f"{kk} · {size}"
         if household.address:
             label += f" · {household.address}"
         rows.append(Row([label], "group", index))

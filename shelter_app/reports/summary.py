@@ -15,12 +15,16 @@ from shelter_app.reports import charts
 from shelter_app.reports.common import language, paragraph, resolve_day, section
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.parts import (
+    NEED_LABELS,
     VULNERABLE_LABELS,
     age_pyramid,
     band_range,
+    food_table,
+    movements_table,
     needs_table,
     population_tables,
     side_by_side,
+    vital_events,
 )
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status
@@ -98,14 +102,21 @@ def render(data: SummaryData, lang: str = "id", generated_at=None) -> Rendered:
                 "note",
             ),
         ]
-        key, ages, groups, movements = population_tables(total, data.age_bands, fmt)
+        key, ages, groups, _movements = population_tables(total, data.age_bands, fmt)
         story += section(tr("1. The whole operation"), key)
         story.append(side_by_side(ages, age_pyramid(total, data.age_bands, FRAME_WIDTH * 0.44 - 6, fmt), share=0.56))
-        story.append(side_by_side(groups, movements, share=0.56))
+        story.append(side_by_side(groups, movements_table(total, fmt), share=0.56))
+        story.append(paragraph(vital_events(total, fmt), "note"))
         story += section(tr("Needs and gaps of all sites"), needs_table(total["needs"], data.standards_profile, fmt))
+        story.append(food_table(total["needs"]["rice"], data.standards_profile, fmt))
+        story.append(balance_table(total, fmt))
         story.append(
             paragraph(
-                tr("The gaps of the sites are added up: a surplus at one site does not cover a shortage at another."),
+                tr(
+                    "The gap of the operation is the sum of the sites' gaps: a surplus at one site does not cover "
+                    "a shortage at another. The net balance is everything available less everything needed, as if "
+                    "it could all be moved; a need is short at a site when its gap there is above 0."
+                ),
                 "note",
             )
         )
@@ -118,6 +129,42 @@ def render(data: SummaryData, lang: str = "id", generated_at=None) -> Rendered:
         story += section(tr("5. Vulnerable groups by site"), vulnerable_by_site(data, fmt))
         story += section(tr("6. Needs by site"), needs_by_site(data, fmt))
         return report.build(story)
+
+
+BALANCE_NEEDS = ("water", "toilets", "taps", "covered_area", "rice")
+
+
+def balance_table(total: dict, fmt) -> DataTable:
+    """Per need: the sum of the sites' shortfalls, the net balance and how many sites are short."""
+    rows = []
+    for name in BALANCE_NEEDS:
+        need = total["needs"].get(name)
+        if need is None:
+            continue
+        rows.append(
+            Row(
+                [
+                    translate(NEED_LABELS[name]),
+                    fmt.n(need["gap"]),
+                    fmt.signed(need.get("net_balance", 0)),
+                    fmt.unit(need["unit"]),
+                    fmt.n(need.get("sites_short", 0)),
+                    _status(fmt, need["status"]),
+                ]
+            )
+        )
+    return DataTable(
+        [
+            Col(tr("Need"), 0.22),
+            Col(tr("Sum of the sites' gaps"), 0.17, "R"),
+            Col(tr("Net balance"), 0.17, "R"),
+            Col(tr("Unit"), 0.12),
+            Col(tr("Sites short"), 0.16, "R"),
+            Col(tr("Status"), 0.16, "C"),
+        ],
+        rows,
+        zebra=False,
+    )
 
 
 def shortage_table(data: SummaryData, fmt) -> DataTable:
@@ -238,17 +285,17 @@ def population_by_site(data: SummaryData, fmt) -> DataTable:
     rows = [Row(cells(entry, entry["name"])) for entry in sorted(data.sites, key=lambda e: e["name"])]
     rows.append(_total_row(cells(data.total, tr("Total"))))
     columns = [
-        Col(tr("Site"), 0.22),
-        Col(tr("Persons"), 0.075, "R"),
+        Col(tr("Site"), 0.17),
+        Col(tr("Persons"), 0.07, "R"),
         Col(tr("Households"), 0.08, "R"),
         Col(tr("Male"), 0.075, "R"),
-        Col(tr("Female"), 0.08, "R"),
-        Col(tr("Capacity"), 0.075, "R"),
-        Col(tr("Occupancy"), 0.08, "R"),
-        Col(tr("Arrivals"), 0.075, "R"),
-        Col(tr("Departures"), 0.08, "R"),
+        Col(tr("Female"), 0.09, "R"),
+        Col(tr("Capacity"), 0.08, "R"),
+        Col(tr("Occupancy"), 0.085, "R"),
+        Col(tr("Arrivals"), 0.095, "R"),
+        Col(tr("Departures"), 0.09, "R"),
         Col(tr("Transferred in"), 0.08, "R"),
-        Col(tr("Transferred out"), 0.08, "R"),
+        Col(tr("Transferred out"), 0.085, "R"),
     ]
     return DataTable(columns, rows, font_size=7.5)
 
@@ -298,8 +345,10 @@ def needs_by_site(data: SummaryData, fmt) -> DataTable:
     rows = [Row(cells(entry, entry["name"])) for entry in sorted(data.sites, key=lambda e: e["name"])]
     rows.append(_total_row(cells(data.total, tr("Total"))))
     columns = [Col(tr("Site"), 0.2)]
-    for label in (tr("Water (L/day)"), tr("Toilets"), tr("Space (m²)"), tr("Rice (kg/day, kg)")):
+    for label in (tr("Water (L/day)"), tr("Toilets"), tr("Space (m²)")):
         columns += [Col(f"{label}\n{tr('needed')}", 0.1, "R"), Col(f"{label}\n{tr('available')}", 0.1, "R")]
+    # Rice: a need a day beside stock on hand, said so (not one unit for both).
+    columns += [Col(tr("Rice needed (kg/day)"), 0.1, "R"), Col(tr("Rice on hand (kg)"), 0.1, "R")]
     return DataTable(columns, rows, font_size=7.5)
 
 

@@ -6,9 +6,9 @@ from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.history.records import atomic
-from shelter_app.i18n import _
+from shelter_app.i18n import N_, _
 from shelter_app.services import checks
-from shelter_app.storage.models import Activity, ActivityParticipant, Person, Site
+from shelter_app.storage.models import Activity, ActivityParticipant, KitchenMeals, Person, Site
 
 
 def _fields(data: dict, site: Site) -> dict:
@@ -99,3 +99,52 @@ def participants(activity_id) -> list[Person]:
         .where(ActivityParticipant.activity == activity_id, records.live(ActivityParticipant), records.live(Person))
         .order_by(Person.name_key)
     )
+
+
+# --- community kitchens: portions served a day ------------------------------------------
+
+MEALS = ("morning", "midday", "evening")
+
+
+@atomic
+def record_meals(activity_id, served_on, morning=0, midday=0, evening=0) -> KitchenMeals:
+    """The portions a community kitchen served on a day (morning, midday, evening); recording
+    the same day again corrects it (the history keeps the old figures)."""
+    activity = records.get(Activity, activity_id, "activity")
+    if activity.kind != "community_kitchen":
+        raise RuleViolation("activity", _("Meals are recorded for a community kitchen; choose the kitchen activity."))
+    day = checks.date("served_on", served_on, "Date", activity.held_on)
+    if activity.ends_on is not None and day > activity.ends_on:
+        raise RuleViolation(
+            "served_on",
+            _("The kitchen ran until {date}; choose a day it was open.", date=activity.ends_on.isoformat()),
+        )
+    labels = {"morning": N_("Morning portions"), "midday": N_("Midday portions"), "evening": N_("Evening portions")}
+    counts = {
+        meal: int(checks.number(meal, value, labels[meal], integer=True))
+        for meal, value in zip(MEALS, (morning, midday, evening))
+    }
+    current = (
+        KitchenMeals.select()
+        .where(KitchenMeals.activity == activity.id, KitchenMeals.served_on == day, records.live(KitchenMeals))
+        .first()
+    )
+    if current is not None:
+        return records.update(current, **counts)
+    return records.create(KitchenMeals, activity=activity, served_on=day, **counts)
+
+
+def meals_served(site_id, day) -> list[tuple[Activity, KitchenMeals]]:
+    """The community kitchens of a site with the portions they recorded for ``day``."""
+    query = (
+        KitchenMeals.select(KitchenMeals, Activity)
+        .join(Activity)
+        .where(
+            Activity.site == site_id,
+            KitchenMeals.served_on == day,
+            records.live(KitchenMeals),
+            records.live(Activity),
+        )
+        .order_by(Activity.title)
+    )
+    return [(row.activity, row) for row in query]

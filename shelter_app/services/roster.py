@@ -148,6 +148,7 @@ def person_facts(data: dict, today: datetime.date) -> tuple[dict, list[Notice]]:
     estimated = bool(data.get("birth_date_estimated"))
     birth = data.get("birth_date")
     age = data.get("age_years")
+    years_given = None
     if birth not in (None, ""):
         birth = checks.date("birth_date", birth, "Birth date")
         if age_on(birth, today) > 120:  # as an age over 120 is refused
@@ -160,6 +161,7 @@ def person_facts(data: dict, today: datetime.date) -> tuple[dict, list[Notice]]:
         if years > 120:
             raise RuleViolation("age_years", _("Age {age} is not plausible; enter the age in years.", age=years))
         birth, estimated = estimated_birth_date(years, today), True
+        years_given = int(years)
     else:
         birth = None
     nik = data.get("nik")
@@ -169,6 +171,26 @@ def person_facts(data: dict, today: datetime.date) -> tuple[dict, list[Notice]]:
             str(nik), birth_date=birth, sex=out["sex"], birth_date_estimated=estimated, today=today
         )
         out["nik"] = info.nik
+        if years_given is not None:
+            # An age but no birth date: the NIK's birth date is the better one. An age that
+            # disagrees with it is said, not silently overridden.
+            nik_notices = [n for n in nik_notices if n.code != "nik_birth_date_differs"]
+            if age_on(info.birth_date, today) != years_given:
+                nik_notices.append(
+                    Notice(
+                        "age_years",
+                        _(
+                            "The NIK gives the birth date {nik_date} (age {nik_age} on {day}), but the age "
+                            "entered is {age}; the NIK's birth date is kept.",
+                            nik_date=info.birth_date.isoformat(),
+                            nik_age=age_on(info.birth_date, today),
+                            day=today.isoformat(),
+                            age=years_given,
+                        ),
+                        code="age_differs_from_nik",
+                    )
+                )
+            birth, estimated = info.birth_date, False
         notices += nik_notices
         if birth is None:
             birth, estimated = info.birth_date, False

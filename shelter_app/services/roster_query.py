@@ -145,7 +145,16 @@ def _person_terms(f: RosterFilter, with_text: bool = True, by_text_index: bool =
     text = (f.text or "").strip()
     if with_text and text:
         digits = _digits(f)
-        if digits and by_text_index:
+        shown = identity.masked_parts(text)  # the digits a masked number shows: 320311••0002
+        if shown is not None:
+            first, last = shown
+            cards = Household.select(Household.id).where(_prefix(Household.kk, first), Household.kk.endswith(last))
+            term = (_prefix(Person.nik, first) & Person.nik.endswith(last)) | Person.household.in_(cards)
+            if digits:  # ten plain digits may also be the start of a number
+                by_start = Household.select(Household.id).where(_prefix(Household.kk, digits))
+                term |= _prefix(Person.nik, digits) | Person.household.in_(by_start)
+            terms.append(term)
+        elif digits and by_text_index:
             households = Household.select(Household.id).where(_prefix(Household.kk, digits))
             terms.append(_prefix(Person.nik, digits) | Person.household.in_(households))
         elif digits:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from collections import Counter
 
 from shelter_app.domain import choices, regions
 from shelter_app.domain.errors import RuleViolation
@@ -10,7 +12,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _, ngettext
 from shelter_app.services import checks
-from shelter_app.storage.models import Event, Site
+from shelter_app.storage.models import Event, Household, Presence, Site
 
 
 def _region_code(field: str, code: str) -> str:
@@ -38,12 +40,19 @@ def _event_fields(data: dict) -> dict:
         out["region_code"] = _region_code("region_code", data["region_code"])
     if "notes" in data:
         out["notes"] = checks.text("notes", data["notes"], "Notes", required=False, max_length=5000)
+    if "glide" in data:
+        glide = checks.text("glide", data["glide"], "GLIDE number", required=False, max_length=30).upper()
+        if glide and not re.fullmatch(r"[A-Z]{2}-\d{4}-\d{6}-[A-Z]{3}", glide):
+            raise RuleViolation("glide", _("Write the GLIDE number as EQ-2022-000191-IDN."))
+        out["glide"] = glide
     return out
 
 
 @atomic
-def create_event(name: str, kind: str, started_on, region_code: str = "", notes: str = "") -> Event:
-    fields = _event_fields(dict(name=name, kind=kind, started_on=started_on, region_code=region_code, notes=notes))
+def create_event(name: str, kind: str, started_on, region_code: str = "", notes: str = "", glide: str = "") -> Event:
+    fields = _event_fields(
+        dict(name=name, kind=kind, started_on=started_on, region_code=region_code, notes=notes, glide=glide)
+    )
     return records.create(Event, **fields)
 
 
@@ -63,6 +72,7 @@ SITE_TEXT = {
     "contact_name": (N_("Contact person"), False, 200),
     "contact_phone": (N_("Contact phone"), False, 30),
     "notes": (N_("Notes"), False, 5000),
+    "managing_agency": (N_("Managing agency"), False, 200),
 }
 
 
@@ -73,6 +83,12 @@ def _site_fields(data: dict, event: Event) -> dict:
             out[name] = checks.text(name, data[name], label, required=required, max_length=length)
     if "kind" in data:
         out["kind"] = checks.choice("kind", data["kind"], choices.SITE_KINDS, "Kind of site")
+    if "land_ownership" in data:
+        out["land_ownership"] = (
+            checks.choice("land_ownership", data["land_ownership"], choices.LAND_OWNERSHIP, "Land ownership")
+            if data["land_ownership"]
+            else ""
+        )
     if "village_code" in data and data["village_code"]:
         if not regions.village(data["village_code"].strip()):
             raise RuleViolation(
@@ -183,3 +199,22 @@ def find_site(name_or_id: str) -> Site:
 
 def is_open_on(site: Site, day: datetime.date) -> bool:
     return site.opened_on <= day and (site.closed_on is None or site.closed_on > day)
+
+
+def main_origins(day: datetime.date, most: int = 3) -> dict:
+    """{site id: [(village code, households), ...]}: the villages the households present on
+    ``day`` come from, most first (DTM's "main places of origin")."""
+    d = day.toordinal()
+    rows = (
+        Presence.select(Presence.site_id, Household.origin_village_code)
+        .join(Household, on=(Household.id == Presence.household_id))
+        .where(
+            Presence.arrived <= d, Presence.left.is_null() | (Presence.left > d), Household.origin_village_code != ""
+        )
+        .distinct()
+        .tuples()
+    )
+    counted: dict = {}
+    for site_id, code in rows:
+        counted.setdefault(site_id, Counter())[code] += 1
+    return {site_id: counter.most_common(most) for site_id, counter in counted.items()}

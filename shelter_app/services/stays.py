@@ -12,7 +12,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import _, ngettext
 from shelter_app.services import checks, presence
-from shelter_app.storage.models import Person, Presence, Site, Stay
+from shelter_app.storage.models import Household, Person, Presence, Site, Stay
 
 
 @dataclass
@@ -119,6 +119,58 @@ def check_in(person_ids, site_id, arrived_on) -> Moved:
         moved.stays.append(records.create(Stay, person=person, site=site, arrived_on=day))
     presence.refresh_persons([p.id for p in persons])
     moved.notices += _capacity_notice(site, day)
+    return moved
+
+
+def find_household(number: str) -> Household:
+    """The household of a KK number, or of the person with that NIK (e.g. the mother's)."""
+    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
+    found = Household.get_or_none((Household.kk == digits) & records.live(Household)) if digits else None
+    if found is None and digits:
+        person = Person.get_or_none((Person.nik == digits) & records.live(Person))
+        found = person.household if person is not None else None
+    if found is None:
+        raise RuleViolation(
+            "household", _("No household has KK or a member with NIK {number}; check the number.", number=number)
+        )
+    return found
+
+
+@atomic
+def record_birth(household_id, site_id, born_on, name: str, sex: str, **facts) -> Moved:
+    """A baby born to a household staying at a site: a new member of the household, born on
+    ``born_on``, who arrives at the site that day by birth (reported as a birth, not a new
+    arrival). Someone of the household must stay at the site that day."""
+    from shelter_app.services import roster  # roster imports stays
+
+    site = records.get(Site, site_id, "site")
+    day = checks.date("born_on", born_on, "Date of birth", _event_start(site))
+    site = _open_site(site_id, day)
+    d = day.toordinal()
+    family_here = (
+        Presence.select()
+        .where(
+            Presence.household_id == records.get(Household, household_id, "household").id,
+            Presence.site_id == site.id,
+            Presence.arrived <= d,
+            Presence.left.is_null() | (Presence.left > d),
+        )
+        .exists()
+    )
+    if not family_here:
+        raise RuleViolation(
+            "household",
+            _(
+                "No one of this household stays at {site} on {date}: check the mother in first, or choose her site.",
+                site=site.name,
+                date=day.isoformat(),
+            ),
+        )
+    facts.setdefault("relationship", "child")
+    saved = roster.add_person(household_id, confirmed=True, today=day, name=name, sex=sex, birth_date=day, **facts)
+    moved = Moved(notices=list(saved.notices))
+    moved.stays.append(records.create(Stay, person=saved.person, site=site, arrived_on=day, arrival_reason="born"))
+    presence.refresh_persons([saved.person.id])
     return moved
 
 

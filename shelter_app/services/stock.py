@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
@@ -312,3 +312,21 @@ def expiring_lots(site_id, day: datetime.date, within_days: int = 30) -> list[tu
         .tuples()
     )
     return [(StockLot.get_by_id(lot), Decimal(str(total))) for lot, total in query if Decimal(str(total)) > 0]
+
+
+def received_on(site_id, day: datetime.date, kinds=("received", "transfer_in")) -> list[StockMovement]:
+    """What arrived at a site on a day (received, transferred in), with its item and lot."""
+    query = (
+        StockMovement.select(StockMovement, StockItem, StockLot)
+        .join(StockItem)
+        .switch(StockMovement)
+        .join(StockLot, JOIN.LEFT_OUTER)
+        .where(
+            StockMovement.site == site_id,
+            StockMovement.moved_on == day,
+            StockMovement.kind.in_(list(kinds)),
+            records.live(StockMovement),
+        )
+        .order_by(StockItem.name, StockMovement.created_at)
+    )
+    return list(query)

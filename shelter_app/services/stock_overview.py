@@ -9,7 +9,7 @@ import datetime
 import json
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from peewee import Case, fn
 
@@ -18,7 +18,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import _
-from shelter_app.services import roster, stays, stock
+from shelter_app.services import roster, settings, stats, stays, stock
 from shelter_app.storage.models import Household, Person, Presence, Site, StockItem, StockLot, StockMovement
 
 ZERO = Decimal(0)
@@ -106,7 +106,11 @@ def on_hand_table(site_id, day: datetime.date, within_days: int = NEAR_EXPIRY_DA
     """Every catalogue item at a site on a day, with days of supply and its worst warning."""
     site_id = _uuid(site_id)
     held = stock.balances([site_id], day)
-    persons = persons_at(site_id, day)
+    figures = stats.population(day, [site_id]).get(site_id) or {
+        "persons": 0,
+        "vulnerable": {"pregnant": 0, "lactating": 0},
+    }
+    persons, mothers, profile = figures["persons"], stats.mothers_of(figures), settings.profile()
     nearest: dict[uuid.UUID, datetime.date] = {}
     expired: set[uuid.UUID] = set()
     for lot, _amount in stock.expiring_lots(site_id, day, within_days):
@@ -118,8 +122,9 @@ def on_hand_table(site_id, day: datetime.date, within_days: int = NEAR_EXPIRY_DA
     for item in stock.items():
         amount = held.get((site_id, item.id), ZERO)
         level = Decimal(str(item.low_stock_level))
-        per_day = Decimal(str(item.per_person_per_day)) * persons
-        days = (amount / per_day).quantize(Decimal("0.1")) if per_day > 0 else None
+        # The one computation of a need (rice with the extra for mothers), as stats and reports.
+        per_day = Decimal(str(round(stats.need_per_day(item, persons, mothers, profile), 4)))
+        days = (amount / per_day).quantize(Decimal("0.1"), rounding=ROUND_FLOOR) if per_day > 0 else None
         if item.id in expired:
             status = EXPIRED
         elif level and amount < level:

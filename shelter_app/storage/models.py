@@ -68,6 +68,7 @@ class Event(Record):
     ended_on = DateField(null=True)
     region_code = CharField(max_length=13, default="")  # regency or district, dotted
     notes = TextField(default="")
+    glide = CharField(max_length=30, default="")  # GLIDE number, e.g. EQ-2022-000191-IDN
 
 
 class Site(Record):
@@ -87,6 +88,8 @@ class Site(Record):
     contact_name = CharField(max_length=200, default="")
     contact_phone = CharField(max_length=30, default="")
     notes = TextField(default="")
+    managing_agency = CharField(max_length=200, default="")  # CCCM: who manages the site
+    land_ownership = CharField(max_length=20, default="")  # domain.choices.LAND_OWNERSHIP
 
 
 class Installation(Record):
@@ -157,6 +160,7 @@ class Stay(Record):
     leave_reason = CharField(max_length=20, null=True)  # domain.choices.LEAVE_REASONS
     leave_note = TextField(default="")
     came_from = ForeignKeyField(Site, null=True, backref="transfers_out")
+    arrival_reason = CharField(max_length=20, default="")  # "" new (or transfer: came_from), "born"
 
     class Meta:
         indexes = ((("site", "arrived_on"), False), (("site", "left_on"), False))
@@ -223,6 +227,33 @@ class Activity(Record):
 class ActivityParticipant(Record):
     activity = ForeignKeyField(Activity, backref="participants")
     person = ForeignKeyField(Person, backref="activities")
+
+
+class KitchenMeals(Record):
+    """The portions a community kitchen (an activity) served on one day."""
+
+    activity = ForeignKeyField(Activity, backref="meals")
+    served_on = DateField()
+    morning = IntegerField(default=0)
+    midday = IntegerField(default=0)
+    evening = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("activity", "served_on"), False),)
+
+
+class SiteDay(Record):
+    """What a site's coordinator records for the day's report: urgent needs (JSON list of
+    item, quantity, unit, priority), obstacles (kendala) and follow-up (rencana tindak lanjut)."""
+
+    site = ForeignKeyField(Site, backref="days")
+    day = DateField()
+    urgent_needs = TextField(default="[]")
+    obstacles = TextField(default="")
+    follow_up = TextField(default="")
+
+    class Meta:
+        indexes = ((("site", "day"), False),)
 
 
 # --- the operation's settings -----------------------------------------------------------
@@ -360,6 +391,8 @@ SYNCED_MODELS = [
     Activity,
     ActivityParticipant,
     OperationSetting,
+    KitchenMeals,
+    SiteDay,
 ]
 
 

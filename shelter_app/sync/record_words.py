@@ -44,6 +44,8 @@ TABLE_LABELS = {
     "activity": N_("Activity"),
     "activity_participant": N_("Activity participant"),
     "operation_setting": N_("Setting of the operation"),
+    "kitchen_meals": N_("Meals served by a kitchen"),
+    "site_day": N_("Report fields of a site's day"),
 }
 
 # The label of a column, first for its table, else for its name wherever it appears.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -247,3 +248,23 @@ def test_presence_rebuild_in_sql_equals_the_rows_computed_in_python(tmp_path):
         assert got == expected
     finally:
         db.close()
+
+
+def test_vulnerable_flags_fit_the_household(summary):
+    """A breast-feeding mother has a child under two in her household; a separated child has
+    no adult of its household (it is registered as a household of its own)."""
+    members = defaultdict(list)
+    for person in Person.select():
+        members[person.household_id].append(person)
+    lactating = [p for p in Person.select() if p.lactating]
+    assert lactating
+    for mother in lactating:
+        babies = [p for p in members[mother.household_id] if p.id != mother.id and (mother.birth_date < p.birth_date)]
+        assert any((datetime.date(2022, 11, 21) - p.birth_date).days < 2 * 366 for p in babies), mother.name
+    for child in Person.select().where(Person.unaccompanied_child == True):  # noqa: E712
+        adults = [
+            p
+            for p in members[child.household_id]
+            if p.id != child.id and (datetime.date(2022, 11, 21) - p.birth_date).days >= 18 * 365
+        ]
+        assert adults == [], child.name

@@ -682,3 +682,21 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(db, operation, tmp
     households = rows // 4
     assert counts in ((0, 0, 0, 0), (households, rows, rows, rows))
     assert (new_changes == 0) == (counts[0] == 0)
+
+
+def test_ages_are_on_the_rows_date_not_on_the_day_of_the_import(db, operation, tmp_path):
+    path = write(
+        tmp_path,
+        f"""
+        nama,jk,umur,lokasi,kk,tanggal_datang
+        Ujang,L,30,SDN Cugenang 1,{KK_1},2022-11-22
+        Asep,L,40,SDN Cugenang 1,{KK_2},
+        """,
+    )
+    later = D(2026, 12, 3)  # the file is imported four years on
+    result = run(path, arrival_date=D(2022, 11, 25), today=later)
+    assert result.problems == []
+    ujang, asep = Person.get(Person.name == "Ujang"), Person.get(Person.name == "Asep")
+    assert roster.age_on(ujang.birth_date, D(2022, 11, 22)) == 30  # its arrival date
+    assert roster.age_on(asep.birth_date, D(2022, 11, 25)) == 40  # the import's --date
+    assert roster.age_on(ujang.birth_date, later) >= 33

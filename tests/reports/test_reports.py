@@ -27,7 +27,7 @@ from shelter_app.reports import (
     site_roster,
     stock_card_report,
 )
-from shelter_app.reports.parts import NEED_LABELS, VULNERABLE_LABELS
+from shelter_app.reports.parts import ARRIVAL_LABELS, DEPARTURE_LABELS, NEED_LABELS, VULNERABLE_LABELS
 from shelter_app.reports.style import MARGIN_X
 from shelter_app.services import settings, sites, stats, stock
 from shelter_app.services.residents import residents_by_household
@@ -169,27 +169,42 @@ def test_every_figure_of_the_daily_report_equals_stats(lang, big_site):
     assert has_row(lines, "Total", [n(figures["male"], lang), n(figures["female"], lang), n(figures["persons"], lang)])
     for name, label in VULNERABLE_LABELS.items():
         assert has_row(lines, translate(label, lang), [n(figures["vulnerable"][name], lang)]), name
-    movements = {
-        "arrivals": "Arrivals",
-        "departures": "Departures",
-        "transfers_in": "of which transferred in",
-        "transfers_out": "of which transferred out",
-    }
-    for name, label in movements.items():
-        assert has_pair(lines, translate(label, lang), n(figures[name], lang)), name
-    units = {"L/day": "L/day", "toilets": "toilets", "m2": "m²", "kg/day": "kg/day", "taps": "taps"}
+    assert has_pair(lines, translate("Arrivals", lang), n(figures["arrivals"], lang))
+    assert has_pair(lines, translate("Departures", lang), n(figures["departures"], lang))
+    for key, label in ARRIVAL_LABELS.items():
+        assert has_pair(lines, translate(label, lang), n(figures["arrivals_by_reason"][key], lang)), key
+    for key, label in DEPARTURE_LABELS.items():
+        assert has_pair(lines, translate(label, lang), n(figures["departures_by_reason"][key], lang)), key
+    assert sum(figures["arrivals_by_reason"].values()) == figures["arrivals"]
+    assert sum(figures["departures_by_reason"].values()) == figures["departures"]
+    # Where and when, as an officer files it: Kemendagri codes, the cut-off time in the site's zone.
+    assert f"({site.village_code})" in text and f"({site.village_code[:8]})" in text
+    assert ("data s.d. pukul 07.00 WIB" if lang == "id" else "data up to 07.00 WIB") in text
+    units = {"L/day": "L/day", "toilets": "toilets", "m2": "m²", "taps": "taps"}
     for name, need in figures["needs"].items():
+        if name == "rice":
+            continue
         cells = [
             n(need["required"], lang),
             n(need["available"], lang),
             n(need["gap"], lang),
             translate(units[need["unit"]], lang),
+            STATUS[lang][need["status"]],
         ]
-        if need.get("days_of_supply") is not None:
-            cells.append(n(need["days_of_supply"], lang))
-        cells.append(STATUS[lang][need["status"]])
         label = translate(NEED_LABELS[name], lang)
         assert any(line.startswith(label.split()[0]) and " ".join(cells) in line for line in lines), (name, cells)
+    # Rice: the need in its parts, on hand, days of supply and the shortfall to the target.
+    rice = figures["needs"]["rice"]
+    kg_day = translate("kg/day", lang)
+    assert any(
+        line.startswith(translate("Rice needed a day", lang)) and line.endswith(f"{n(rice['required'], lang)} {kg_day}")
+        for line in lines
+    )
+    assert any(f"{n(rice['extra_kg_per_day'], lang)} {kg_day}" in line for line in lines)
+    assert has_pair(lines, translate("Rice on hand", lang), f"{n(rice['available'], lang)} kg")
+    assert has_pair(lines, translate("Days of supply", lang), n(rice["days_of_supply"], lang))
+    gap_line = next(line for line in lines if n(rice["gap"], lang) + " kg " + STATUS[lang][rice["status"]] in line)
+    assert gap_line
     assert "Asep Sunandar" in text and "Butuh dua tandon tambahan." in text
 
 
@@ -201,11 +216,14 @@ def test_daily_report_lists_stock_installations_and_activities(big_site):
     for item in stock.items():
         amount = held.get((site.id, item.id))
         if amount:
-            row = next(line for line in lines if line.startswith(item.name[:12]))
+            row = next(line for line in lines if line.startswith(item.name[:10]))
             assert n(amount, "en") in row.split(), (item.name, row)
     for supply in figures["supplies"]:
-        row = next(line for line in lines if line.startswith(supply["item"][:12]))
-        assert f"{n(supply['days_of_supply'], 'en')} {STATUS['en'][supply['status']]}" in row
+        row = next(line for line in lines if line.startswith(supply["item"][:10]))
+        assert (
+            f"{n(supply['need_per_day'], 'en')} {n(supply['days_of_supply'], 'en')} {n(supply['gap'], 'en')} "
+            f"{STATUS['en'][supply['status']]}" in row
+        ), (row, supply)
     assert "Signatures" in "\n".join(lines)
 
 
@@ -290,7 +308,7 @@ def test_roster_masks_every_nik_unless_asked(lang, big_site):
     text = "\n".join(assert_decorated(masked.pdf, lang, translate("Site roster", lang)))
     assert not re.search(r"\d{16}", text)
     assert not any(nik in text for nik in all_niks)
-    assert sum(1 for nik in niks if "•" * 12 + nik[-4:] in text) >= 1
+    assert sum(1 for nik in niks if nik[:6] + "•" * 6 + nik[-4:] in text) >= 1
     summary = (
         f"{n(figures['persons'], lang)} {'jiwa dalam' if lang == 'id' else 'persons in'} "
         f"{n(figures['households'], lang)}"
@@ -319,8 +337,11 @@ def test_long_roster_repeats_its_header_on_every_page_and_cuts_no_household(big_
     assert sorted(set(numbers)) == list(range(1, figures["persons"] + 1))
     # Every household row is followed by its members on the same page, or continued under a repeated row.
     for text in texts[1:]:
-        first_row = next(line for line in text.splitlines() if line.startswith("KK ") or re.match(r"^\d+ ", line))
-        assert first_row.startswith("KK "), first_row
+        first_row = next(
+            line for line in text.splitlines() if line.startswith(("KK ", "Tanpa KK")) or re.match(r"^\d+ ", line)
+        )
+        assert first_row.startswith(("KK ", "Tanpa KK")), first_row
+    assert "KK tanpa KK" not in "\n".join(texts) and "KK no KK" not in "\n".join(texts)
 
 
 # --- household cards ------------------------------------------------------------------------------

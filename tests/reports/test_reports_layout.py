@@ -101,7 +101,7 @@ def test_numbers_and_dates_follow_the_language():
     assert Formatter("en").signed(-3) == "−3"
 
 
-def test_identity_numbers_are_masked_to_their_last_four_digits():
-    assert mask_number("3203114509870002") == "••••••••••••0002"
+def test_identity_numbers_are_masked_to_their_district_and_serial():
+    assert mask_number("3203114509870002") == "320311••••••0002"  # the birth date hidden
     assert mask_number("3203114509870002", full=True) == "3203114509870002"
     assert mask_number(None) == "–"

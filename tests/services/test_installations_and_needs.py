@@ -62,11 +62,12 @@ def test_needs_and_gaps_against_bnpb_and_sphere(operation):
     assert needs["rice"]["required"] == 20.0 and needs["rice"]["days_of_supply"] == 1.5
     assert needs["rice"]["status"] == "short"
     assert needs["covered_area"]["status"] == "critical"  # a school with no covered area entered
-    assert "taps" not in needs
+    # BNPB's tap standard (Kemenkes 2011: 1 per 80-100 persons): counts of things are whole.
+    assert needs["taps"]["required"] == 1.0 and needs["taps"]["gap"] == 1.0
     settings.set_profile("sphere")
     needs = stats.figures(D(2022, 11, 23))["sites"][1]["needs"]
     assert needs["covered_area"]["required"] == 175.0
-    assert needs["taps"]["required"] == 0.2
+    assert needs["taps"]["required"] == 1.0  # 50 / 250 = 0.2, a whole tap
 
 
 def test_custom_age_bands_change_the_figures(operation):

@@ -71,11 +71,15 @@ def test_nik_disagreeing_with_sex_is_refused_and_nothing_is_saved(db):
     assert Change.select().count() == before + 1  # only the household
 
 
-def test_estimated_birth_date_with_different_nik_date_is_saved_with_a_notice(db):
+def test_an_age_with_a_nik_takes_the_nik_birth_date_and_a_disagreeing_age_is_a_notice(db):
     nik = make_nik("32.03.11", D(1960, 3, 3), "L", 1)
     saved = roster.add_person(household().id, name="Abah Ujang", sex="L", age_years=70, nik=nik, today=D(2022, 11, 22))
-    assert saved.person.birth_date_estimated
-    assert [n.code for n in saved.notices] == ["nik_birth_date_differs"]
+    assert (saved.person.birth_date, saved.person.birth_date_estimated) == (D(1960, 3, 3), False)
+    assert [n.code for n in saved.notices] == ["age_differs_from_nik"]
+    # The man: NIK born 1960-04-06, "Umur 62" on the day: the NIK's date, no notice.
+    nik = make_nik("32.03.11", D(1960, 4, 6), "L", 2)
+    saved = roster.add_person(household().id, name="Pak Dadang", sex="L", age_years=62, nik=nik, today=D(2022, 11, 30))
+    assert (saved.person.birth_date, saved.person.birth_date_estimated, saved.notices) == (D(1960, 4, 6), False, [])
 
 
 def test_age_only_gives_an_estimated_birth_date_of_that_age(db):

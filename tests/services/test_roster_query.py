@@ -304,3 +304,20 @@ def test_sort_parts_are_consistent_with_count(plan):
     f = RosterFilter(day=DAY, status="present")
     for key, descending in itertools.product(roster_query.SORT_KEYS, (False, True)):
         assert len(paged(f, key, descending, size=23)) == count_persons(f)
+
+
+def test_a_person_is_found_by_the_digits_the_masked_number_shows(db, operation):
+    from shelter_app.domain.identity import mask
+
+    # Two people born the same day in one district: their serials tell them apart, not "••••0001".
+    household = roster.register_household(kk=make_kk("32.03.11", D(2015, 5, 1), 12))
+    first = make_nik("32.03.11", D(1984, 7, 9), "P", 1)
+    other = make_nik("32.03.01", D(1984, 7, 9), "P", 1)
+    roster.add_person(household.id, name="Euis", sex="P", birth_date=D(1984, 7, 9), nik=first)
+    roster.add_person(household.id, name="Nining", sex="P", birth_date=D(1984, 7, 9), nik=other)
+    shown = mask(first)
+    assert shown == "320311••0001" and first[6:12] not in mask(first, keep_length=True)  # no birth date
+    assert mask(first) != mask(other)
+    for typed in (shown, "320311 0001", "3203110001", "320311**0001"):
+        assert [r.name for r in list_persons(RosterFilter(text=typed), 0, 200)] == ["Euis"], typed
+    assert [r.name for r in list_persons(RosterFilter(text=mask(household.kk)), 0, 200)] == ["Euis", "Nining"]

@@ -43,7 +43,12 @@ def test_every_setting_is_declared_once_with_a_known_scope_and_a_label_when_peop
     for spec in catalog.settable():
         assert spec.label, f"{spec.key} has no label"
         assert spec.scope in (catalog.LAPTOP, catalog.OPERATION)
-    assert {spec.key for spec in catalog.declared(catalog.OPERATION)} == {"standards_profile", "age_bands"}
+    assert {spec.key for spec in catalog.declared(catalog.OPERATION)} == {
+        "standards_profile",
+        "age_bands",
+        "sphere_toilet_first_phase_days",
+        "report_cutoff_hour",
+    }
     assert {"hub.url", "outbox.folder", "smtp.to", "backup_folder"} <= {s.key for s in catalog.declared(catalog.LAPTOP)}
     assert {"language", "operator", "window/geometry"} <= {s.key for s in catalog.declared(catalog.USER)}
     assert catalog.SMTP_PASSWORD_ENV == delivery.PASSWORD_ENV and catalog.KEYRING_SERVICE == delivery.KEYRING_SERVICE

@@ -232,7 +232,7 @@ def test_register_search_check_in_transfer_and_check_out(ctx, operation, qtbot, 
     assert [r.name for r in rows] == ["Asep Saepudin", "Euis Kurniasih", "Neng Siti"]
     assert page.count_label.text() == "3 jiwa"
     qtmodeltester.check(page.model)
-    assert page.model.index(0, col(page.model, "nik")).data() == "••••" + ASEP_NIK[-4:]
+    assert page.model.index(0, col(page.model, "nik")).data() == ASEP_NIK[:6] + "••" + ASEP_NIK[-4:]
     page.full_nik.setChecked(True)
     assert page.model.index(0, col(page.model, "nik")).data() == ASEP_NIK
 
@@ -325,7 +325,7 @@ def test_register_search_check_in_transfer_and_check_out(ctx, operation, qtbot, 
     assert view.members_model.rowCount() == 3 and view.stays_model.rowCount() == 4
     qtmodeltester.check(view.members_model)
     qtmodeltester.check(view.stays_model)
-    assert view.members_model.index(0, 4).data() == "••••" + EUIS_NIK[-4:]
+    assert view.members_model.index(0, 4).data() == EUIS_NIK[:6] + "••" + EUIS_NIK[-4:]
     view.full_nik.setChecked(True)
     assert view.members_model.index(0, 4).data() == EUIS_NIK
     assert "Kepala keluarga" == view.members_model.index(0, 3).data()

@@ -62,6 +62,19 @@ def need_text(cell: overview.NeedCell) -> str:
 
 def need_tooltip(key: str, cell: overview.NeedCell) -> str:
     need = cell.need
+    if "on_hand" in need:  # stock: on hand, not a rate; the gap is what the target days lack
+        text = tr(
+            "{need}: {on_hand} {unit} on hand, {per_day} {unit} needed a day, {days} days of supply; "
+            "{gap} {unit} short of {target} days.",
+            need=tr(NEED_LABELS[key]),
+            on_hand=number(need["on_hand"], 1),
+            per_day=number(need["need_per_day"], 1),
+            days=number(need.get("days_of_supply"), 1),
+            gap=number(need["gap"], 1),
+            target=number(need["target_days"], 1),
+            unit=need["unit"],
+        )
+        return f"{status_word(cell.status)} — {text}"
     text = tr(
         "{need}: needed {required}, available {available}, gap {gap}.",
         need=tr(NEED_LABELS[key]),

@@ -199,6 +199,10 @@ class ReportsPage(Page):
             "end": self.end.date_value(),
             "prepared_by": self.prepared_by.text(),
             "notes": self.notes.toPlainText(),
+            # Who answers for the daily report: the operator's profile (Settings).
+            "position": str(self.ctx.settings.value("profile/position") or ""),
+            "agency": str(self.ctx.settings.value("profile/agency") or ""),
+            "phone": str(self.ctx.settings.value("profile/phone") or ""),
             "full_nik": self.full_nik.isChecked(),
         }
         arguments = {name: values[name] for name in names}

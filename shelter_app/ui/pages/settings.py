@@ -82,6 +82,17 @@ class SettingsPage(Page):
         self.operator.setPlaceholderText(tr(KEYS.OPERATOR.placeholder))
         self.operator.editingFinished.connect(self._operator_changed)
         form.addRow(_label(KEYS.OPERATOR), self.operator)
+        # Who answers for the daily report: printed with the signature line.
+        self.profile_fields = {}
+        for key in ("profile/position", "profile/agency", "profile/phone"):
+            spec = catalog.spec(key)
+            field = QLineEdit(str(ctx.settings.value(key) or ""))
+            field.setObjectName(key)
+            field.editingFinished.connect(
+                lambda key=key, field=field: ctx.settings.set_value(key, field.text().strip())
+            )
+            self.profile_fields[key] = field
+            form.addRow(_label(spec), field)
         folder = QHBoxLayout()
         self.database = QLabel(ctx.database_target)
         self.database.setWordWrap(True)
@@ -152,6 +163,16 @@ class SettingsPage(Page):
         self.profile.activated.connect(self._profile_chosen)
         form.addRow(_label(profile_spec), self.profile)
         form.addRow(self.errors.add(profile_spec.key, self.profile))
+        self.number_fields = {}
+        for key in ("report_cutoff_hour", "sphere_toilet_first_phase_days"):
+            spec = catalog.spec(key)
+            field = QLineEdit()
+            field.setObjectName(key)
+            field.setToolTip(tr(spec.help))
+            field.editingFinished.connect(lambda key=key: self._number_changed(key))
+            self.number_fields[key] = field
+            form.addRow(_label(spec), field)
+            form.addRow(self.errors.add(key, field))
         bands_spec = catalog.spec("age_bands")
         self.bands = QTableWidget(0, 3)
         self.bands.setObjectName(bands_spec.key)
@@ -176,6 +197,8 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.profile.setCurrentIndex(max(self.profile.findData(stored_settings.profile().code), 0))
+        for key, field in self.number_fields.items():
+            field.setText(str(stored_settings.value(key)))
         self.bands.setRowCount(0)
         for band in stored_settings.age_bands():
             self._add_band_row(band.name, band.min_years, band.max_years)
@@ -210,6 +233,18 @@ class SettingsPage(Page):
         self.errors.clear()
         try:
             stored_settings.set_age_bands(self._bands_from_table())
+        except RuleViolation as error:
+            self.errors.show(error)
+            return
+        self.ctx.data_changed.emit()
+
+    def _number_changed(self, key: str) -> None:
+        field = self.number_fields[key]
+        if field.text().strip() == str(stored_settings.value(key)):
+            return
+        self.errors.clear()
+        try:
+            stored_settings.change_text(key, field.text())
         except RuleViolation as error:
             self.errors.show(error)
             return
