@@ -6,13 +6,15 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from shelter_app.domain import choices, identity, regions
+from peewee import SQL, NodeList, SqliteDatabase, fn
+
+from shelter_app.domain import choices, identity, names, regions
 from shelter_app.domain.errors import Notice, RuleViolation
 from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks, presence
-from shelter_app.storage.models import Household, Person
+from shelter_app.storage.models import Household, Person, SearchKey
 
 BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
 PERSON_TEXT = {
@@ -35,8 +37,8 @@ class ProbableDuplicate(RuleViolation):
 
 
 def name_key(name: str) -> str:
-    """The form names are searched and compared in: lower case, single spaces."""
-    return " ".join(name.lower().split())
+    """The form names are sorted, compared and searched in (``domain.names.name_key``)."""
+    return names.name_key(name)
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -307,17 +309,113 @@ def _prefix_range(field, prefix: str):
     return (field >= prefix) & (field < prefix + "\uffff")
 
 
-def search(text: str, limit: int = 50) -> list[Person]:
-    """Persons whose name starts with the text, or whose NIK or KK starts with its digits."""
+def _sqlite() -> bool:
+    return isinstance(Person._meta.database.obj, SqliteDatabase)
+
+
+def _keys_starting(starts: tuple[str, ...]):
+    condition = None
+    for start in starts:
+        term = _prefix_range(SearchKey.key, start)
+        condition = term if condition is None else (condition | term)
+    return condition
+
+
+def _owned(column, starts: tuple[str, ...], by_index: bool):
+    """``column`` (a person's or household's id) has a search key starting with one of ``starts``:
+    through the key index (``by_index``, few owners) or one probe per row met on another walk."""
+    if by_index:
+        return column.in_(SearchKey.select(SearchKey.owner).where(_keys_starting(starts)))
+    probe = SearchKey.select(SQL("1")).where(SearchKey.owner == column, _keys_starting(starts))
+    return fn.EXISTS(probe)
+
+
+def _plain(column):
+    """The column with its index hidden from SQLite's planner (unary + changes no value)."""
+    return NodeList((SQL("+"), column), glue="") if _sqlite() else column
+
+
+def text_matches(text: str, cap: int) -> int:
+    """About how many persons a typed search finds, counted in the indexes, up to ``cap``: the
+    fewest of any word typed; for digits, those of the NIK, the KK and the digits shown."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return cap
+    digits = identity.normalize_number(cleaned)
+    if digits.isdigit():
+        counts = [
+            Person.select(SQL("1")).where(_prefix_range(Person.nik, digits)).limit(cap).count(),
+            Household.select(SQL("1")).where(_prefix_range(Household.kk, digits)).limit(cap).count() * 4,
+        ]
+        if _sqlite():
+            counts.append(SearchKey.select(SQL("1")).where(_prefix_range(SearchKey.key, digits)).limit(cap).count() * 4)
+        return min(cap, sum(counts))
+    wanted = names.query_words(cleaned)
+    if not wanted or not _sqlite():
+        return 0 if not wanted else cap
+    return min(SearchKey.select(SQL("1")).where(_keys_starting(starts)).limit(cap).count() for starts in wanted)
+
+
+def text_terms(text: str, by_index: bool = True, plain=None) -> list:
+    """The conditions on persons for a typed search: every word typed starts a word of the name
+    (spelling variants and titles aside, ``domain.names``), or the digits start a NIK or KK or
+    are the digits a masked NIK or KK shows.
+
+    ``by_index``: look the few matches up through the key, NIK and KK indexes; otherwise test
+    each person met while walking another index (many matches), with ``plain`` hiding a
+    column's own index from the planner."""
     cleaned = (text or "").strip()
     if not cleaned:
         return []
+    plain = plain or _plain
     digits = identity.normalize_number(cleaned)
-    base = Person.select().where(records.live(Person))
     if digits.isdigit():
-        by_nik = list(base.where(_prefix_range(Person.nik, digits)).order_by(Person.nik).limit(limit))
-        households = Household.select(Household.id).where(_prefix_range(Household.kk, digits), records.live(Household))
-        by_kk = list(base.where(Person.household.in_(households)).order_by(Person.name_key).limit(limit))
-        seen = {p.id for p in by_nik}
-        return (by_nik + [p for p in by_kk if p.id not in seen])[:limit]
-    return list(base.where(_prefix_range(Person.name_key, name_key(cleaned))).order_by(Person.name_key).limit(limit))
+        if by_index:
+            cards = Household.select(Household.id).where(_prefix_range(Household.kk, digits))
+            ids = Person.select(Person.id).where(_prefix_range(Person.nik, digits)) | Person.select(Person.id).where(
+                Person.household.in_(cards)
+            )
+            if _sqlite():
+                shown = SearchKey.select(SearchKey.owner).where(_prefix_range(SearchKey.key, digits))
+                ids = ids | shown | Person.select(Person.id).where(Person.household.in_(shown))
+            return [Person.id.in_(ids)]
+        card = Household.select(SQL("1")).where(
+            Household.id == Person.household, _prefix_range(plain(Household.kk), digits)
+        )
+        found = _prefix_range(plain(Person.nik), digits) | fn.EXISTS(card)
+        if _sqlite():
+            starts = (digits,)
+            found = found | _owned(Person.id, starts, False) | _owned(Person.household, starts, False)
+        return [found]
+    wanted = names.query_words(cleaned)
+    if not wanted:
+        return [Person.id.is_null()]  # only punctuation: nothing to find
+    if not _sqlite():  # no key table there: each word starts the name or follows a space
+        terms = []
+        for starts in wanted:
+            condition = None
+            for start in starts:
+                term = Person.name_key.startswith(start) | Person.name_key.contains(" " + start)
+                condition = term if condition is None else (condition | term)
+            terms.append(condition)
+        return terms
+    if by_index:  # the rarest word drives, the others are probed
+        rarest = min(wanted, key=lambda starts: text_matches(" ".join(starts), SMALL))
+        return [_owned(Person.id, starts, starts is rarest) for starts in wanted]
+    return [_owned(Person.id, starts, False) for starts in wanted]
+
+
+# A search finding fewer persons than this fetches them through the indexes and sorts them;
+# more, and it walks the names in order until the page is full.
+SMALL = 2000
+
+
+def search(text: str, limit: int = 50) -> list[Person]:
+    """Persons any word of whose name starts as typed (``text_terms``), or whose NIK or KK starts
+    with the digits typed or shows them, in the order of their names."""
+    if not (text or "").strip():
+        return []
+    many = _sqlite() and text_matches(text, SMALL) >= SMALL
+    order = [Person.name_key, Person.id] if many else [_plain(Person.name_key), _plain(Person.id)]
+    query = Person.select().where(records.live(Person), *text_terms(text, by_index=not many))
+    return list(query.order_by(*order).limit(limit))

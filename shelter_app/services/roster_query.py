@@ -55,7 +55,7 @@ SET_CAP = 60000
 
 @dataclass(frozen=True)
 class RosterFilter:
-    text: str = ""  # the start of a name, or the first digits of a NIK or KK
+    text: str = ""  # starts of words of a name, or digits of a NIK or KK (``roster.text_terms``)
     site_id: uuid.UUID | str | None = None
     status: str = "all"  # all / present / left, on ``day``
     day: datetime.date | None = None  # None: today
@@ -144,17 +144,7 @@ def _person_terms(f: RosterFilter, with_text: bool = True, by_text_index: bool =
     terms = [records.live(Person)]
     text = (f.text or "").strip()
     if with_text and text:
-        digits = _digits(f)
-        if digits and by_text_index:
-            households = Household.select(Household.id).where(_prefix(Household.kk, digits))
-            terms.append(_prefix(Person.nik, digits) | Person.household.in_(households))
-        elif digits:
-            card = Household.select(SQL("1")).where(
-                Household.id == Person.household, _prefix(_plain(Household.kk), digits)
-            )
-            terms.append(_prefix(_plain(Person.nik), digits) | fn.EXISTS(card))
-        else:
-            terms.append(_prefix(Person.name_key, name_key(text)))
+        terms += roster.text_terms(text, by_index=by_text_index, plain=_plain)
     if f.sex in choices.SEXES:
         terms.append(Person.sex == f.sex)
     if f.vulnerable in VULNERABLE_GROUPS:
@@ -340,12 +330,7 @@ def _text_is_small(f: RosterFilter) -> bool:
     digits = _digits(f)
 
     def measure() -> bool:
-        if digits:
-            by_nik = _bounded_count(Person.select(SQL("1")).where(_prefix(Person.nik, digits)), SMALL_SET)
-            by_kk = _bounded_count(Household.select(SQL("1")).where(_prefix(Household.kk, digits)), SMALL_SET // 4)
-            return by_nik < SMALL_SET and by_kk < SMALL_SET // 4
-        rows = _bounded_count(Person.select(SQL("1")).where(_prefix(Person.name_key, name_key(text))), SMALL_SET)
-        return rows < SMALL_SET
+        return roster.text_matches(text, SMALL_SET) < SMALL_SET
 
     return _remember(("text", digits or name_key(text)), measure)
 
@@ -360,8 +345,6 @@ def _plan(part: _Part) -> str:
     if not _sqlite():
         return "auto"
     f = part.filter
-    if (f.text or "").strip() and not _digits(f) and part.order == "name":
-        return "walk"  # along the names under the prefix: never longer than that range
     if _text_is_small(f):
         return "set"
     share = _share(part)

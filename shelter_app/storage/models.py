@@ -17,6 +17,7 @@ from peewee import (
     BlobField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -131,7 +132,7 @@ class Person(Record):
     household = ForeignKeyField(Household, backref="members")
     nik = CharField(max_length=16, null=True, index=True)
     name = CharField(max_length=200)
-    # Lower-cased, single-spaced name: prefix search runs as an index range scan.
+    # The name's normalised key (``domain.names.name_key``): sorting, duplicates, prefix search.
     name_key = CharField(max_length=200, index=True)
     sex = CharField(max_length=1)  # L (laki-laki) / P (perempuan)
     birth_date = DateField()
@@ -326,6 +327,20 @@ class Presence(BaseModel):
         )
 
 
+class SearchKey(BaseModel):
+    """Derived: every key a person or household is found by (each word of a person's name,
+    the digits of a NIK or KK that the screen shows), written by the database's triggers from
+    ``domain.names.search_keys`` (SQLite; migration 0009). Never edited by hand, never synced."""
+
+    key = CharField(max_length=200)
+    owner = UUIDField()  # a person's or a household's id
+
+    class Meta:
+        table_name = "search_key"
+        primary_key = CompositeKey("key", "owner")
+        indexes = ((("owner", "key"), True),)
+
+
 SYNCED_MODELS = [
     Event,
     Site,
@@ -378,5 +393,5 @@ class OutboxDelivery(BaseModel):
         )
 
 
-LOCAL_MODELS = [Change, SyncConflict, Setting, Presence, OutboxItem, OutboxDelivery]
+LOCAL_MODELS = [Change, SyncConflict, Setting, Presence, SearchKey, OutboxItem, OutboxDelivery]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS
