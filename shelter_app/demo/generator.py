@@ -27,8 +27,8 @@ from decimal import Decimal
 from itertools import accumulate
 
 from shelter_app.domain import identity, regions
-from shelter_app.domain.names import name_key
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.names import name_key
 from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import presence
