@@ -600,6 +600,17 @@ def household_for(identifier) -> Household | None:
     return household
 
 
+def household_heads(household_ids) -> dict:
+    """The name of the head of each of these households (households without one are left out)."""
+    ids = list(set(household_ids))
+    if not ids:
+        return {}
+    query = Person.select(Person.household, Person.name).where(
+        Person.household.in_(ids), Person.relationship == "head", records.live(Person)
+    )
+    return dict(query.tuples())
+
+
 def household_rows(household_id, day: datetime.date | None = None) -> list[PersonRow]:
     """The members of a household as roster rows (where each is on ``day``): the head first,
     then by age, eldest first."""
