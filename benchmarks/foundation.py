@@ -87,17 +87,31 @@ def search_figures(path: Path) -> None:
     shown = [names.shown_digits(rng.choice(people)[1]) for _ in range(SAMPLES)]
     kk_values = [rng.choice(kks) for _ in range(SAMPLES)]
     raw = sqlite3.connect(str(path))
-    raw.create_function("posko_search_keys", 2, names.search_keys_json, deterministic=True)
+    raw.create_function("posko_search_keys", 3, names.search_keys_json, deterministic=True)
+    raw.create_function("posko_name_key", 1, names.name_key, deterministic=True)
     live = "deleted_at IS NULL"
-    by_key = "id IN (SELECT owner FROM search_key WHERE key >= ? AND key < ?)"
+
+    def ranked(starts: list[str]):
+        """The persons of the first 50 keys in name order, the other words probed; a whole key
+        (a name's one form, the digits shown) looked up as equal, as the app does."""
+
+        def term(alias: str, start: str) -> tuple[str, list]:
+            if roster._whole(start):
+                return f"{alias}.key = ?", [start]
+            return f"{alias}.key >= ? AND {alias}.key < ?", [start, start + "\uffff"]
+
+        lead, params = term("s", starts[0])
+        sub = f"SELECT s.owner FROM search_key s WHERE {lead}"
+        for start in starts[1:]:
+            probe, more = term("o", start)
+            sub += f" AND EXISTS (SELECT 1 FROM search_key o WHERE o.owner = s.owner AND {probe})"
+            params += more
+        return raw.execute(
+            f"SELECT * FROM person WHERE id IN ({sub} ORDER BY s.sort, s.owner LIMIT 50)", params
+        ).fetchall()
 
     def words(text: str):
-        starts = [min(alternatives) for alternatives in names.query_words(text)]  # one range each
-        where = " AND ".join([by_key] * len(starts))
-        params = [bound for start in starts for bound in (start, start + "\uffff")]
-        return raw.execute(
-            f"SELECT * FROM person WHERE {live} AND {where} ORDER BY name_key, id LIMIT 50", params
-        ).fetchall()
+        return ranked([min(alternatives) for alternatives in names.query_words(text)])  # one range each
 
     raw_queries = {
         "name start": words,
@@ -107,12 +121,7 @@ def search_figures(path: Path) -> None:
             f"SELECT * FROM person WHERE {live} AND nik >= ? AND nik < ? ORDER BY name_key, id LIMIT 50",
             (n, n + "\uffff"),
         ).fetchall(),
-        "digits shown": lambda d: raw.execute(
-            f"SELECT * FROM person p WHERE {live} AND (EXISTS (SELECT 1 FROM search_key WHERE owner = p.id "
-            "AND key >= ? AND key < ?) OR EXISTS (SELECT 1 FROM search_key WHERE owner = p.household_id "
-            "AND key >= ? AND key < ?)) ORDER BY name_key, id LIMIT 50",
-            (d, d + "\uffff", d, d + "\uffff"),
-        ).fetchall(),
+        "digits shown": lambda d: ranked([d]),
         "KK": lambda k: raw.execute(
             f"SELECT * FROM person WHERE {live} AND household_id IN (SELECT id FROM household WHERE kk >= ? AND kk < ? AND {live}) "
             "ORDER BY name_key, id LIMIT 50",
@@ -190,7 +199,8 @@ def bulk_figures(path: Path, persons: int) -> None:
                 values.append(f.default if not callable(f.default) else None)
         raw_rows.append(tuple(values))
     raw = sqlite3.connect(str(path))
-    raw.create_function("posko_search_keys", 2, names.search_keys_json, deterministic=True)  # the triggers
+    raw.create_function("posko_search_keys", 3, names.search_keys_json, deterministic=True)  # the triggers
+    raw.create_function("posko_name_key", 1, names.name_key, deterministic=True)
     start = time.perf_counter()
     raw.executemany(sql, raw_rows)
     seconds_raw = time.perf_counter() - start
@@ -202,11 +212,15 @@ def bulk_figures(path: Path, persons: int) -> None:
     )
 
 
-def run(persons: int, workdir: Path) -> None:
+def run(persons: int, workdir: Path, reuse: bool = False) -> None:
     path = workdir / f"bench-{persons}.db"
     db = open_database(str(path))
     records.set_operator("benchmark")
     print(f"\n== {persons:,} persons ({path})")
+    if reuse and Person.select().count():  # built by an earlier run in the same --workdir
+        search_figures(path)
+        db.close()
+        return
     seconds, summary = timed(lambda: build_demo(persons=persons, seed=7))
     print(
         f"  build demo: {seconds:6.1f} s ({summary.sites} sites, {summary.households:,} households, "
@@ -222,10 +236,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, nargs="*", default=[100_000, 500_000])
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--reuse", action="store_true", help="search figures only, on a database an earlier run built")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="posko-bench-"))
     for persons in args.persons:
-        run(persons, workdir)
+        run(persons, workdir, args.reuse)
 
 
 if __name__ == "__main__":

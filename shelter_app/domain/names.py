@@ -21,7 +21,7 @@ import unicodedata
 from shelter_app.domain import identity
 
 # Raised whenever the rules below change: stored keys made by an older rule are recomputed.
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 TITLES = frozenset(
     {
@@ -64,6 +64,7 @@ VARIANTS = {
     "abd": "abdul",
     "abdul": "abdul",
 }
+ONE_FORMS = frozenset(VARIANTS.values())
 # Old spelling (Van Ophuijsen and Soewandi) to today's, read left to right, longest first.
 _OLD_SPELLING = re.compile(r"oe|dj|tj|sj|nj|ch|j")
 _MODERN = {"oe": "u", "dj": "y", "tj": "c", "sj": "sy", "nj": "ny", "ch": "kh", "j": "y"}
@@ -130,18 +131,25 @@ def shown_digits(number: str | None) -> str:
     return match.group(0) if match else ""
 
 
-def search_keys(name: str | None, number: str | None = None) -> list[str]:
-    """Every key a record is found by: the words of its name, the digits its number shows."""
+def shown_length() -> int:
+    """How many digits the mask shows of a 16-digit number."""
+    return len(shown_digits("1234567890123456"))
+
+
+def search_keys(name: str | None, number: str | None = None, card: str | None = None) -> list[str]:
+    """Every key a person is found by: the words of the name, the digits their NIK (``number``)
+    and their household's KK (``card``) show on screen."""
     keys = list(dict.fromkeys(words(name or "")))
-    tail = shown_digits(number)
-    if tail and len(tail) < len(number or ""):
-        keys.append(tail)
+    for value in (number, card):
+        tail = shown_digits(value)
+        if tail and len(tail) < len(value or "") and tail not in keys:
+            keys.append(tail)
     return keys
 
 
-def search_keys_json(name: str | None, number: str | None = None) -> str:
+def search_keys_json(name: str | None, number: str | None = None, card: str | None = None) -> str:
     """``search_keys`` as a JSON list (the database's triggers call this)."""
-    return json.dumps(search_keys(name, number))
+    return json.dumps(search_keys(name, number, card))
 
 
 def rules_fingerprint() -> str:

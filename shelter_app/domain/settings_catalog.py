@@ -336,6 +336,7 @@ DECLARED: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("database/path", USER, Folder(), label=N_("Database"), group="person", editable=False),
     SettingSpec("window/geometry", **_USER_STATE),
+    SettingSpec("window/dialog_sizes", **_USER_STATE),  # {dialog: [width, height]}, ui.fit
     SettingSpec("window/last_page", USER, Text(), default="dashboard", editable=False),
     SettingSpec("dashboard/splitter", **_USER_STATE),
     SettingSpec("dashboard/charts", **_USER_STATE),

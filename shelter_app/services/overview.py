@@ -10,7 +10,7 @@ from peewee import fn
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
-from shelter_app.services import settings, sites, stats
+from shelter_app.services import settings, sites, stats, stock
 from shelter_app.storage.models import Event, Presence, Site, database
 
 
@@ -42,7 +42,9 @@ def create_first_site(event: dict, site: dict) -> Site:
             created = sites.create_event(**event)
         except RuleViolation as error:
             raise RuleViolation(f"event_{error.field}", error.message) from None
-        return sites.create_site(created.id, **site)
+        first = sites.create_site(created.id, **site)
+        stock.add_starting_catalogue()  # a new operation starts with the lumbung sosial items
+        return first
 
 
 # --- the dashboard's rows -------------------------------------------------------------------

@@ -313,17 +313,23 @@ def _sqlite() -> bool:
     return isinstance(Person._meta.database.obj, SqliteDatabase)
 
 
-def _keys_starting(starts: tuple[str, ...]):
+def _whole(start: str) -> bool:
+    """A start that is a whole key: the one form of a name variant ("muhamad"), or as many digits
+    as the mask shows. Looked up as equal, its keys come in name order without a sort."""
+    return start in names.ONE_FORMS or (start.isdigit() and len(start) == names.shown_length())
+
+
+def _keys_starting(starts: tuple[str, ...], table=SearchKey):
     condition = None
     for start in starts:
-        term = _prefix_range(SearchKey.key, start)
+        term = (table.key == start) if _whole(start) else _prefix_range(table.key, start)
         condition = term if condition is None else (condition | term)
     return condition
 
 
 def _owned(column, starts: tuple[str, ...], by_index: bool):
-    """``column`` (a person's or household's id) has a search key starting with one of ``starts``:
-    through the key index (``by_index``, few owners) or one probe per row met on another walk."""
+    """``column`` (a person's id) has a search key starting with one of ``starts``: through the
+    key index (``by_index``, few owners) or one probe per row met on another walk."""
     if by_index:
         return column.in_(SearchKey.select(SearchKey.owner).where(_keys_starting(starts)))
     probe = SearchKey.select(SQL("1")).where(SearchKey.owner == column, _keys_starting(starts))
@@ -348,7 +354,7 @@ def text_matches(text: str, cap: int) -> int:
             Household.select(SQL("1")).where(_prefix_range(Household.kk, digits)).limit(cap).count() * 4,
         ]
         if _sqlite():
-            counts.append(SearchKey.select(SQL("1")).where(_prefix_range(SearchKey.key, digits)).limit(cap).count() * 4)
+            counts.append(SearchKey.select(SQL("1")).where(_prefix_range(SearchKey.key, digits)).limit(cap).count())
         return min(cap, sum(counts))
     wanted = names.query_words(cleaned)
     if not wanted or not _sqlite():
@@ -376,16 +382,14 @@ def text_terms(text: str, by_index: bool = True, plain=None) -> list:
                 Person.household.in_(cards)
             )
             if _sqlite():
-                shown = SearchKey.select(SearchKey.owner).where(_prefix_range(SearchKey.key, digits))
-                ids = ids | shown | Person.select(Person.id).where(Person.household.in_(shown))
+                ids = ids | SearchKey.select(SearchKey.owner).where(_prefix_range(SearchKey.key, digits))
             return [Person.id.in_(ids)]
         card = Household.select(SQL("1")).where(
             Household.id == Person.household, _prefix_range(plain(Household.kk), digits)
         )
         found = _prefix_range(plain(Person.nik), digits) | fn.EXISTS(card)
         if _sqlite():
-            starts = (digits,)
-            found = found | _owned(Person.id, starts, False) | _owned(Person.household, starts, False)
+            found = found | _owned(Person.id, (digits,), False)
         return [found]
     wanted = names.query_words(cleaned)
     if not wanted:
@@ -400,7 +404,9 @@ def text_terms(text: str, by_index: bool = True, plain=None) -> list:
             terms.append(condition)
         return terms
     if by_index:  # the rarest word drives, the others are probed
-        rarest = min(wanted, key=lambda starts: text_matches(" ".join(starts), SMALL))
+        rarest = min(
+            wanted, key=lambda starts: SearchKey.select(SQL("1")).where(_keys_starting(starts)).limit(SMALL).count()
+        )
         return [_owned(Person.id, starts, starts is rarest) for starts in wanted]
     return [_owned(Person.id, starts, False) for starts in wanted]
 
@@ -408,14 +414,67 @@ def text_terms(text: str, by_index: bool = True, plain=None) -> list:
 # A search finding fewer persons than this fetches them through the indexes and sorts them;
 # more, and it walks the names in order until the page is full.
 SMALL = 2000
+# Of several words typed, the one with the fewest keys (counted up to this many) leads.
+CHOOSE_CAP = 30000
+
+
+def _ranked_owners(wanted: list[tuple[str, ...]], limit: int) -> list:
+    """The first ``limit`` persons in name order with a key for every word wanted: the rarest
+    word's keys are read in the order of the names they belong to (the key table holds each
+    name's sort key), the other words are probed for each."""
+    if len(wanted) == 1 and any(len(start) <= 2 and not _whole(start) for start in wanted[0]):
+        # One or two letters start words of most names: walk the names in order, probe each.
+        walk = Person.select(Person.id).where(records.live(Person), _owned(Person.id, wanted[0], False))
+        return [row[0] for row in walk.order_by(Person.name_key, Person.id).limit(limit).tuples()]
+    if len(wanted) == 1:
+        rarest = wanted[0]
+    else:
+        rarest = min(
+            wanted,
+            key=lambda starts: SearchKey.select(SQL("1")).where(_keys_starting(starts)).limit(CHOOSE_CAP).count(),
+        )
+    query = SearchKey.select(SearchKey.owner).where(_keys_starting(rarest))
+    for starts in wanted:
+        if starts is not rarest:
+            other = SearchKey.alias()
+            probe = other.select(SQL("1")).where(other.owner == SearchKey.owner, _keys_starting(starts, other))
+            query = query.where(fn.EXISTS(probe))
+    query = query.order_by(SearchKey.sort, SearchKey.owner)
+    found: list = []
+    seen: set = set()
+    size, offset = max(limit * 2, 20), 0
+    while True:  # a name with two words under the same start is met twice
+        batch = [row[0] for row in query.limit(size).offset(offset).tuples()]
+        for owner in batch:
+            if owner not in seen:
+                seen.add(owner)
+                found.append(owner)
+        if len(found) >= limit or len(batch) < size:
+            return found[:limit]
+        offset += size
 
 
 def search(text: str, limit: int = 50) -> list[Person]:
     """Persons any word of whose name starts as typed (``text_terms``), or whose NIK or KK starts
     with the digits typed or shows them, in the order of their names."""
-    if not (text or "").strip():
+    cleaned = (text or "").strip()
+    if not cleaned:
         return []
-    many = _sqlite() and text_matches(text, SMALL) >= SMALL
-    order = [Person.name_key, Person.id] if many else [_plain(Person.name_key), _plain(Person.id)]
-    query = Person.select().where(records.live(Person), *text_terms(text, by_index=not many))
-    return list(query.order_by(*order).limit(limit))
+    base = Person.select().where(records.live(Person))
+    digits = identity.normalize_number(cleaned)
+    if not _sqlite():
+        return list(base.where(*text_terms(cleaned)).order_by(Person.name_key, Person.id).limit(limit))
+    if digits.isdigit():
+        by_nik = list(base.where(_prefix_range(Person.nik, digits)).order_by(Person.nik).limit(limit))
+        cards = Household.select(Household.id).where(_prefix_range(Household.kk, digits), records.live(Household))
+        by_kk = list(base.where(Person.household.in_(cards)).order_by(Person.name_key).limit(limit))
+        shown = _ranked_owners([(digits,)], limit)
+        by_shown = list(base.where(Person.id.in_(shown))) if shown else []
+        found = {p.id: p for p in [*by_nik, *by_kk, *by_shown]}
+        return sorted(found.values(), key=lambda p: (p.name_key, p.id.hex))[:limit]
+    wanted = names.query_words(cleaned)
+    if not wanted:
+        return []
+    owners = _ranked_owners(wanted, limit)
+    persons = {p.id: p for p in base.where(Person.id.in_(owners))} if owners else {}
+    return [persons[owner] for owner in owners if owner in persons]

@@ -328,17 +328,18 @@ class Presence(BaseModel):
 
 
 class SearchKey(BaseModel):
-    """Derived: every key a person or household is found by (each word of a person's name,
-    the digits of a NIK or KK that the screen shows), written by the database's triggers from
-    ``domain.names.search_keys`` (SQLite; migration 0009). Never edited by hand, never synced."""
+    """Derived: every key a live person is found by (each word of the name, the digits of the
+    NIK and of the household's KK that the screen shows), written by the database's triggers
+    from ``domain.names.search_keys`` (SQLite; migration 0009). Never edited, never synced."""
 
     key = CharField(max_length=200)
-    owner = UUIDField()  # a person's or a household's id
+    sort = CharField(max_length=200)  # the person's name_key: matches come in name order
+    owner = UUIDField()  # the person's id
 
     class Meta:
         table_name = "search_key"
-        primary_key = CompositeKey("key", "owner")
-        indexes = ((("owner", "key"), True),)
+        primary_key = CompositeKey("key", "sort", "owner")
+        indexes = ((("owner", "key"), False),)
 
 
 SYNCED_MODELS = [

@@ -1,6 +1,6 @@
 """The search keys of persons and households (table ``search_key``), kept by the database.
 
-SQLite's triggers (migration 0009) call ``posko_search_keys(name, number)``, the app's own
+SQLite's triggers (migration 0009) call ``posko_search_keys(name, nik, kk)``, the app's own
 function ``domain.names.search_keys_json`` registered on every connection, whenever a person's
 name or NIK or a household's KK is written, by whatever path (a form, an import, the demo, a
 merge from another laptop). When the rules change (a new ``names.RULES_VERSION``, or the mask
@@ -21,7 +21,7 @@ NAME_FUNCTION = "posko_name_key"
 
 def register(db: SqliteDatabase) -> None:
     """Make the key functions known to every connection ``db`` opens."""
-    db.register_function(names.search_keys_json, FUNCTION, 2, deterministic=True)
+    db.register_function(names.search_keys_json, FUNCTION, 3, deterministic=True)
     db.register_function(names.name_key, NAME_FUNCTION, 1, deterministic=True)
 
 
@@ -38,12 +38,9 @@ def rebuild(db: Database) -> None:
             db.execute_sql(f"UPDATE person SET name_key = {NAME_FUNCTION}(name)")
             db.execute_sql("DELETE FROM search_key")
             db.execute_sql(
-                f"INSERT OR IGNORE INTO search_key (key, owner) SELECT j.value, p.id FROM person p, "
-                f"json_each({FUNCTION}(p.name, p.nik)) j"
-            )
-            db.execute_sql(
-                f"INSERT OR IGNORE INTO search_key (key, owner) SELECT j.value, h.id FROM household h, "
-                f"json_each({FUNCTION}(NULL, h.kk)) j WHERE h.kk IS NOT NULL"
+                f"INSERT OR IGNORE INTO search_key (key, sort, owner) SELECT j.value, p.name_key, p.id "
+                f"FROM person p LEFT JOIN household h ON h.id = p.household_id, "
+                f"json_each({FUNCTION}(p.name, p.nik, h.kk)) j WHERE p.deleted_at IS NULL"
             )
         else:
             rows = list(Person.select(Person.id, Person.name, Person.name_key).tuples())
