@@ -6,7 +6,7 @@ from babel.numbers import format_decimal
 
 from shelter_app.i18n import current_language, tr
 
-STATUS_MARK = {"ok": "ok", "short": "!", "critical": "!!"}
+STATUS_MARK = {"ok": "ok", "not_recorded": "?", "short": "!", "critical": "!!"}
 
 
 def _n(value) -> str:

@@ -49,7 +49,7 @@ def create_first_site(event: dict, site: dict) -> Site:
 
 # --- the dashboard's rows -------------------------------------------------------------------
 
-STATUS_RANK = {"ok": 0, "short": 1, "critical": 2}
+STATUS_RANK = {"ok": 0, "not_recorded": 0, "short": 1, "critical": 2}
 NEED_KEYS = ("water", "toilets", "covered_area", "rice")
 YOUNG_UNTIL = 5  # bands ending at or before this age count as infants and young children
 OLDER_FROM = 60  # bands starting at or after this age count as older people

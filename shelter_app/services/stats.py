@@ -184,6 +184,8 @@ def needs(
         "toilets": _need(persons / profile.persons_per_toilet if persons else 0, totals.toilets, "toilets"),
         "covered_area": _need(persons * profile.covered_m2_per_person, covered_area, "m2"),
     }
+    if covered_area <= 0:  # the floor area was never entered: say so, never "critical"
+        out["covered_area"].update(gap=0, status="not_recorded")
     if profile.persons_per_tap:
         out["taps"] = _need(persons / profile.persons_per_tap if persons else 0, totals.taps, "taps")
     out["toilets"]["required"] = float(-(-out["toilets"]["required"] // 1))  # whole toilets, rounded up
@@ -283,7 +285,7 @@ def _sum_need(into: dict, need: dict) -> None:
     """Totals add the sites' gaps: a surplus at one site does not feed another."""
     for key in ("required", "available", "gap"):
         into[key] = round(into[key] + need[key], 2)
-    worst = {"ok": 0, "short": 1, "critical": 2}
+    worst = {"ok": 0, "not_recorded": 0.5, "short": 1, "critical": 2}
     into["status"] = max(into.get("status", "ok"), need["status"], key=worst.__getitem__)
     if "days_of_supply" in need:
         into["days_of_supply"] = round(into["available"] / into["required"], 1) if into["required"] else None

@@ -177,9 +177,14 @@ def test_a_volunteers_day_at_1366_by_768(ctx, qtbot, screenshot):
     assert installations.installations(school.id)[0].state == "broken"
 
     # --- the dashboard and the daily report --------------------------------------------------------
-    window.go_to("dashboard")
-    dashboard.refresh()
-    qtbot.waitUntil(lambda: not dashboard.showing_welcome())
+    with qtbot.waitSignal(dashboard.figures_ready, timeout=30000):
+        window.go_to("dashboard")
+        dashboard.day.set_date(TODAY - datetime.timedelta(days=1))
+    with qtbot.waitSignal(dashboard.figures_ready, timeout=30000):
+        dashboard.day.set_date(TODAY)
+    total = dashboard.model.row_at(0)
+    assert total.is_total and total.persons == 4
+    assert dashboard.model.index(0, 0).data() == "Semua lokasi"
     settle()
     screenshot(window, "volunteer_day_dashboard_id")
 
@@ -255,3 +260,16 @@ def test_send_later_without_a_destination_says_so_and_opens_settings_there(ctx, 
     settings_page = window.pages["settings"]
     first = next(iter(settings_page.outbox_fields.values()))
     qtbot.waitUntil(first.hasFocus)
+
+
+def test_digits_typed_into_a_birth_date_after_a_click_are_taken(ctx, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from shelter_app.ui.forms.fields import BirthDateEdit
+
+    field = BirthDateEdit()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.mouseClick(field, Qt.LeftButton, pos=QPoint(field.width() - 4, field.height() // 2))
+    qtbot.keyClicks(field, "09071984")
+    assert field.date_value() == datetime.date(1984, 7, 9)
