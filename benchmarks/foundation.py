@@ -96,9 +96,10 @@ def search_figures(path: Path) -> None:
         (a name's one form, the digits shown) looked up as equal, as the app does."""
 
         def term(alias: str, start: str) -> tuple[str, list]:
+            key = start.removesuffix(names.WHOLE)
             if roster._whole(start):
-                return f"{alias}.key = ?", [start]
-            return f"{alias}.key >= ? AND {alias}.key < ?", [start, start + "\uffff"]
+                return f"{alias}.key = ?", [key]
+            return f"{alias}.key >= ? AND {alias}.key < ?", [key, key + "\uffff"]
 
         lead, params = term("s", starts[0])
         sub = f"SELECT s.owner FROM search_key s WHERE {lead}"

@@ -64,7 +64,6 @@ VARIANTS = {
     "abd": "abdul",
     "abdul": "abdul",
 }
-ONE_FORMS = frozenset(VARIANTS.values())
 # Old spelling (Van Ophuijsen and Soewandi) to today's, read left to right, longest first.
 _OLD_SPELLING = re.compile(r"oe|dj|tj|sj|nj|ch|j")
 _MODERN = {"oe": "u", "dj": "y", "tj": "c", "sj": "sy", "nj": "ny", "ch": "kh", "j": "y"}
@@ -103,21 +102,27 @@ def name_key(name: str) -> str:
     return " ".join(words(name))
 
 
+WHOLE = "="  # ends a start that is a whole word: the one form a variant typed stands for
+
+
 def query_words(text: str) -> list[tuple[str, ...]]:
-    """What a typed search asks for: for each word, the word starts it may match (the typed
-    start as it is spelled, and the one form when it is a variant or an abbreviation). A
-    typed "m" finds Maryam as well as every Muhammad; "moh" finds Mohan and Muhammad."""
+    """What a typed search asks for: for each word, the word starts it may match: the typed
+    start as it is spelled, and, when it is a variant or an abbreviation of another spelling,
+    that one form as a whole word (marked with ``WHOLE``). A typed "m" finds Maryam as well as
+    every Muhammad; "moh" finds Mohan and Muhammad; "nur" finds Nur and Nurhayati."""
+    found = _WORD.findall(_plain(text))
     out = []
-    for raw in _WORD.findall(_plain(text)):
+    for raw in found:
         word = raw.rstrip(".")
-        if word in TITLES and len(_WORD.findall(_plain(text))) > 1:
+        if word in TITLES and len(found) > 1:
             continue
         spelled = _spelled(word)
+        one = VARIANTS.get(spelled)
         starts = {spelled}
-        if spelled in VARIANTS:
-            starts.add(VARIANTS[spelled])
-        if raw.endswith(".") and spelled in VARIANTS:  # "M." is an abbreviation, not a start
-            starts = {VARIANTS[spelled]}
+        if one is not None and one != spelled:
+            starts.add(one + WHOLE)
+        if raw.endswith(".") and one is not None and one != spelled:  # "M." abbreviates, it starts nothing
+            starts = {one + WHOLE}
         out.append(tuple(sorted(starts)))
     return out
 

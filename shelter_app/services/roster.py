@@ -314,15 +314,16 @@ def _sqlite() -> bool:
 
 
 def _whole(start: str) -> bool:
-    """A start that is a whole key: the one form of a name variant ("muhamad"), or as many digits
-    as the mask shows. Looked up as equal, its keys come in name order without a sort."""
-    return start in names.ONE_FORMS or (start.isdigit() and len(start) == names.shown_length())
+    """A start that is a whole key: the one form a variant stands for ("muhamad="), or as many
+    digits as the mask shows. Looked up as equal, its keys come in name order without a sort."""
+    return start.endswith(names.WHOLE) or (start.isdigit() and len(start) == names.shown_length())
 
 
 def _keys_starting(starts: tuple[str, ...], table=SearchKey):
     condition = None
     for start in starts:
-        term = (table.key == start) if _whole(start) else _prefix_range(table.key, start)
+        key = start.removesuffix(names.WHOLE)
+        term = (table.key == key) if _whole(start) else _prefix_range(table.key, key)
         condition = term if condition is None else (condition | term)
     return condition
 
@@ -398,7 +399,7 @@ def text_terms(text: str, by_index: bool = True, plain=None) -> list:
         terms = []
         for starts in wanted:
             condition = None
-            for start in starts:
+            for start in (start.removesuffix(names.WHOLE) for start in starts):
                 term = Person.name_key.startswith(start) | Person.name_key.contains(" " + start)
                 condition = term if condition is None else (condition | term)
             terms.append(condition)
@@ -452,6 +453,15 @@ def _ranked_owners(wanted: list[tuple[str, ...]], limit: int) -> list:
         if len(found) >= limit or len(batch) < size:
             return found[:limit]
         offset += size
+
+
+def ranked_ids(text: str, limit: int) -> list:
+    """The ids of the first ``limit`` persons a search finds, in name order (``search``)."""
+    cleaned = (text or "").strip()
+    wanted = names.query_words(cleaned) if cleaned and not identity.normalize_number(cleaned).isdigit() else None
+    if wanted and _sqlite():
+        return _ranked_owners(wanted, limit)
+    return [person.id for person in search(cleaned, limit)]
 
 
 def search(text: str, limit: int = 50) -> list[Person]:

@@ -434,6 +434,8 @@ def list_persons(
     """One page of the roster in the chosen order (name by default). Pages are meant to be
     asked for in turn from offset 0, as a scrolling table does; asking for offset 0 again
     starts afresh (after a change, say), and any other offset still works, only slower."""
+    if _by_text_alone(f, sort_key, descending):  # the search box alone: the search's own order
+        return _rows(roster.ranked_ids(f.text, offset + limit)[offset:], f.on())
     parts = _parts(f, sort_key, descending)
     listing = (_db_key(), f, sort_key or "name", descending)
     if offset == 0:
@@ -460,6 +462,14 @@ def list_persons(
     if found:
         _remember_in(_cursors, (listing, offset + len(found)), (index, position, after), 512)
     return _rows([row[-1] for row in found], f.on())
+
+
+def _by_text_alone(f: RosterFilter, sort_key: str | None, descending: bool) -> bool:
+    """Only words typed in the search, listed by name: the search keys hold the names' order, so the page
+    is read from them (``roster.ranked_ids``) rather than by walking or sorting the roster."""
+    plain = f.site_id is None and f.status == "all" and not (f.vulnerable or f.age_band or f.sex)
+    words = bool((f.text or "").strip()) and not _digits(f)
+    return words and plain and (sort_key or "name") == "name" and not descending and _sqlite()
 
 
 def _site_names() -> dict:

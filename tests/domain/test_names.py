@@ -36,8 +36,9 @@ def test_different_names_keep_different_keys():
 
 
 def test_a_typed_m_still_finds_names_that_start_with_m():
-    assert names.query_words("m") == [("m", "muhamad")]
-    assert names.query_words("M. riz") == [("muhamad",), ("riz",)]
+    assert names.query_words("m") == [("m", "muhamad=")]
+    assert names.query_words("M. riz") == [("muhamad=",), ("riz",)]
+    assert names.query_words("nur") == [("nur",)]  # Nurhayati too: a start, not a whole word
 
 
 def test_the_digits_the_mask_shows_are_searched_by_the_mask_rule():

@@ -102,7 +102,12 @@ def expected(f: RosterFilter):
                     continue
             else:  # every word typed starts a word of the name (variants read as one)
                 words = names.words(p.name)
-                if not all(any(w.startswith(s) for w in words for s in starts) for starts in names.query_words(text)):
+
+                def meets(word, start):
+                    whole = start.endswith(names.WHOLE)
+                    return word == start[:-1] if whole else word.startswith(start)
+
+                if not all(any(meets(w, s) for w in words for s in starts) for starts in names.query_words(text)):
                     continue
         if f.sex and p.sex != f.sex:
             continue
