@@ -274,3 +274,22 @@ def test_digits_typed_into_a_birth_date_after_a_click_are_taken(ctx, qtbot):
     qtbot.mouseClick(field, Qt.LeftButton, pos=QPoint(field.width() - 4, field.height() // 2))
     qtbot.keyClicks(field, "09071984")
     assert field.date_value() == datetime.date(1984, 7, 9)
+
+
+def test_a_duplicate_nik_message_goes_once_the_nik_is_corrected(ctx, qtbot):
+    from tests.ui.test_ui_roster import make_page
+
+    elsewhere = roster.register_household()
+    roster.add_person(elsewhere.id, name="Siti Aminah", sex="P", birth_date=datetime.date(1984, 7, 9), nik=SITI_NIK)
+    page = make_page(ctx, qtbot)
+    form = page.register_household()
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    press(qtbot, form, times=3)  # no KK, village or address yet
+    member_fields(qtbot, form, "Siti Nurhayati", nik=SITI_NIK)
+    press(qtbot, form)  # save: the NIK is someone else's
+    error = form.errors.labels["nik"]
+    assert "Siti Aminah" in error.text() and error.isVisibleTo(form)
+    form.editor.nik.setFocus()
+    qtbot.keyClick(form.editor.nik, Qt.Key_Backspace)
+    assert not error.text() and not error.isVisibleTo(form)
