@@ -423,8 +423,8 @@ def _ranked_owners(wanted: list[tuple[str, ...]], limit: int) -> list:
     """The first ``limit`` persons in name order with a key for every word wanted: the rarest
     word's keys are read in the order of the names they belong to (the key table holds each
     name's sort key), the other words are probed for each."""
-    if len(wanted) == 1 and any(len(start) <= 2 and not _whole(start) for start in wanted[0]):
-        # One or two letters start words of most names: walk the names in order, probe each.
+    if len(wanted) == 1 and any(len(start) <= 1 and not _whole(start) for start in wanted[0]):
+        # One letter starts words of most names: walk the names in order, probe each.
         walk = Person.select(Person.id).where(records.live(Person), _owned(Person.id, wanted[0], False))
         return [row[0] for row in walk.order_by(Person.name_key, Person.id).limit(limit).tuples()]
     if len(wanted) == 1:
@@ -453,6 +453,16 @@ def _ranked_owners(wanted: list[tuple[str, ...]], limit: int) -> list:
         if len(found) >= limit or len(batch) < size:
             return found[:limit]
         offset += size
+
+
+def count_words(text: str) -> int:
+    """How many live persons a search by words finds (SQLite: counted in the key table)."""
+    wanted = names.query_words(text)
+    if not wanted:
+        return 0
+    if len(wanted) == 1:
+        return SearchKey.select(fn.COUNT(SearchKey.owner.distinct())).where(_keys_starting(wanted[0])).scalar() or 0
+    return Person.select().where(records.live(Person), *text_terms(text)).count()
 
 
 def ranked_ids(text: str, limit: int) -> list:

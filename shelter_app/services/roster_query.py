@@ -554,6 +554,8 @@ def _count_part(part: _Part) -> int:
 
 def count_persons(f: RosterFilter) -> int:
     """How many persons the filter keeps. Can take a second on a large roster: run it in a worker."""
+    if _by_text_alone(f, None, False):
+        return roster.count_words(f.text)
     if f.status == "present" and f.site_id is None and not (f.text or "").strip():
         # Present somewhere: one presence row each, counted in the site index of every site.
         sites = list(_site_names())
