@@ -5,11 +5,14 @@ import tempfile
 import pytest
 from hypothesis import settings
 
-# Qt never needs a display in tests.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The user's data, log and settings folders (platformdirs) point into a throwaway folder,
 # so the tests never touch the real ones.
 _HOME = tempfile.mkdtemp(prefix="posko-tests-")
+# Qt never needs a display in tests: an offscreen screen the size of a cheap laptop's, 1366×768.
+_SCREEN = os.path.join(_HOME, "screen.json")
+with open(_SCREEN, "w") as _file:
+    _file.write('{"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96}]}')
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 for _name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_name] = os.path.join(_HOME, _name.lower())
 os.environ.pop("SHELTER_APP_DB", None)

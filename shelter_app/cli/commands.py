@@ -6,15 +6,19 @@ import datetime
 import json
 import os
 import sys
+import uuid
 
 from shelter_app.cli import tables
 from shelter_app.cli.common import open_database, parse_day
+from shelter_app.domain import identity
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
-from shelter_app.i18n import _, ntr, tr
+from shelter_app.history.operations import MODELS_BY_TABLE
+from shelter_app.i18n import _, formats, ntr, tr
 from shelter_app.logs import log_path
-from shelter_app.services import database, sites
+from shelter_app.services import database, roster_query, sites
 from shelter_app.services import stats as stats_service
+from shelter_app.sync import record_words
 
 
 def log_file():
@@ -57,7 +61,7 @@ def _print_counts() -> None:
 def demo(args) -> int:
     from shelter_app.demo.generator import build_demo
 
-    db, target = open_database(args)
+    db, target = open_database(args, create=True)
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -97,11 +101,88 @@ def stats(args) -> int:
 
 
 def history(args) -> int:
+    """The latest changes as a person reads them: number, when, who, and what they did."""
     db, _target = open_database(args)
     for change in records.latest(args.limit):
-        print(
-            f"{change.seq:>6}  {change.at:%Y-%m-%d %H:%M}  {change.by or '-':<16} {change.action:<11} {change.table} {change.row_id}"
+        when = formats.local_time(change.at)
+        print(f"{change.seq:>6}  {when:<16}  {change.by or '-':<16}  {_change_words(change)}")
+    db.close()
+    return 0
+
+
+def _change_words(change) -> str:
+    """ "added Person: Siti Aminah", "changed Site: SDN Cugenang 1 (Capacity, night)",
+    "added 8 Persons", "undid change 42"."""
+    model = MODELS_BY_TABLE.get(change.table)
+    data = json.loads(change.data or "{}")
+    if change.action == "bulk_insert":
+        count = len(data.get("ids", ())) or change.span
+        return tr("added {count} × {kind}", count=count, kind=record_words.table_label(change.table))
+    record = None
+    if model is not None:
+        try:
+            record = model.get_or_none(model.id == uuid.UUID(change.row_id))
+        except ValueError:
+            record = None
+    what = (
+        record_words.describe(record, deleted_note=False)
+        if record is not None
+        else record_words.table_label(change.table)
+    )
+    if change.action == "update":
+        fields = ", ".join(record_words.field_label(change.table, name) for name in data)
+        text = tr("changed {what} ({fields})", what=what, fields=fields)
+    else:
+        verbs = {"insert": _("added {what}"), "delete": _("deleted {what}"), "restore": _("restored {what}")}
+        verb = verbs.get(change.action)
+        text = verb.text().format(what=what) if verb is not None else f"{change.action} {what}"
+    if change.undoes:
+        text += " " + tr("(undoes change {seq})", seq=change.undoes)
+    return text
+
+
+def init(args) -> int:
+    """A new, empty operation database; the window's first-run form then sets up the event."""
+    target = database.target(args.db)
+    if not database.missing(target):
+        raise RuleViolation("db", _('"{path}" already exists; choose another file name.', path=target))
+    db, target = open_database(args, create=True)
+    print(tr("New operation database: {path}. Start the window with --db {path} to set up the event.", path=target))
+    db.close()
+    return 0
+
+
+def search(args) -> int:
+    """``shelter-app search QUERY``: the persons found, masked as on screen, with household,
+    site and status on the day."""
+    db, _target = open_database(args)
+    day = parse_day(args.date)
+    site = sites.find_site(args.site) if args.site else None
+    found = roster_query.list_persons(
+        roster_query.RosterFilter(text=args.query, site_id=site.id if site else None, day=day), 0, args.limit
+    )
+    heads = roster_query.household_heads([row.household_id for row in found])
+    rows = [
+        {
+            "name": row.name,
+            "nik": identity.mask(row.nik),
+            "kk": identity.mask(row.kk),
+            "sex": row.sex,
+            "age": row.age,
+            "household": heads.get(row.household_id, ""),
+            "household_id": row.household_id.hex,
+            "site": row.site_name,
+            "status": row.status,
+        }
+        for row in found
+    ]
+    if args.json:
+        json.dump(
+            {"query": args.query, "date": day.isoformat(), "persons": rows}, sys.stdout, ensure_ascii=False, indent=2
         )
+        print()
+    else:
+        print(tables.search_table(rows, day))
     db.close()
     return 0
 

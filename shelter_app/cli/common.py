@@ -9,13 +9,23 @@ import os
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
-from shelter_app.i18n import _
+from shelter_app.i18n import _, formats
 from shelter_app.services import database, presence
 
 
-def open_database(args):
-    """Open --db (or the default) for one command: (database, where it is)."""
+def open_database(args, create: bool = False):
+    """Open --db (or the default) for one command: (database, where it is). Only the commands
+    that create an operation (``demo``, ``init``) pass ``create``: the others refuse a database
+    file that does not exist, so a mistyped path never becomes a new, empty operation."""
     target = database.target(args.db)
+    if not create and database.missing(target):
+        raise RuleViolation(
+            "db",
+            _(
+                'There is no database "{path}". Check the path; "shelter-app init --db {path}" creates a new one.',
+                path=target,
+            ),
+        )
     db = database.open_operation(target)
     presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
     records.set_operator(args.operator or os.environ.get("SHELTER_APP_OPERATOR") or login_name())
@@ -29,10 +39,13 @@ def login_name() -> str:
         return "posko"
 
 
-def parse_day(text: str | None) -> datetime.date:
+def parse_day(text: str | None, field: str = "date") -> datetime.date:
+    """A day typed on the command line, as 2022-11-21 or as 21/11/2022; today when not given."""
     if not text:
         return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise RuleViolation("date", _('"{value}" is not a date; write it as YYYY-MM-DD.', value=text)) from None
+    day = formats.parse_date(text)
+    if day is None:
+        raise RuleViolation(
+            field, _('"{value}" is not a date; write it as DD/MM/YYYY or YYYY-MM-DD (21/11/2022).', value=text)
+        )
+    return day

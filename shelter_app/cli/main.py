@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Population, households, vulnerable groups, arrivals, departures and needs of every site on a day."
         ),
     )
-    stats.add_argument("--date", help=tr("the day, YYYY-MM-DD (default today)"))
+    stats.add_argument("--date", help=tr("the day, DD/MM/YYYY or YYYY-MM-DD (default today)"))
     stats.add_argument("--site", help=tr("only this site (its name)"))
     stats.add_argument("--json", action="store_true", help=tr("print one JSON object"))
     stats.set_defaults(run=commands.stats)
@@ -104,6 +104,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     undo.add_argument("change", type=int, help=tr("the change number"))
     undo.set_defaults(run=commands.undo)
+
+    init = sub.add_parser(
+        "init",
+        parents=[common],
+        help=tr("create a new, empty operation database"),
+        description=tr(
+            "Create a new, empty operation database at --db. Only 'init' and 'demo' create a database; "
+            "every other command refuses a database file that does not exist."
+        ),
+    )
+    init.set_defaults(run=commands.init)
+
+    search = sub.add_parser(
+        "search",
+        parents=[common],
+        help=tr("find persons by any word of the name or the digits shown"),
+        description=tr(
+            "Find persons as the roster's search box does: the start of any word of the name (spelling "
+            "variants and titles aside), the first digits of a NIK or KK, or the digits a masked NIK or KK "
+            "shows. NIK and KK are masked as on screen."
+        ),
+    )
+    search.add_argument("query", metavar=tr("QUERY"), help=tr("what to look for"))
+    search.add_argument("--site", help=tr("only this site (its name)"))
+    search.add_argument("--date", help=tr("the day, DD/MM/YYYY or YYYY-MM-DD (default today)"))
+    search.add_argument("--limit", type=int, default=50, help=tr("at most this many persons (default 50)"))
+    search.add_argument("--json", action="store_true", help=tr("print one JSON object"))
+    search.set_defaults(run=commands.search)
 
     add_report_parsers(sub, common)
     exchange_commands.add_parsers(sub, common)  # import, export, backup, restore
@@ -141,7 +169,7 @@ def add_report_parsers(sub, common) -> None:
         parser.add_argument("--site", required=True, help=tr("the site (its name)"))
 
     def date_option(parser):
-        parser.add_argument("--date", help=tr("the day, YYYY-MM-DD (default today)"))
+        parser.add_argument("--date", help=tr("the day, DD/MM/YYYY or YYYY-MM-DD (default today)"))
 
     daily = kind(
         "daily",

@@ -6,7 +6,7 @@ from babel.numbers import format_decimal
 
 from shelter_app.i18n import current_language, tr
 
-STATUS_MARK = {"ok": "ok", "short": "!", "critical": "!!"}
+STATUS_MARK = {"ok": "ok", "not_recorded": "?", "short": "!", "critical": "!!"}
 
 
 def _n(value) -> str:
@@ -59,4 +59,32 @@ def stats_table(figures: dict) -> str:
                 str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in enumerate(zip(row, widths))
             )
         )
+    return "\n".join(lines)
+
+
+STATUS_WORDS = {"present": "Present", "left": "Left", "none": "Not checked in"}
+
+
+def search_table(rows: list[dict], day) -> str:
+    """The persons a search found, NIK and KK masked as on screen."""
+    from shelter_app.i18n import formats, ntr
+
+    headers = [tr("Name"), tr("NIK"), tr("KK"), tr("Age"), tr("Household (head)"), tr("Site"), tr("Status")]
+    body = [
+        [
+            row["name"],
+            row["nik"],
+            row["kk"],
+            str(row["age"]),
+            row["household"],
+            row["site"] or "-",
+            tr(STATUS_WORDS.get(row["status"], row["status"])),
+        ]
+        for row in rows
+    ]
+    widths = [max(len(str(r[i])) for r in [headers, *body]) for i in range(len(headers))]
+    found = ntr("{n} person found", "{n} persons found", len(rows))
+    lines = [tr("{found} on {date}", found=found, date=formats.short_date(day)), ""]
+    if body:
+        lines += ["  ".join(str(cell).ljust(w) for cell, w in zip(r, widths)).rstrip() for r in [headers, *body]]
     return "\n".join(lines)

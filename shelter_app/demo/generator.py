@@ -28,6 +28,7 @@ from itertools import accumulate
 
 from shelter_app.domain import identity, regions
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.names import name_key
 from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import presence
@@ -943,7 +944,7 @@ class _Builder:
                 household=household_id,
                 nik=nik,
                 name=name,
-                name_key=name.lower(),
+                name_key=name_key(name),
                 sex=sex,
                 birth_date=birth,
                 birth_date_estimated=estimated,

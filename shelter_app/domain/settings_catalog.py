@@ -340,6 +340,7 @@ DECLARED: tuple[SettingSpec, ...] = (
     SettingSpec("profile/phone", USER, Text(), default="", label=N_("Phone"), group="person"),
     SettingSpec("database/path", USER, Folder(), label=N_("Database"), group="person", editable=False),
     SettingSpec("window/geometry", **_USER_STATE),
+    SettingSpec("window/dialog_sizes", **_USER_STATE),  # {dialog: [width, height]}, ui.fit
     SettingSpec("window/last_page", USER, Text(), default="dashboard", editable=False),
     SettingSpec("dashboard/splitter", **_USER_STATE),
     SettingSpec("dashboard/charts", **_USER_STATE),

@@ -249,6 +249,8 @@ def restore(instance: R) -> R:
 
 def get(model: type[R], record_id, field: str = "id", include_deleted: bool = False) -> R:
     """A record by id, or a RuleViolation naming the field when it does not exist."""
+    if record_id is None or record_id == "":  # nothing chosen in a list: never "No such record: None"
+        raise RuleViolation(field, _("Nothing is chosen here: choose one from the list."))
     try:
         key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
         instance = model.get_by_id(key)

@@ -5,6 +5,7 @@ their own language, ``reports.fmt``)."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -38,3 +39,23 @@ def number(value, decimals: int = 0) -> str:
         value = int(value)
     pattern = "#,##0." + "#" * decimals if decimals else "#,##0"
     return format_decimal(value, format=pattern, locale=current_language())
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_date(text: str | None) -> datetime.date | None:
+    """A day written as 2022-11-21 or as 21/11/2022 (also 21-11-2022, 21.11.2022), whatever the
+    language; None when the text is no real day."""
+    cleaned = (text or "").strip()
+    try:
+        if match := _ISO.fullmatch(cleaned):
+            year, month, day = map(int, match.groups())
+            return datetime.date(year, month, day)
+        if match := _DAY_FIRST.fullmatch(cleaned):
+            day, month, year = map(int, match.groups())
+            return datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return None

@@ -11,7 +11,12 @@ from babel.numbers import format_decimal
 from shelter_app.domain import choices, identity
 from shelter_app.i18n import N_, tr, translate
 
-STATUS_WORDS = {"ok": N_("Enough"), "short": N_("Short"), "critical": N_("Critical")}
+STATUS_WORDS = {
+    "ok": N_("Enough"),
+    "not_recorded": N_("Not recorded"),
+    "short": N_("Short"),
+    "critical": N_("Critical"),
+}
 UNIT_LABELS = {
     "L/day": N_("L/day"),
     "toilets": N_("toilets"),

@@ -40,6 +40,7 @@ PALETTE = {
 # status: (cell fill, word colour, bar colour)
 STATUS_COLOURS = {
     "ok": (colors.HexColor("#E3F1DF"), colors.HexColor("#1E6B2E"), colors.HexColor("#4E9A5B")),
+    "not_recorded": (colors.HexColor("#E6EAEF"), colors.HexColor("#37474F"), colors.HexColor("#90A4AE")),
     "short": (colors.HexColor("#FFF0C2"), colors.HexColor("#7A5200"), colors.HexColor("#E0A526")),
     "critical": (colors.HexColor("#F9D6D5"), colors.HexColor("#A4161A"), colors.HexColor("#C8352E")),
 }

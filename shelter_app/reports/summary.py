@@ -33,7 +33,7 @@ from shelter_app.services import sites as site_service
 
 CHART_SITES = 20  # a chart shows at most this many sites; the tables show them all
 SHORTAGE_NEEDS = ("water", "toilets", "covered_area")
-SEVERITY = {"ok": 0, "short": 1, "critical": 2}
+SEVERITY = {"ok": 0, "not_recorded": 0, "short": 1, "critical": 2}
 
 
 @dataclass

@@ -28,6 +28,11 @@ def is_server(where: str) -> bool:
     return is_url(where)
 
 
+def missing(where: str) -> bool:
+    """A database file (not a server) that does not exist yet."""
+    return not is_url(where) and not Path(where).expanduser().exists()
+
+
 def open_operation(where: str) -> Database:
     """Open (creating if needed) the database and bring its schema up to date."""
     return open_database(where)

@@ -10,7 +10,7 @@ from peewee import fn
 
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
-from shelter_app.services import settings, sites, stats
+from shelter_app.services import settings, sites, stats, stock
 from shelter_app.storage.models import Event, Presence, Site, database
 
 
@@ -42,12 +42,14 @@ def create_first_site(event: dict, site: dict) -> Site:
             created = sites.create_event(**event)
         except RuleViolation as error:
             raise RuleViolation(f"event_{error.field}", error.message) from None
-        return sites.create_site(created.id, **site)
+        first = sites.create_site(created.id, **site)
+        stock.add_starting_catalogue()  # a new operation starts with the lumbung sosial items
+        return first
 
 
 # --- the dashboard's rows -------------------------------------------------------------------
 
-STATUS_RANK = {"ok": 0, "short": 1, "critical": 2}
+STATUS_RANK = {"ok": 0, "not_recorded": 0, "short": 1, "critical": 2}
 NEED_KEYS = ("water", "toilets", "covered_area", "rice")
 YOUNG_UNTIL = 5  # bands ending at or before this age count as infants and young children
 OLDER_FROM = 60  # bands starting at or after this age count as older people

@@ -6,13 +6,15 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from shelter_app.domain import choices, identity, regions
+from peewee import SQL, NodeList, SqliteDatabase, fn
+
+from shelter_app.domain import choices, identity, names, regions
 from shelter_app.domain.errors import Notice, RuleViolation
 from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks, presence
-from shelter_app.storage.models import Household, Person
+from shelter_app.storage.models import Household, Person, SearchKey
 
 BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
 PERSON_TEXT = {
@@ -35,8 +37,8 @@ class ProbableDuplicate(RuleViolation):
 
 
 def name_key(name: str) -> str:
-    """The form names are searched and compared in: lower case, single spaces."""
-    return " ".join(name.lower().split())
+    """The form names are sorted, compared and searched in (``domain.names.name_key``)."""
+    return names.name_key(name)
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -334,17 +336,192 @@ def _prefix_range(field, prefix: str):
     return (field >= prefix) & (field < prefix + "\uffff")
 
 
-def search(text: str, limit: int = 50) -> list[Person]:
-    """Persons whose name starts with the text, or whose NIK or KK starts with its digits."""
+def _sqlite() -> bool:
+    return isinstance(Person._meta.database.obj, SqliteDatabase)
+
+
+def _whole(start: str) -> bool:
+    """A start that is a whole key: the one form a variant stands for ("muhamad="), or as many
+    digits as the mask shows. Looked up as equal, its keys come in name order without a sort."""
+    return start.endswith(names.WHOLE) or (start.isdigit() and len(start) == names.shown_length())
+
+
+def _keys_starting(starts: tuple[str, ...], table=SearchKey):
+    condition = None
+    for start in starts:
+        key = start.removesuffix(names.WHOLE)
+        term = (table.key == key) if _whole(start) else _prefix_range(table.key, key)
+        condition = term if condition is None else (condition | term)
+    return condition
+
+
+def _owned(column, starts: tuple[str, ...], by_index: bool):
+    """``column`` (a person's id) has a search key starting with one of ``starts``: through the
+    key index (``by_index``, few owners) or one probe per row met on another walk."""
+    if by_index:
+        return column.in_(SearchKey.select(SearchKey.owner).where(_keys_starting(starts)))
+    probe = SearchKey.select(SQL("1")).where(SearchKey.owner == column, _keys_starting(starts))
+    return fn.EXISTS(probe)
+
+
+def _plain(column):
+    """The column with its index hidden from SQLite's planner (unary + changes no value)."""
+    return NodeList((SQL("+"), column), glue="") if _sqlite() else column
+
+
+def text_matches(text: str, cap: int) -> int:
+    """About how many persons a typed search finds, counted in the indexes, up to ``cap``: the
+    fewest of any word typed; for digits, those of the NIK, the KK and the digits shown."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return cap
+    digits = identity.normalize_number(cleaned)
+    if digits.isdigit():
+        counts = [
+            Person.select(SQL("1")).where(_prefix_range(Person.nik, digits)).limit(cap).count(),
+            Household.select(SQL("1")).where(_prefix_range(Household.kk, digits)).limit(cap).count() * 4,
+        ]
+        if _sqlite():
+            counts.append(SearchKey.select(SQL("1")).where(_prefix_range(SearchKey.key, digits)).limit(cap).count())
+        return min(cap, sum(counts))
+    wanted = names.query_words(cleaned)
+    if not wanted or not _sqlite():
+        return 0 if not wanted else cap
+    return min(SearchKey.select(SQL("1")).where(_keys_starting(starts)).limit(cap).count() for starts in wanted)
+
+
+def text_terms(text: str, by_index: bool = True, plain=None) -> list:
+    """The conditions on persons for a typed search: every word typed starts a word of the name
+    (spelling variants and titles aside, ``domain.names``), or the digits start a NIK or KK or
+    are the digits a masked NIK or KK shows.
+
+    ``by_index``: look the few matches up through the key, NIK and KK indexes; otherwise test
+    each person met while walking another index (many matches), with ``plain`` hiding a
+    column's own index from the planner."""
     cleaned = (text or "").strip()
     if not cleaned:
         return []
+    plain = plain or _plain
     digits = identity.normalize_number(cleaned)
+    if digits.isdigit():
+        if by_index:
+            cards = Household.select(Household.id).where(_prefix_range(Household.kk, digits))
+            ids = Person.select(Person.id).where(_prefix_range(Person.nik, digits)) | Person.select(Person.id).where(
+                Person.household.in_(cards)
+            )
+            if _sqlite():
+                ids = ids | SearchKey.select(SearchKey.owner).where(_prefix_range(SearchKey.key, digits))
+            return [Person.id.in_(ids)]
+        card = Household.select(SQL("1")).where(
+            Household.id == Person.household, _prefix_range(plain(Household.kk), digits)
+        )
+        found = _prefix_range(plain(Person.nik), digits) | fn.EXISTS(card)
+        if _sqlite():
+            found = found | _owned(Person.id, (digits,), False)
+        return [found]
+    wanted = names.query_words(cleaned)
+    if not wanted:
+        return [Person.id.is_null()]  # only punctuation: nothing to find
+    if not _sqlite():  # no key table there: each word starts the name or follows a space
+        terms = []
+        for starts in wanted:
+            condition = None
+            for start in (start.removesuffix(names.WHOLE) for start in starts):
+                term = Person.name_key.startswith(start) | Person.name_key.contains(" " + start)
+                condition = term if condition is None else (condition | term)
+            terms.append(condition)
+        return terms
+    if by_index:  # the rarest word drives, the others are probed
+        rarest = min(
+            wanted, key=lambda starts: SearchKey.select(SQL("1")).where(_keys_starting(starts)).limit(SMALL).count()
+        )
+        return [_owned(Person.id, starts, starts is rarest) for starts in wanted]
+    return [_owned(Person.id, starts, False) for starts in wanted]
+
+
+# A search finding fewer persons than this fetches them through the indexes and sorts them;
+# more, and it walks the names in order until the page is full.
+SMALL = 2000
+# Of several words typed, the one with the fewest keys (counted up to this many) leads.
+CHOOSE_CAP = 30000
+
+
+def _ranked_owners(wanted: list[tuple[str, ...]], limit: int) -> list:
+    """The first ``limit`` persons in name order with a key for every word wanted: the rarest
+    word's keys are read in the order of the names they belong to (the key table holds each
+    name's sort key), the other words are probed for each."""
+    if len(wanted) == 1 and any(len(start) <= 1 and not _whole(start) for start in wanted[0]):
+        # One letter starts words of most names: walk the names in order, probe each.
+        walk = Person.select(Person.id).where(records.live(Person), _owned(Person.id, wanted[0], False))
+        return [row[0] for row in walk.order_by(Person.name_key, Person.id).limit(limit).tuples()]
+    if len(wanted) == 1:
+        rarest = wanted[0]
+    else:
+        rarest = min(
+            wanted,
+            key=lambda starts: SearchKey.select(SQL("1")).where(_keys_starting(starts)).limit(CHOOSE_CAP).count(),
+        )
+    query = SearchKey.select(SearchKey.owner).where(_keys_starting(rarest))
+    for starts in wanted:
+        if starts is not rarest:
+            other = SearchKey.alias()
+            probe = other.select(SQL("1")).where(other.owner == SearchKey.owner, _keys_starting(starts, other))
+            query = query.where(fn.EXISTS(probe))
+    query = query.order_by(SearchKey.sort, SearchKey.owner)
+    found: list = []
+    seen: set = set()
+    size, offset = max(limit * 2, 20), 0
+    while True:  # a name with two words under the same start is met twice
+        batch = [row[0] for row in query.limit(size).offset(offset).tuples()]
+        for owner in batch:
+            if owner not in seen:
+                seen.add(owner)
+                found.append(owner)
+        if len(found) >= limit or len(batch) < size:
+            return found[:limit]
+        offset += size
+
+
+def count_words(text: str) -> int:
+    """How many live persons a search by words finds (SQLite: counted in the key table)."""
+    wanted = names.query_words(text)
+    if not wanted:
+        return 0
+    if len(wanted) == 1:
+        return SearchKey.select(fn.COUNT(SearchKey.owner.distinct())).where(_keys_starting(wanted[0])).scalar() or 0
+    return Person.select().where(records.live(Person), *text_terms(text)).count()
+
+
+def ranked_ids(text: str, limit: int) -> list:
+    """The ids of the first ``limit`` persons a search finds, in name order (``search``)."""
+    cleaned = (text or "").strip()
+    wanted = names.query_words(cleaned) if cleaned and not identity.normalize_number(cleaned).isdigit() else None
+    if wanted and _sqlite():
+        return _ranked_owners(wanted, limit)
+    return [person.id for person in search(cleaned, limit)]
+
+
+def search(text: str, limit: int = 50) -> list[Person]:
+    """Persons any word of whose name starts as typed (``text_terms``), or whose NIK or KK starts
+    with the digits typed or shows them, in the order of their names."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return []
     base = Person.select().where(records.live(Person))
+    digits = identity.normalize_number(cleaned)
+    if not _sqlite():
+        return list(base.where(*text_terms(cleaned)).order_by(Person.name_key, Person.id).limit(limit))
     if digits.isdigit():
         by_nik = list(base.where(_prefix_range(Person.nik, digits)).order_by(Person.nik).limit(limit))
-        households = Household.select(Household.id).where(_prefix_range(Household.kk, digits), records.live(Household))
-        by_kk = list(base.where(Person.household.in_(households)).order_by(Person.name_key).limit(limit))
-        seen = {p.id for p in by_nik}
-        return (by_nik + [p for p in by_kk if p.id not in seen])[:limit]
-    return list(base.where(_prefix_range(Person.name_key, name_key(cleaned))).order_by(Person.name_key).limit(limit))
+        cards = Household.select(Household.id).where(_prefix_range(Household.kk, digits), records.live(Household))
+        by_kk = list(base.where(Person.household.in_(cards)).order_by(Person.name_key).limit(limit))
+        shown = _ranked_owners([(digits,)], limit)
+        by_shown = list(base.where(Person.id.in_(shown))) if shown else []
+        found = {p.id: p for p in [*by_nik, *by_kk, *by_shown]}
+        return sorted(found.values(), key=lambda p: (p.name_key, p.id.hex))[:limit]
+    wanted = names.query_words(cleaned)
+    if not wanted:
+        return []
+    owners = _ranked_owners(wanted, limit)
+    persons = {p.id: p for p in base.where(Person.id.in_(owners))} if owners else {}
+    return [persons[owner] for owner in owners if owner in persons]

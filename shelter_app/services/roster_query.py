@@ -55,7 +55,7 @@ SET_CAP = 60000
 
 @dataclass(frozen=True)
 class RosterFilter:
-    text: str = ""  # the start of a name, or the first digits of a NIK or KK
+    text: str = ""  # starts of words of a name, or digits of a NIK or KK (``roster.text_terms``)
     site_id: uuid.UUID | str | None = None
     status: str = "all"  # all / present / left, on ``day``
     day: datetime.date | None = None  # None: today
@@ -144,26 +144,7 @@ def _person_terms(f: RosterFilter, with_text: bool = True, by_text_index: bool =
     terms = [records.live(Person)]
     text = (f.text or "").strip()
     if with_text and text:
-        digits = _digits(f)
-        shown = identity.masked_parts(text)  # the digits a masked number shows: 320311••0002
-        if shown is not None:
-            first, last = shown
-            cards = Household.select(Household.id).where(_prefix(Household.kk, first), Household.kk.endswith(last))
-            term = (_prefix(Person.nik, first) & Person.nik.endswith(last)) | Person.household.in_(cards)
-            if digits:  # ten plain digits may also be the start of a number
-                by_start = Household.select(Household.id).where(_prefix(Household.kk, digits))
-                term |= _prefix(Person.nik, digits) | Person.household.in_(by_start)
-            terms.append(term)
-        elif digits and by_text_index:
-            households = Household.select(Household.id).where(_prefix(Household.kk, digits))
-            terms.append(_prefix(Person.nik, digits) | Person.household.in_(households))
-        elif digits:
-            card = Household.select(SQL("1")).where(
-                Household.id == Person.household, _prefix(_plain(Household.kk), digits)
-            )
-            terms.append(_prefix(_plain(Person.nik), digits) | fn.EXISTS(card))
-        else:
-            terms.append(_prefix(Person.name_key, name_key(text)))
+        terms += roster.text_terms(text, by_index=by_text_index, plain=_plain)
     if f.sex in choices.SEXES:
         terms.append(Person.sex == f.sex)
     if f.vulnerable in VULNERABLE_GROUPS:
@@ -349,12 +330,7 @@ def _text_is_small(f: RosterFilter) -> bool:
     digits = _digits(f)
 
     def measure() -> bool:
-        if digits:
-            by_nik = _bounded_count(Person.select(SQL("1")).where(_prefix(Person.nik, digits)), SMALL_SET)
-            by_kk = _bounded_count(Household.select(SQL("1")).where(_prefix(Household.kk, digits)), SMALL_SET // 4)
-            return by_nik < SMALL_SET and by_kk < SMALL_SET // 4
-        rows = _bounded_count(Person.select(SQL("1")).where(_prefix(Person.name_key, name_key(text))), SMALL_SET)
-        return rows < SMALL_SET
+        return roster.text_matches(text, SMALL_SET) < SMALL_SET
 
     return _remember(("text", digits or name_key(text)), measure)
 
@@ -369,8 +345,6 @@ def _plan(part: _Part) -> str:
     if not _sqlite():
         return "auto"
     f = part.filter
-    if (f.text or "").strip() and not _digits(f) and part.order == "name":
-        return "walk"  # along the names under the prefix: never longer than that range
     if _text_is_small(f):
         return "set"
     share = _share(part)
@@ -460,6 +434,8 @@ def list_persons(
     """One page of the roster in the chosen order (name by default). Pages are meant to be
     asked for in turn from offset 0, as a scrolling table does; asking for offset 0 again
     starts afresh (after a change, say), and any other offset still works, only slower."""
+    if _by_text_alone(f, sort_key, descending):  # the search box alone: the search's own order
+        return _rows(roster.ranked_ids(f.text, offset + limit)[offset:], f.on())
     parts = _parts(f, sort_key, descending)
     listing = (_db_key(), f, sort_key or "name", descending)
     if offset == 0:
@@ -486,6 +462,14 @@ def list_persons(
     if found:
         _remember_in(_cursors, (listing, offset + len(found)), (index, position, after), 512)
     return _rows([row[-1] for row in found], f.on())
+
+
+def _by_text_alone(f: RosterFilter, sort_key: str | None, descending: bool) -> bool:
+    """Only words typed in the search, listed by name: the search keys hold the names' order, so the page
+    is read from them (``roster.ranked_ids``) rather than by walking or sorting the roster."""
+    plain = f.site_id is None and f.status == "all" and not (f.vulnerable or f.age_band or f.sex)
+    words = bool((f.text or "").strip()) and not _digits(f)
+    return words and plain and (sort_key or "name") == "name" and not descending and _sqlite()
 
 
 def _site_names() -> dict:
@@ -570,6 +554,8 @@ def _count_part(part: _Part) -> int:
 
 def count_persons(f: RosterFilter) -> int:
     """How many persons the filter keeps. Can take a second on a large roster: run it in a worker."""
+    if _by_text_alone(f, None, False):
+        return roster.count_words(f.text)
     if f.status == "present" and f.site_id is None and not (f.text or "").strip():
         # Present somewhere: one presence row each, counted in the site index of every site.
         sites = list(_site_names())
@@ -624,6 +610,17 @@ def household_for(identifier) -> Household | None:
         person = Person.select().where(Person.id == key).first()
         household = person.household if person is not None else None
     return household
+
+
+def household_heads(household_ids) -> dict:
+    """The name of the head of each of these households (households without one are left out)."""
+    ids = list(set(household_ids))
+    if not ids:
+        return {}
+    query = Person.select(Person.household, Person.name).where(
+        Person.household.in_(ids), Person.relationship == "head", records.live(Person)
+    )
+    return dict(query.tuples())
 
 
 def household_rows(household_id, day: datetime.date | None = None) -> list[PersonRow]:

@@ -285,6 +285,8 @@ def needs(
         )
     if profile.check_accessible_toilets:
         out["toilets"]["accessible_ok"] = totals.toilets_accessible > 0 or persons == 0
+    if covered_area <= 0:  # the floor area was never entered: say so, never "critical"
+        out["covered_area"].update(gap=0, status="not_recorded")
     if profile.persons_per_tap:
         out["taps"] = _count_need(persons / profile.persons_per_tap, totals.taps, "taps")
     rice = rice_need(persons, mothers_of(figures), profile)
@@ -418,7 +420,7 @@ def _sum_need(into: dict, need: dict) -> None:
     for key in ("unit_per_day", "target_days", "persons_per_toilet"):
         if key in need:
             into[key] = need[key]
-    worst = {"ok": 0, "short": 1, "critical": 2}
+    worst = {"ok": 0, "not_recorded": 0.5, "short": 1, "critical": 2}
     into["status"] = max(into.get("status", "ok"), need["status"], key=worst.__getitem__)
     into["sites_short"] = into.get("sites_short", 0) + (need["status"] != "ok")
     # Stock: on hand less what the target days need; others: available less required.

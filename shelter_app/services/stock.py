@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from peewee import JOIN, fn
 
-from shelter_app.domain import choices
+from shelter_app.domain import choices, lumbung
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.history.records import atomic
@@ -64,6 +64,26 @@ def add_item(name: str, category: str, unit: str, **details) -> StockItem:
 def update_item(item_id, **changes) -> StockItem:
     item = records.get(StockItem, item_id, "item")
     return records.update(item, **_item_fields(changes, item))
+
+
+@atomic
+def add_starting_catalogue() -> list[StockItem]:
+    """The lumbung sosial catalogue (``domain.lumbung``), named in the current language, when
+    the catalogue holds no item yet (a new operation); nothing otherwise."""
+    if StockItem.select().where(records.live(StockItem)).exists():
+        return []
+    return [
+        add_item(
+            _(spec.name).text(),
+            spec.category,
+            _(spec.unit).text(),
+            has_expiry=spec.has_expiry,
+            standard=spec.standard,
+            per_person_per_day=Decimal(spec.per_person_per_day),
+            low_stock_level=Decimal(spec.low_stock_level),
+        )
+        for spec in lumbung.CATALOGUE
+    ]
 
 
 def items() -> list[StockItem]:

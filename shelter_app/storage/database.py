@@ -10,6 +10,7 @@ from peewee import Database, SqliteDatabase
 from playhouse.db_url import connect
 
 from shelter_app import APP_ID
+from shelter_app.storage import search_keys
 from shelter_app.storage.models import database as database_proxy
 
 ENV_DB = "SHELTER_APP_DB"
@@ -52,7 +53,9 @@ def make_database(target: str) -> Database:
     # Transactions take the write lock when they begin (BEGIN IMMEDIATE): one that began by
     # reading could not upgrade while a background sync or worker writes, and would fail at
     # once instead of waiting its turn (busy_timeout).
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    db = SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    search_keys.register(db)  # the triggers that keep the search keys call it
+    return db
 
 
 def bind(db: Database) -> Database:

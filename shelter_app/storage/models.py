@@ -17,6 +17,7 @@ from peewee import (
     BlobField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -134,7 +135,7 @@ class Person(Record):
     household = ForeignKeyField(Household, backref="members")
     nik = CharField(max_length=16, null=True, index=True)
     name = CharField(max_length=200)
-    # Lower-cased, single-spaced name: prefix search runs as an index range scan.
+    # The name's normalised key (``domain.names.name_key``): sorting, duplicates, prefix search.
     name_key = CharField(max_length=200, index=True)
     sex = CharField(max_length=1)  # L (laki-laki) / P (perempuan)
     birth_date = DateField()
@@ -377,6 +378,21 @@ class Presence(BaseModel):
         )
 
 
+class SearchKey(BaseModel):
+    """Derived: every key a live person is found by (each word of the name, the digits of the
+    NIK and of the household's KK that the screen shows), written by the database's triggers
+    from ``domain.names.search_keys`` (SQLite; migration 0009). Never edited, never synced."""
+
+    key = CharField(max_length=200)
+    sort = CharField(max_length=200)  # the person's name_key: matches come in name order
+    owner = UUIDField()  # the person's id
+
+    class Meta:
+        table_name = "search_key"
+        primary_key = CompositeKey("key", "sort", "owner")
+        indexes = ((("owner", "key"), False),)
+
+
 SYNCED_MODELS = [
     Event,
     Site,
@@ -431,5 +447,5 @@ class OutboxDelivery(BaseModel):
         )
 
 
-LOCAL_MODELS = [Change, SyncConflict, SyncQuarantine, Setting, Presence, OutboxItem, OutboxDelivery]
+LOCAL_MODELS = [Change, SyncConflict, SyncQuarantine, Setting, Presence, SearchKey, OutboxItem, OutboxDelivery]
 ALL_MODELS = SYNCED_MODELS + LOCAL_MODELS

@@ -8,6 +8,7 @@ from peewee import Database
 from shelter_app.storage.backup_files import before_migration
 from shelter_app.storage.database import bind, make_database, resolve_target
 from shelter_app.storage.schema import upgrade
+from shelter_app.storage.search_keys import ensure_current
 
 
 def open_database(target: str | None = None) -> Database:
@@ -16,4 +17,5 @@ def open_database(target: str | None = None) -> Database:
     db.connect(reuse_if_open=True)
     bind(db)
     upgrade(db, backup=before_migration)
+    ensure_current(db)  # the search keys follow the rules of this version
     return db

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from shelter_app.history import records
 from shelter_app.i18n import LANGUAGES, set_language
+from shelter_app.ui import fit, qt_words
 from shelter_app.ui.user_settings import KEYS, UserSettings
 
 
@@ -25,6 +26,8 @@ class AppContext(QObject):
         super().__init__()
         self.database_target = database_target
         self.settings = settings if isinstance(settings, UserSettings) else UserSettings(settings)
+        fit.use_settings(self.settings)  # dialogs remember their sizes here
+        qt_words.install()  # Qt's own dialogs (file, message box, print) speak the app's language
         self.apply_language(self.language())
         records.set_operator(self.operator())
 

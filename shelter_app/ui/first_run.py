@@ -112,6 +112,12 @@ class WelcomePanel(QWidget):
         self._row(site_form, tr("Village"), self.village, "village_code")
         self._row(site_form, tr("Capacity by night"), self.capacity_night, "capacity_night")
         self._row(site_form, tr("Capacity by day"), self.capacity_day, "capacity_day")
+        self.covered_area = number_field(maximum=1_000_000, suffix="m²")
+        self.covered_area.setObjectName("covered_area_m2")
+        self.covered_area.setToolTip(
+            tr("The covered floor where people sleep (classrooms, halls, tents); 0 if not known yet")
+        )
+        self._row(site_form, tr("Covered floor area"), self.covered_area, "covered_area_m2")
         # The site opens the day the event starts (the Sites page can change it later), so a
         # problem with its opening date shows at the general label.
         layout.addLayout(site_form)
@@ -149,6 +155,7 @@ class WelcomePanel(QWidget):
             village_code=self.village.code(),
             capacity_night=int(self.capacity_night.value()),
             capacity_day=int(self.capacity_day.value()),
+            covered_area_m2=float(self.covered_area.value()),
         )
         try:
             overview.create_first_site(event, site)

@@ -25,6 +25,7 @@ from shelter_app.i18n import ntr, tr
 from shelter_app.outbox import queue
 from shelter_app.services import database
 from shelter_app.sync import hub
+from shelter_app.ui import fit
 from shelter_app.ui.context import AppContext
 from shelter_app.ui.forms.formatting import stamp
 from shelter_app.ui.forms.palette import ERROR_STYLE
@@ -97,10 +98,11 @@ class MainWindow(QMainWindow):
         ctx.language_changed.connect(lambda _lang: self.rebuild())
         ctx.navigate.connect(self.go_to)
         geometry = ctx.settings.value(KEYS.WINDOW_GEOMETRY)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        if geometry is None or not self.restoreGeometry(geometry):
+            fit.fit(self, 1280, 800)  # on a 1366×768 laptop: the status bar above the taskbar
+        room = fit.usable_area(self)
+        if self.height() > room.height() or self.width() > room.width():  # saved on a larger screen
+            self.resize(min(self.width(), room.width()), min(self.height(), room.height()))
 
     # --- building ----------------------------------------------------------------------
 

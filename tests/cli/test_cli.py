@@ -32,8 +32,9 @@ def test_every_command_has_help_in_indonesian_and_english(capsys):
             assert word in out.lower(), (command, lang, out)
 
 
-def test_info_creates_the_database_and_says_where_it_is(capsys, tmp_path, monkeypatch):
+def test_info_says_where_the_database_is_and_what_it_holds(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("SHELTER_APP_DB", str(tmp_path / "env.db"))
+    assert run(capsys, "init", "--lang", "en")[0] == 0
     code, out, _err = run(capsys, "info", "--lang", "en")
     assert code == 0
     assert str(tmp_path / "env.db") in out and "Persons: 0" in out
@@ -41,8 +42,9 @@ def test_info_creates_the_database_and_says_where_it_is(capsys, tmp_path, monkey
 
 
 def test_broken_rule_exits_2_with_a_message_in_the_language(capsys, tmp_path):
-    code, _out, err = run(capsys, "stats", "--db", str(tmp_path / "a.db"), "--date", "30-11-2022")
-    assert code == 2 and "YYYY-MM-DD" in err and "bukan tanggal" in err.lower()
+    assert run(capsys, "init", "--db", str(tmp_path / "a.db"))[0] == 0
+    code, _out, err = run(capsys, "stats", "--db", str(tmp_path / "a.db"), "--date", "31/11/2022")
+    assert code == 2 and "YYYY-MM-DD" in err and "DD/MM/YYYY" in err and "bukan tanggal" in err.lower()
     code, _out, err = run(
         capsys, "stats", "--db", str(tmp_path / "a.db"), "--date", "2022-11-30", "--site", "Nowhere", "--lang", "en"
     )
@@ -94,3 +96,58 @@ def test_sync_duplicates_lists_persons_at_two_places_at_once_after_the_niks(caps
     assert lines[2] == "1 person at two places at once (keep the right stay in the window)."
     code, out, _err = run(capsys, "sync", "duplicates", "--db", str(b.path))
     assert "Rina" in out and "masih di sana" in out and "1 orang berada di dua tempat sekaligus" in out
+
+
+def test_only_init_and_demo_create_a_database_the_others_refuse_a_missing_file(capsys, tmp_path):
+    typo = tmp_path / "typo.db"
+    for command in (["stats"], ["info"], ["history"], ["search", "siti"]):
+        code, _out, err = run(capsys, *command, "--db", str(typo), "--lang", "en")
+        assert code == 2 and str(typo) in err and "no database" in err, command
+        assert not typo.exists()
+    code, out, _err = run(capsys, "init", "--db", str(typo), "--lang", "en")
+    assert code == 0 and typo.exists() and str(typo) in out
+    code, _out, err = run(capsys, "init", "--db", str(typo), "--lang", "en")
+    assert code == 2 and "already exists" in err
+    assert run(capsys, "info", "--db", str(typo))[0] == 0
+
+
+def test_search_prints_the_persons_masked_with_household_site_and_status(capsys, tmp_path):
+    import json
+
+    from shelter_app.domain.identity import make_kk, make_nik
+    from shelter_app.history import records
+    from shelter_app.services import roster, sites, stays
+    from shelter_app.storage.session import open_database
+
+    day = __import__("datetime").date
+    path = tmp_path / "posko.db"
+    db = open_database(str(path))
+    records.set_operator("Ani")
+    event = sites.create_event("Gempa Cianjur", "earthquake", day(2022, 11, 21), region_code="32.03")
+    school = sites.create_site(event.id, "SDN Cugenang 1", "school", day(2022, 11, 21), capacity_night=100)
+    kk = make_kk("32.03.11", day(2015, 5, 1), 7)
+    nik = make_nik("32.03.11", day(1984, 7, 9), "P", 2)
+    household = roster.register_household(kk=kk, origin_village_code="32.03.11.2002")
+    head = roster.add_person(
+        household.id, name="Hj. Siti Nurhayati", sex="P", birth_date=day(1984, 7, 9), nik=nik, relationship="head"
+    ).person
+    roster.add_person(household.id, name="Ujang Saepudin", sex="L", age_years=40, relationship="husband")
+    stays.check_in([head.id], school.id, day(2022, 11, 22))
+    db.close()
+    code, out, _err = run(capsys, "search", "nurhayati", "--db", str(path), "--date", "30/11/2022", "--json")
+    assert code == 0
+    found = json.loads(out)
+    assert found["date"] == "2022-11-30"
+    (person,) = found["persons"]
+    assert person["name"] == "Hj. Siti Nurhayati" and person["nik"].endswith(nik[-4:]) and nik not in out
+    assert person["site"] == "SDN Cugenang 1" and person["status"] == "present"
+    assert person["household"] == "Hj. Siti Nurhayati"
+    code, out, _err = run(capsys, "search", nik[-4:], "--db", str(path), "--site", "SDN Cugenang 1", "--lang", "en")
+    assert code == 0 and "1 person found on 20" in out and "Siti Nurhayati" in out and "Saepudin" not in out
+    code, out, _err = run(capsys, "search", "saepudin", "--db", str(path), "--date", "2022-11-30", "--lang", "en")
+    assert "Ujang Saepudin" in out and "Not checked in" in out
+    code, out, _err = run(capsys, "history", "--db", str(path), "--lang", "en", "--limit", "3")
+    lines = out.splitlines()
+    assert "Ani" in lines[0] and "added Stay at a site: Hj. Siti Nurhayati" in lines[0]
+    assert "added Person: Ujang Saepudin" in lines[1]
+    assert not any(token in out for token in ("insert", "stay ", head.id.hex))

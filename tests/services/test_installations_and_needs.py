@@ -61,7 +61,8 @@ def test_needs_and_gaps_against_bnpb_and_sphere(operation):
     assert (needs["toilets"]["required"], needs["toilets"]["available"], needs["toilets"]["gap"]) == (3.0, 2, 1.0)
     assert needs["rice"]["required"] == 20.0 and needs["rice"]["days_of_supply"] == 1.5
     assert needs["rice"]["status"] == "short"
-    assert needs["covered_area"]["status"] == "critical"  # a school with no covered area entered
+    # A school with no covered area entered: not recorded (never "critical"), no gap counted.
+    assert needs["covered_area"]["status"] == "not_recorded" and needs["covered_area"]["gap"] == 0
     # BNPB's tap standard (Kemenkes 2011: 1 per 80-100 persons): counts of things are whole.
     assert needs["taps"]["required"] == 1.0 and needs["taps"]["gap"] == 1.0
     settings.set_profile("sphere")

@@ -163,3 +163,39 @@ def test_deleted_person_is_a_tombstone_not_found_by_search(db):
     roster.delete_person(person.id)
     assert roster.search("tono") == []
     assert Person.get_by_id(person.id).deleted_at is not None
+
+
+def test_search_finds_any_word_of_the_name_variants_and_the_digits_shown(db):
+    kk = make_kk("32.03.11", D(2015, 5, 1), 44)
+    nik = make_nik("32.03.11", D(1984, 7, 9), "P", 2)
+    hh = household(kk)
+    roster.add_person(hh.id, name="Hj. Siti Nurhayati", sex="P", birth_date=D(1984, 7, 9), nik=nik, relationship="head")
+    roster.add_person(hh.id, name="Ujang Saepudin", sex="L", age_years=40, relationship="husband")
+    roster.add_person(household().id, name="Muhammad Rizki", sex="L", age_years=30)
+    roster.add_person(household().id, name="Maryam", sex="P", age_years=30)
+    assert [p.name for p in roster.search("nurhayati")] == ["Hj. Siti Nurhayati"]
+    assert [p.name for p in roster.search("saepudin")] == ["Ujang Saepudin"]
+    assert [p.name for p in roster.search("St. Nurh")] == ["Hj. Siti Nurhayati"]
+    assert [p.name for p in roster.search("hj")] == []  # titles find nobody by themselves
+    assert [p.name for p in roster.search("Moh. Rizki")] == ["Muhammad Rizki"]
+    assert [p.name for p in roster.search("m")] == ["Maryam", "Muhammad Rizki"]
+    shown = nik[-4:]
+    assert [p.name for p in roster.search(shown)] == ["Hj. Siti Nurhayati"]
+    assert {p.name for p in roster.search(kk[-4:])} == {"Hj. Siti Nurhayati", "Ujang Saepudin"}
+
+
+def test_search_follows_a_renamed_person_and_a_corrected_kk(db):
+    hh = household()
+    person = roster.add_person(hh.id, name="Dadang", sex="L", age_years=40).person
+    roster.update_person(person.id, name="Dadang Sumarna")
+    assert [p.name for p in roster.search("sumarna")] == ["Dadang Sumarna"]
+    assert roster.search("dad")[0].name == "Dadang Sumarna"
+    kk = make_kk("32.03.11", D(2015, 5, 1), 77)
+    roster.update_household(hh.id, kk=kk)
+    assert [p.name for p in roster.search(kk[-4:])] == ["Dadang Sumarna"]
+
+
+def test_duplicates_are_found_across_spelling_variants(db):
+    roster.add_person(household().id, name="Muhammad Soleh", sex="L", birth_date=D(1970, 1, 1))
+    with pytest.raises(roster.ProbableDuplicate):
+        roster.add_person(household().id, name="H. Moh. Soleh", sex="L", birth_date=D(1970, 1, 1))

@@ -270,7 +270,7 @@ def test_config_set_and_show_list_every_declared_setting_with_its_value_and_defa
     assert code == 0 and out.splitlines() == ["standards_profile = sphere"]
 
     code, out, _err = run(capsys, "history", "--db", db_path, "--limit", "1")
-    assert code == 0 and "operation_setting" in out and "insert" in out
+    assert code == 0 and "menambah Pengaturan operasi: Profil standar" in out
 
 
 def test_config_help_lists_the_declared_keys(capsys):

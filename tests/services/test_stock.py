@@ -94,3 +94,35 @@ def test_lot_of_an_expiring_item_needs_an_expiry_date(db, rice):
     with pytest.raises(RuleViolation) as caught:
         stock.add_lot(rice.id, code="X")
     assert caught.value.field == "expires_on"
+
+
+def test_a_new_operation_starts_with_the_lumbung_sosial_catalogue_once(db):
+    from shelter_app.i18n import set_language
+    from shelter_app.services import overview
+
+    set_language("id")
+    first = overview.create_first_site(
+        dict(name="Banjir Garut", kind="flood", started_on=datetime.date(2022, 11, 21)),
+        dict(name="SDN 1", kind="school", opened_on=datetime.date(2022, 11, 21), covered_area_m2=240),
+    )
+    assert first.covered_area_m2 == 240
+    names = {item.name: item for item in stock.items()}
+    for wanted in ("Beras", "Makanan siap saji", "Mi instan", "Air minum kemasan", "Minyak goreng", "Selimut"):
+        assert wanted in names
+    assert {"Tikar", "Terpal", "Tenda keluarga", "Popok bayi", "Pembalut wanita", "Genset"} <= set(names)
+    assert names["Beras"].unit == "kg" and names["Beras"].standard == "rice" and names["Beras"].has_expiry
+    assert len(names) == 16
+    assert stock.add_starting_catalogue() == []  # a catalogue already there is left alone
+    stock.update_item(names["Selimut"].id, name="Selimut tebal")  # editable like any item
+    assert stock.find_item("Selimut tebal").unit == "lembar"
+
+
+def test_receiving_with_no_item_chosen_never_says_none(db):
+    from shelter_app.domain.errors import RuleViolation
+    from shelter_app.services import sites
+
+    event = sites.create_event("Banjir Garut", "flood", datetime.date(2022, 11, 21))
+    site = sites.create_site(event.id, "SDN 1", "school", datetime.date(2022, 11, 21))
+    with pytest.raises(RuleViolation) as refused:
+        stock.receive(site.id, None, "10", datetime.date(2022, 11, 22))
+    assert "None" not in refused.value.text() and refused.value.field == "item"

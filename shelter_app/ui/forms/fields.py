@@ -172,6 +172,14 @@ class BirthDateEdit(QLineEdit):
     def digits(self) -> str:
         return "".join(ch for ch in self.text() if ch.isdigit())
 
+    def mousePressEvent(self, event) -> None:
+        """A click past what was typed puts the cursor where the next digit goes, so that the
+        digits typed next are taken (the mask ignores keys typed beyond its blanks)."""
+        super().mousePressEvent(event)
+        blank = self.displayText().find("_")
+        if blank >= 0 and self.cursorPosition() > blank:
+            self.setCursorPosition(blank)
+
     def is_blank(self) -> bool:
         return not self.digits()
 

@@ -43,7 +43,12 @@ def masked(value: str | None, full: bool = False) -> str:
 # --- ok / short / critical ------------------------------------------------------------------
 
 # As the printed reports say them; the colours are in ``forms.palette``.
-STATUS_WORDS = {"ok": N_("Enough"), "short": N_("Short"), "critical": N_("Critical")}
+STATUS_WORDS = {
+    "ok": N_("Enough"),
+    "not_recorded": N_("Not recorded"),
+    "short": N_("Short"),
+    "critical": N_("Critical"),
+}
 
 
 def status_word(code: str | None) -> str:

@@ -24,10 +24,10 @@ PAGE_PREVIEW_STYLE = "border: 1px solid #999999; background: white;"  # a report
 # --- ok / short / critical --------------------------------------------------------------------
 
 # Text on a plain row (sites and installations lists, the installation totals).
-STATUS_TEXT = {"ok": "#1b7a2e", "short": "#9a5b00", "critical": ERROR}
+STATUS_TEXT = {"ok": "#1b7a2e", "not_recorded": "#4a5a6a", "short": "#9a5b00", "critical": ERROR}
 # Text on its own fill (the dashboard's needs cells and alert).
-STATUS_ON_FILL = {"ok": "#1b5e20", "short": "#6d4c00", "critical": "#8e0000"}
-STATUS_FILL = {"ok": "#e3f2e4", "short": "#fff0b8", "critical": "#f9cdcd"}
+STATUS_ON_FILL = {"ok": "#1b5e20", "not_recorded": "#37474f", "short": "#6d4c00", "critical": "#8e0000"}
+STATUS_FILL = {"ok": "#e3f2e4", "not_recorded": "#e6eaef", "short": "#fff0b8", "critical": "#f9cdcd"}
 
 GONE = "#707070"  # a closed site, a removed installation, one not there yet on the day
 CANCELLED = "#808080"  # a cancelled stock movement, struck through

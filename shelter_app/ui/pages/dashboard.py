@@ -86,7 +86,8 @@ def need_tooltip(key: str, cell: overview.NeedCell) -> str:
 
 
 def occupancy_text(value) -> str:
-    return "–" if value is None else f"{round(value * 100)} %"
+    """One decimal, as the printed reports show it: 87,5 %."""
+    return "–" if value is None else f"{number(round(value * 100, 1), 1)} %"
 
 
 def pair(values) -> str:
@@ -162,6 +163,8 @@ class DashboardModel(ListModel):
         if row is None or not (0 <= index.column() < len(self.columns)):
             return super().data(index, role)
         column = index.column()
+        if role == Qt.DisplayRole and row.is_total and self.columns[column].key == "name":
+            return tr("All sites")  # the totals row says what it is
         if role == Qt.FontRole and row.is_total:
             font = QFont()
             font.setBold(True)

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from shelter_app import reports
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import write_atomically
+from shelter_app.history import records
 from shelter_app.i18n import LANGUAGES, N_, _, current_language, ntr, tr
 from shelter_app.outbox import queue
-from shelter_app.services import sites, stock
+from shelter_app.services import overview, sites, stock
 from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.palette import PAGE_PREVIEW_STYLE
 from shelter_app.ui.user_settings import KEYS
@@ -63,6 +64,7 @@ class ReportsPage(Page):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
+        self._day_placed = False
         self.pdf: bytes | None = None
         self.job: Job | None = None
         outer = QVBoxLayout(self)
@@ -170,6 +172,13 @@ class ReportsPage(Page):
         events = sites.events()
         if events:
             self.start.set_date(events[0].started_on)
+        if not self._day_placed:  # like the dashboard: the operation's last day with movements
+            latest = overview.latest_movement_day()
+            if latest is not None:
+                self._day_placed = True
+                self.day.set_date(min(latest, self.day.maximumDate().toPython()))
+        if not self.prepared_by.text().strip():  # "Disusun oleh": the operator, once named
+            self.prepared_by.setText(self.ctx.operator() or records.operator())
 
     def open_item(self, argument) -> None:
         """Open on a site (from another page): the daily report of that site."""
@@ -310,8 +319,18 @@ class ReportsPage(Page):
             if part
         )
         queue.add(self.pdf, title, self._spec()[0])
-        self.status.setText(tr("In the outbox: it is sent as soon as a destination can be reached."))
         window = self.window()
+        if not queue.destinations():  # nowhere to send it yet: say so, and show where to set it
+            self.status.setText(
+                tr(
+                    "In the outbox, but no destination is set: choose a folder (a USB stick) or the hub "
+                    "under Where reports are sent in Settings, and it leaves by itself."
+                )
+            )
+            if hasattr(window, "go_to"):
+                window.go_to("settings", "sending")
+            return
+        self.status.setText(tr("In the outbox: it is sent as soon as a destination can be reached."))
         if hasattr(window, "send_outbox"):
             window.send_outbox(force=True)
 

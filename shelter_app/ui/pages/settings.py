@@ -138,6 +138,7 @@ class SettingsPage(Page):
                 )
             )
         )
+        self.sending = sending
         save_outbox = QPushButton(tr("Save sending settings"))
         save_outbox.setObjectName("save_outbox")
         save_outbox.clicked.connect(self.save_outbox)
@@ -269,6 +270,16 @@ class SettingsPage(Page):
         code = self.language.currentData()
         if code != self.ctx.language():
             self.ctx.set_language(code)
+
+    def open_item(self, argument) -> None:
+        """Another page sends the person here: "sending" puts the cursor in the first field of
+        where reports are sent."""
+        if argument == "sending" and self.outbox_fields:
+            first = next(iter(self.outbox_fields.values()))
+            scroll = self.findChild(QScrollArea)
+            if scroll is not None:
+                scroll.ensureWidgetVisible(self.sending)
+            first.setFocus()
 
     def save_outbox(self) -> bool:
         self.errors.clear()

@@ -42,6 +42,13 @@ class FieldErrors:
             label.clear()
             label.hide()
 
+    def clear_field(self, field: str) -> None:
+        """The message under one field goes once the person corrects that field."""
+        label = self.labels.get(field)
+        if label is not None and label.text():
+            label.clear()
+            label.hide()
+
     def show(self, error: RuleViolation) -> None:
         self.clear()
         label = self.labels.get(error.field, self.general)

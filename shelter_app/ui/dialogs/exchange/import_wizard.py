@@ -38,6 +38,7 @@ from shelter_app.exchange import roster_import
 from shelter_app.exchange.tables import Table, cell_text, read_table
 from shelter_app.i18n import current_language, ntr, tr
 from shelter_app.services import sites
+from shelter_app.ui import fit
 from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.palette import ERROR, ERROR_STYLE, PROBLEM_FILL, brush
 from shelter_app.ui.widgets.worker import Job
@@ -508,7 +509,7 @@ class ImportWizard(QWizard):
         self.preview_page, self.run_page = PreviewPage(self), RunPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.run_page):
             self.addPage(page)
-        self.resize(960, 640)
+        fit.fit(self, 960, 640, "import_wizard")
 
     def site_or_none(self):
         return self.site or None

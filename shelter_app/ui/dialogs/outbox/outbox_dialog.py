@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from shelter_app.i18n import N_, tr
 from shelter_app.outbox import queue
+from shelter_app.ui import fit
 from shelter_app.ui.forms.formatting import stamp
 from shelter_app.ui.widgets.lazy_model import Column, ListModel
 from shelter_app.ui.widgets.tables import table_view
@@ -75,7 +76,7 @@ class OutboxDialog(QDialog):
         self.window_ = window
         self.setObjectName("outbox_dialog")
         self.setWindowTitle(tr("Reports to send"))
-        self.resize(1000, 420)
+        fit.fit(self, 1000, 420, "outbox")
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)

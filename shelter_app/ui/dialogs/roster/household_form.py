@@ -32,6 +32,7 @@ from shelter_app.domain import identity
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import ntr, tr
 from shelter_app.services import roster, roster_query, sites, stays
+from shelter_app.ui import fit
 from shelter_app.ui.dialogs.roster.member_editor import MemberEditor, describe
 from shelter_app.ui.forms.fields import DateField, VillagePicker
 from shelter_app.ui.forms.formatting import age_text, relationship_word, sex_word
@@ -53,7 +54,7 @@ class HouseholdForm(QDialog):
         self.member_ids: list = []
         self.setObjectName("household_form")
         self.setWindowTitle(tr("Register a household") if household is None else tr("Add members to the household"))
-        self.resize(1000, 720)
+        fit.fit(self, 1000, 720, "household_form")
         general = message_label("errors_general", ERROR_STYLE)
         self.errors = FieldErrors(general)
         outer = QVBoxLayout(self)
@@ -307,7 +308,7 @@ class PersonDialog(QDialog):
         self.person = person
         self.setObjectName("person_dialog")
         self.setWindowTitle(tr("Correct {name}", name=person.name))
-        self.resize(720, 470)
+        fit.fit(self, 720, 470, "member_form")
         general = message_label("errors_general", ERROR_STYLE)
         self.errors = FieldErrors(general)
         layout = QVBoxLayout(self)

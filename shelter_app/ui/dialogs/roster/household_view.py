@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from shelter_app.domain import choices, regions
 from shelter_app.i18n import N_, ntr, tr, translate
 from shelter_app.services import roster_query, stays
+from shelter_app.ui import fit
 from shelter_app.ui.dialogs.roster.household_details import HouseholdDetailsDialog
 from shelter_app.ui.dialogs.roster.household_form import HouseholdForm, PersonDialog
 from shelter_app.ui.dialogs.roster.stay_dialogs import DIALOGS
@@ -72,7 +73,7 @@ class HouseholdView(QDialog):
         self._dialog = None
         self.setObjectName("household_view")
         self.setWindowTitle(tr("Household"))
-        self.resize(1100, 720)
+        fit.fit(self, 1100, 720, "household_view")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.heading = QLabel(objectName="heading")

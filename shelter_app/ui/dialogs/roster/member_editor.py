@@ -148,7 +148,7 @@ class MemberEditor(QWidget):
         self._duplicate_timer.timeout.connect(self.check_duplicates)
         self.name.textEdited.connect(lambda _text: self._duplicate_timer.start())
         self.birth_date.textEdited.connect(lambda _text: self._birth_changed())
-        self.nik.textEdited.connect(lambda _text: self.check_nik())
+        self.nik.textEdited.connect(lambda _text: (self.errors.clear_field("nik"), self.check_nik()))
         self.sex.currentIndexChanged.connect(lambda _index: self._sex_changed())
         self.age_only.toggled.connect(self._age_only_toggled)
         self.age.valueChanged.connect(lambda _value: self.check_nik())

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit
 from shelter_app.domain import choices
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import N_, tr
-from shelter_app.services import sites
+from shelter_app.services import sites, stock
 from shelter_app.ui.forms.fields import ChoiceBox, DateField, VillagePicker, number_field
 from shelter_app.ui.forms.form_dialog import FormDialog
 
@@ -123,6 +123,7 @@ class SiteDialog(SiteForm):
             )
         except RuleViolation as error:  # shown under the event's own fields
             raise RuleViolation(f"event_{error.field}", error.message) from None
+        stock.add_starting_catalogue()  # a new operation starts with the lumbung sosial items
         self.events = [event]
         for widget in fields.values():
             widget.setEnabled(False)  # created: a second Save must not create it again

@@ -418,6 +418,8 @@ class DistributeDialog(MovementDialog):
         super().keyPressEvent(event)
 
     def submit(self):
+        if self.household_id is None and self.results_model.rowCount() == 1:
+            self.choose_current()  # the one household found, shown as chosen, is the one meant
         if self.household_id is None:
             raise RuleViolation("household", _("Choose the household first: type a name, NIK or KK, then Enter."))
         stock.distribute(
