@@ -21,7 +21,7 @@ import unicodedata
 from shelter_app.domain import identity
 
 # Raised whenever the rules below change: stored keys made by an older rule are recomputed.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 TITLES = frozenset(
     {
@@ -67,7 +67,7 @@ VARIANTS = {
 # Old spelling (Van Ophuijsen and Soewandi) to today's, read left to right, longest first.
 _OLD_SPELLING = re.compile(r"oe|dj|tj|sj|nj|ch|j")
 _MODERN = {"oe": "u", "dj": "y", "tj": "c", "sj": "sy", "nj": "ny", "ch": "kh", "j": "y"}
-_DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED = re.compile(r"([a-z])\1+")  # letters only: 155 is not 15
 _WORD = re.compile(r"[a-z0-9]+\.?")
 
 

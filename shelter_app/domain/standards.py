@@ -62,6 +62,10 @@ PROFILES = {
 }
 DEFAULT_PROFILE = "bnpb"
 
+# How bad a need's status is, for the worst of several and for sorting: an input never
+# recorded ranks just above ok, never with short or critical.
+STATUS_SEVERITY = {"ok": 0, "not_recorded": 0.5, "short": 1, "critical": 2}
+
 
 @dataclass(frozen=True)
 class AgeBand:

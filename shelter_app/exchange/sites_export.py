@@ -16,6 +16,7 @@ from pathlib import Path
 
 from shelter_app.domain import choices, regions
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.standards import STATUS_SEVERITY
 from shelter_app.exchange.tables import write_rows
 from shelter_app.files import write_atomically
 from shelter_app.history import records
@@ -144,7 +145,6 @@ def site_records(day: datetime.date) -> list[dict]:
     figures = stats.figures(day)
     by_id = {site.id.hex: site for site in Site.select().where(records.live(Site))}
     origins = site_service.main_origins(day)
-    severity = {"ok": 0, "short": 1, "critical": 2}
     out = []
     for entry in figures["sites"]:
         site = by_id[entry["id"]]
@@ -177,7 +177,7 @@ def site_records(day: datetime.date) -> list[dict]:
             "toilets_male": entry["needs"]["toilets"]["male"],
             "toilets_accessible": entry["needs"]["toilets"]["accessible"],
             "taps": entry["installations"]["taps"],
-            "needs_status": max((need["status"] for need in entry["needs"].values()), key=severity.__getitem__),
+            "needs_status": max((need["status"] for need in entry["needs"].values()), key=STATUS_SEVERITY.__getitem__),
             "arrivals": entry["arrivals"],
             "departures": entry["departures"],
             "contact_name": site.contact_name,

@@ -37,7 +37,7 @@ from peewee import (
     UUIDField,
 )
 
-from shelter_app.domain import choices, identity
+from shelter_app.domain import choices, identity, names
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history.clock import FUTURE_MARGIN, MAX_STAMP
 from shelter_app.i18n import Labels, _
@@ -93,6 +93,8 @@ RULES: dict[type, dict[str, Rule]] = {
     },
     m.Site: {
         "name": NAME,
+        "managing_agency": Rule(max_length=200),
+        "land_ownership": Rule(choices={"": "", **choices.LAND_OWNERSHIP}),
         "kind": Rule(choices=choices.SITE_KINDS),
         "status": Rule(choices=choices.SITE_STATUSES),
         "latitude": Rule(low=-90, high=90),
@@ -132,6 +134,7 @@ RULES: dict[type, dict[str, Rule]] = {
         "left_on": DAY,
         "leave_reason": Rule(choices=choices.LEAVE_REASONS),
         "leave_note": Rule(max_length=2000),
+        "arrival_reason": Rule(choices={"": "", "born": "born"}),
     },
     m.StockItem: {
         "name": NAME,
@@ -157,6 +160,13 @@ RULES: dict[type, dict[str, Rule]] = {
         "ends_on": DAY,
         "facilitator": NAME,
     },
+    m.KitchenMeals: {"served_on": DAY, "morning": COUNT, "midday": COUNT, "evening": COUNT},
+    m.SiteDay: {
+        "day": DAY,
+        "urgent_needs": Rule(max_length=20_000, kind="json"),
+        "obstacles": Rule(max_length=5000),
+        "follow_up": Rule(max_length=5000),
+    },
     m.OperationSetting: {"value": Rule(max_length=20_000, kind="json")},
 }
 STAMP_RULES = {"created_by": NAME, "updated_by": NAME}
@@ -180,11 +190,6 @@ def clean_text(value: str, single_line: bool, fold: bool = False) -> str:
         if unicodedata.category(ch) in _BAD_CATEGORIES:
             raise ValueError(f"U+{ord(ch):04X}")
     return text
-
-
-def name_key(name: str) -> str:
-    """The form names are searched and compared in: lower case, single spaces."""
-    return " ".join(name.lower().split())
 
 
 def _today() -> datetime.date:
@@ -350,7 +355,7 @@ def clean_row(model, row: dict, complete: bool, today: datetime.date | None = No
     without a default must be there, and the rules between fields hold."""
     out = {name: clean(model, name, value, today) for name, value in row.items()}
     if model is m.Person and "name" in out:
-        out["name_key"] = name_key(out["name"])
+        out["name_key"] = names.name_key(out["name"])  # the one key of search and duplicates
     if complete:
         for name, field in model._meta.fields.items():
             if name not in out and not field.null and field.default is None and name != "id":

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from reportlab.platypus import PageBreak
 
-from shelter_app.domain.standards import PROFILES, status_of
+from shelter_app.domain.standards import PROFILES, STATUS_SEVERITY, status_of
 from shelter_app.i18n import ntr, tr, translate
 from shelter_app.reports import charts
 from shelter_app.reports.common import language, paragraph, resolve_day, section
@@ -33,7 +33,6 @@ from shelter_app.services import sites as site_service
 
 CHART_SITES = 20  # a chart shows at most this many sites; the tables show them all
 SHORTAGE_NEEDS = ("water", "toilets", "covered_area")
-SEVERITY = {"ok": 0, "not_recorded": 0, "short": 1, "critical": 2}
 
 
 @dataclass
@@ -49,7 +48,7 @@ class SummaryData:
 def shortage(entry: dict) -> tuple:
     """How short a site is of water, toilets and space: worst status, then the share missing."""
     needs = entry["needs"]
-    worst = max(SEVERITY[needs[name]["status"]] for name in SHORTAGE_NEEDS)
+    worst = max(STATUS_SEVERITY[needs[name]["status"]] for name in SHORTAGE_NEEDS)
     missing = sum(needs[name]["gap"] / needs[name]["required"] for name in SHORTAGE_NEEDS if needs[name]["required"])
     return (-worst, -missing, entry["name"])
 
@@ -227,7 +226,11 @@ def shortage_table(data: SummaryData, fmt) -> DataTable:
 def charts_of(data: SummaryData, fmt) -> list:
     def water_short(entry):
         need = entry["needs"]["water"]
-        return (-SEVERITY[need["status"]], -(need["gap"] / need["required"] if need["required"] else 0), entry["name"])
+        return (
+            -STATUS_SEVERITY[need["status"]],
+            -(need["gap"] / need["required"] if need["required"] else 0),
+            entry["name"],
+        )
 
     shown = sorted(data.sites, key=water_short)[:CHART_SITES]
     water = [

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.standards import STATUS_SEVERITY
 from shelter_app.history import records
 from shelter_app.services import settings, sites, stats, stock
 from shelter_app.storage.models import Event, Presence, Site, database
@@ -49,7 +50,6 @@ def create_first_site(event: dict, site: dict) -> Site:
 
 # --- the dashboard's rows -------------------------------------------------------------------
 
-STATUS_RANK = {"ok": 0, "not_recorded": 0, "short": 1, "critical": 2}
 NEED_KEYS = ("water", "toilets", "covered_area", "rice")
 YOUNG_UNTIL = 5  # bands ending at or before this age count as infants and young children
 OLDER_FROM = 60  # bands starting at or after this age count as older people
@@ -69,7 +69,7 @@ class NeedCell:
         need = need or {"required": 0, "available": 0, "gap": 0, "unit": "", "status": "ok"}
         status = need.get("status", "ok")
         share = need["gap"] / need["required"] if need.get("required") else 0.0
-        return cls(STATUS_RANK.get(status, 0), round(share, 4), status, need)
+        return cls(STATUS_SEVERITY.get(status, 0), round(share, 4), status, need)
 
 
 @dataclass(eq=False)

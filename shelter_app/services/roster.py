@@ -390,6 +390,25 @@ def text_matches(text: str, cap: int) -> int:
     return min(SearchKey.select(SQL("1")).where(_keys_starting(starts)).limit(cap).count() for starts in wanted)
 
 
+def _number_terms(digits: str, by_index: bool, plain):
+    """Persons whose NIK or KK starts with ``digits``, or whose number shows them on screen."""
+    if by_index:
+        cards = Household.select(Household.id).where(_prefix_range(Household.kk, digits))
+        ids = Person.select(Person.id).where(_prefix_range(Person.nik, digits)) | Person.select(Person.id).where(
+            Person.household.in_(cards)
+        )
+        if _sqlite():
+            ids = ids | SearchKey.select(SearchKey.owner).where(_prefix_range(SearchKey.key, digits))
+        return Person.id.in_(ids)
+    card = Household.select(SQL("1")).where(
+        Household.id == Person.household, _prefix_range(plain(Household.kk), digits)
+    )
+    found = _prefix_range(plain(Person.nik), digits) | fn.EXISTS(card)
+    if _sqlite():
+        found = found | _owned(Person.id, (digits,), False)
+    return found
+
+
 def text_terms(text: str, by_index: bool = True, plain=None) -> list:
     """The conditions on persons for a typed search: every word typed starts a word of the name
     (spelling variants and titles aside, ``domain.names``), or the digits start a NIK or KK or
@@ -403,22 +422,17 @@ def text_terms(text: str, by_index: bool = True, plain=None) -> list:
         return []
     plain = plain or _plain
     digits = identity.normalize_number(cleaned)
+    shown = identity.masked_parts(cleaned)  # what a masked number shows: 320311••0002
+    masked = None
+    if shown is not None:
+        first, last = shown
+        cards = Household.select(Household.id).where(_prefix_range(Household.kk, first), Household.kk.endswith(last))
+        masked = (_prefix_range(Person.nik, first) & Person.nik.endswith(last)) | Person.household.in_(cards)
+        if not digits.isdigit():
+            return [masked]
     if digits.isdigit():
-        if by_index:
-            cards = Household.select(Household.id).where(_prefix_range(Household.kk, digits))
-            ids = Person.select(Person.id).where(_prefix_range(Person.nik, digits)) | Person.select(Person.id).where(
-                Person.household.in_(cards)
-            )
-            if _sqlite():
-                ids = ids | SearchKey.select(SearchKey.owner).where(_prefix_range(SearchKey.key, digits))
-            return [Person.id.in_(ids)]
-        card = Household.select(SQL("1")).where(
-            Household.id == Person.household, _prefix_range(plain(Household.kk), digits)
-        )
-        found = _prefix_range(plain(Person.nik), digits) | fn.EXISTS(card)
-        if _sqlite():
-            found = found | _owned(Person.id, (digits,), False)
-        return [found]
+        found = _number_terms(digits, by_index, plain)
+        return [masked | found] if masked is not None else [found]  # ten digits: a start, or what a mask shows
     wanted = names.query_words(cleaned)
     if not wanted:
         return [Person.id.is_null()]  # only punctuation: nothing to find

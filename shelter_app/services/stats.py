@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from peewee import SQL, Case, SqliteDatabase, fn
 
 from shelter_app.domain.standards import (
+    STATUS_SEVERITY,
     AgeBand,
     Profile,
     persons_per_toilet,
@@ -420,7 +421,7 @@ def _sum_need(into: dict, need: dict) -> None:
     for key in ("unit_per_day", "target_days", "persons_per_toilet"):
         if key in need:
             into[key] = need[key]
-    worst = {"ok": 0, "not_recorded": 0.5, "short": 1, "critical": 2}
+    worst = STATUS_SEVERITY
     into["status"] = max(into.get("status", "ok"), need["status"], key=worst.__getitem__)
     into["sites_short"] = into.get("sites_short", 0) + (need["status"] != "ok")
     # Stock: on hand less what the target days need; others: available less required.

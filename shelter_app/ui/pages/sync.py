@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
 )
@@ -218,7 +219,12 @@ class SyncPage(Page):
         splitter = QSplitter(Qt.Vertical)
         self.splitter = splitter
         splitter.setChildrenCollapsible(False)
-        layout.addWidget(splitter, 1)
+        # Four lists are taller than a 1366x768 laptop's window: below their smallest they scroll.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(splitter)
+        layout.addWidget(scroll, 1)
 
         # --- conflicts, persons registered twice, persons at two places at once ----------
         self.conflicts_box, self.conflict_model, self.conflict_table, buttons, self.conflict_message = self._section(
