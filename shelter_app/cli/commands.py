@@ -10,10 +10,9 @@ import sys
 from shelter_app.cli import tables
 from shelter_app.cli.common import open_database, parse_day
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.history import records
 from shelter_app.i18n import _, ntr, tr
 from shelter_app.logs import log_path
-from shelter_app.services import database, sites
+from shelter_app.services import changes, database, sites
 from shelter_app.services import stats as stats_service
 
 
@@ -55,9 +54,17 @@ def _print_counts() -> None:
 
 
 def demo(args) -> int:
+    from shelter_app.cli.signing_in import sign_in_for
+    from shelter_app.demo.accounts import PASSWORD, create_demo_accounts
     from shelter_app.demo.generator import build_demo
+    from shelter_app.services import accounts
 
-    db, target = open_database(args)
+    db, target = open_database(args, sign_in=False)
+    made = []
+    if accounts.has_accounts():
+        sign_in_for(args)
+    else:
+        made = create_demo_accounts()
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -78,6 +85,8 @@ def demo(args) -> int:
             persons=ntr("{n} person", "{n} persons", summary.persons),
         )
     )
+    for username, role in made:
+        print(tr("Account {username} ({role}), password {password}", username=username, role=role, password=PASSWORD))
     db.close()
     return 0
 
@@ -98,7 +107,7 @@ def stats(args) -> int:
 
 def history(args) -> int:
     db, _target = open_database(args)
-    for change in records.latest(args.limit):
+    for change in changes.latest(args.limit):
         print(
             f"{change.seq:>6}  {change.at:%Y-%m-%d %H:%M}  {change.by or '-':<16} {change.action:<11} {change.table} {change.row_id}"
         )
@@ -108,7 +117,7 @@ def history(args) -> int:
 
 def undo(args) -> int:
     db, _target = open_database(args)
-    change = records.undo(args.change)
+    change = changes.undo(args.change)
     print(tr("Change {seq} undone (as change {new}).", seq=args.change, new=change.seq))
     db.close()
     return 0

@@ -33,6 +33,7 @@ from shelter_app.reports.parts import age_pyramid, need_bars, needs_table, popul
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status, key_values
 from shelter_app.services import activities, installations, settings, stats, stock
+from shelter_app.services.access import requires
 
 
 @dataclass
@@ -348,6 +349,7 @@ def signature_block(data: DailyData, fmt) -> list:
     return [Spacer(1, 4), heading(tr("Signatures")), table]
 
 
+@requires("reports.aggregate")
 def daily_report(
     site, day, lang: str = "id", prepared_by: str = "", notes: str = "", out=None, generated_at=None
 ) -> Rendered:

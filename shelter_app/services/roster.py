@@ -12,6 +12,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks, presence
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Household, Person
 
 BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
@@ -98,6 +99,7 @@ def _household_fields(data: dict, current: Household | None = None) -> dict:
     return out
 
 
+@requires("roster.edit")
 @atomic
 def register_household(
     kk: str | None = None, origin_village_code: str = "", address: str = "", notes: str = ""
@@ -106,18 +108,21 @@ def register_household(
     return records.create(Household, **fields)
 
 
+@requires("roster.edit")
 @atomic
 def update_household(household_id, **changes) -> Household:
     household = records.get(Household, household_id, "household")
     return records.update(household, **_household_fields(changes, household))
 
 
+@requires("roster.view")
 def members(household_id) -> list[Person]:
     return list(
         Person.select().where(Person.household == household_id, records.live(Person)).order_by(Person.birth_date)
     )
 
 
+@requires("roster.view")
 def head_of(household_id) -> Person | None:
     return next((p for p in members(household_id) if p.relationship == "head"), None)
 
@@ -227,6 +232,7 @@ def _person_fields(
     return out, notices
 
 
+@requires("roster.view")
 def probable_duplicates(name: str, birth_date: datetime.date | None, kk: str | None, exclude=None) -> list[Person]:
     """Persons with the same name and birth date, or the same name in a household with the same KK."""
     key = name_key(name or "")
@@ -247,6 +253,7 @@ def probable_duplicates(name: str, birth_date: datetime.date | None, kk: str | N
     return list(query.limit(20))
 
 
+@requires("roster.edit")
 @atomic
 def add_person(household_id, confirmed: bool = False, today: datetime.date | None = None, **data) -> Saved:
     """Register a member of a household. ``age_years`` may stand in for an unknown birth date.
@@ -265,6 +272,7 @@ def add_person(household_id, confirmed: bool = False, today: datetime.date | Non
     return Saved(person, notices)
 
 
+@requires("roster.edit")
 @atomic
 def update_person(person_id, confirmed: bool = True, today: datetime.date | None = None, **changes) -> Saved:
     """Correct a person's details; the history keeps the old values."""
@@ -291,6 +299,7 @@ def update_person(person_id, confirmed: bool = True, today: datetime.date | None
     return Saved(person, notices)
 
 
+@requires("roster.edit")
 @atomic
 def delete_person(person_id, note: str = "") -> Person:
     person = records.get(Person, person_id, "person")
@@ -307,6 +316,7 @@ def _prefix_range(field, prefix: str):
     return (field >= prefix) & (field < prefix + "\uffff")
 
 
+@requires("roster.view")
 def search(text: str, limit: int = 50) -> list[Person]:
     """Persons whose name starts with the text, or whose NIK or KK starts with its digits."""
     cleaned = (text or "").strip()

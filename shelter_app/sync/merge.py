@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from peewee import SqliteDatabase
 
@@ -25,17 +26,23 @@ from shelter_app.history import conflicts, records
 from shelter_app.history.operations import ACTIONS, MODELS_BY_TABLE, Op, from_change, from_json, to_json, winners
 from shelter_app.services import presence
 from shelter_app.storage.models import Change, database
+from shelter_app.sync import account_claims
 
 
 @dataclass
 class Applied:
     received: int = 0  # operations looked at
     new: int = 0  # stored now (the others were already held)
+    # operations refused by the check of their account (``sync.account_claims``), not applied
+    refused: list = field(default_factory=list)
 
     def add(self, other: Applied) -> None:
         self.received += other.received
         self.new += other.new
+        self.refused.extend(other.refused)
 
+
+log = logging.getLogger(__name__)
 
 CHUNK = 500  # ids per IN (...) query
 
@@ -104,6 +111,9 @@ def apply(ops: Iterable[Op], source: str, touched: dict[str, set[str]] | None = 
             # A batch may hold a person before the household it belongs to.
             database.execute_sql("PRAGMA defer_foreign_keys = ON")
         held = _held_names(ops)
+        ops, result.refused = account_claims.split([op for op in ops if op.key not in held])
+        for refused in result.refused:
+            log.warning("operation %s refused: %s", refused.op.name, refused.reason.text("en"))
         fresh = []
         for op in ops:
             if op.key not in held:
@@ -155,6 +165,7 @@ def _history_row(op: Op, row: dict | None, source: str) -> dict:
         span=1,
         bases=json.dumps(op.bases, sort_keys=True) if op.bases else None,
         source=source,
+        account=op.account,
     )
 
 

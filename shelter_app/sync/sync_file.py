@@ -17,15 +17,17 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shelter_app import __version__
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import stream_atomically
-from shelter_app.history import clock
+from shelter_app.history import clock, records
 from shelter_app.history.operations import Op, expand
 from shelter_app.i18n import _
+from shelter_app.services import audit, database
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Change, utc_now
 from shelter_app.sync import merge
 
@@ -46,14 +48,24 @@ class Imported:
     operations: int  # in the file
     new: int  # applied now (the rest were held already)
     node: str  # the laptop that wrote the file
+    refused: list = field(default_factory=list)  # merge.account_claims.Refused: not applied
 
 
 def default_name(day: datetime.date | None = None) -> str:
     return f"posko-{clock.node_id()[:8]}-{(day or datetime.date.today()).isoformat()}{SUFFIX}"
 
 
+@requires("sync.run")
 def export(target: Path | str) -> Exported:
-    """Write every operation held here to ``target``; an OSError when the folder refuses."""
+    """Write every operation held here to ``target``; an OSError when the folder refuses. The
+    audit trail's entry for the file (how many persons it carries, where to) travels in it;
+    a file not written leaves no entry."""
+    with records.transaction():
+        audit.record("sync_file", persons=database.counts()["person"], target=str(target))
+        return _export(target)
+
+
+def _export(target: Path | str) -> Exported:
     target = Path(target)
     node = clock.node_id()
     count = 0
@@ -178,6 +190,7 @@ def read(source: Path | str) -> tuple[dict, list[Op]]:
     return header, [value for kind, value in _parts(Path(source), check=False) if kind == "op"]
 
 
+@requires("sync.run")
 def import_file(source: Path | str, progress=None) -> Imported:
     """Merge a sync file. Checked whole first; then read again and applied in batches (an
     interrupted import is finished by importing the file again)."""
@@ -201,4 +214,4 @@ def import_file(source: Path | str, progress=None) -> Imported:
     if batch:
         flush()
     merge.refresh_presence(touched)
-    return Imported(count, total.new, str(header.get("node", "")))
+    return Imported(count, total.new, str(header.get("node", "")), total.refused)

@@ -229,7 +229,10 @@ def test_an_import_into_a_damaged_database_is_refused_with_the_backups(tmp_path,
 
 BACKUP_DRIVER = """
 import sys
+from shelter_app.domain.permissions import Actor
 from shelter_app.exchange import backups
+from shelter_app.history import records
+records.set_actor(Actor("0" * 32, "koordinator", "coordinator"))  # signed in, as the CLI would be
 def progress(done, total):
     print(done, total, flush=True)
 backups.manual(sys.argv[1], sys.argv[2], progress=progress)
