@@ -59,6 +59,12 @@ def record(action: str, persons: int = 0, target: str = "", username: str | None
         )
 
 
+@requires("identity.full")
+def full_identity_shown(persons: int, where: str) -> None:
+    """Full NIK and KK are about to be shown on screen (coordinators only): the trail says so."""
+    record("full_identity_shown", persons=persons, target=where)
+
+
 @dataclass(frozen=True)
 class Entry:
     at: datetime.datetime

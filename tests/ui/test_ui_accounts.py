@@ -1,6 +1,8 @@
 """The window signed in as each role: what an observer sees (never a name), what a volunteer
 may not do (disabled, with the reason), the first coordinator, the idle lock, switching user."""
 
+import datetime
+
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit, QPushButton
 
@@ -165,3 +167,26 @@ def test_switch_user_is_one_click(ctx, qtbot):
     assert not window.pages["settings"].lock_minutes.isEnabled()  # rebuilt for the new role
     accounts.sign_in(USER, PASSWORD)
     assert [e.action for e in audit.entries(username=USER)][-2:] == ["sign_out", "sign_in"]
+
+
+def test_full_nik_on_screen_is_for_coordinators_and_leaves_a_trace(ctx, qtbot, operation):
+    from shelter_app.domain.identity import make_nik
+    from shelter_app.services import roster
+    from shelter_app.ui.dialogs.roster.household_view import HouseholdView
+
+    nik = make_nik("32.03.11", datetime.date(1990, 1, 1), "P", 7)
+    household = roster.register_household(kk=None)
+    roster.add_person(
+        household.id, confirmed=True, name="Siti Aminah", sex="P", birth_date=datetime.date(1990, 1, 1), nik=nik
+    )
+    view = HouseholdView(ctx, household.id)
+    qtbot.addWidget(view)
+    view.full_nik.setChecked(True)
+    assert view.members_model.index(0, 4).data() == nik
+    assert [(e.action, e.persons) for e in audit.entries(action="full_identity_shown")] == [("full_identity_shown", 1)]
+
+    _as(VOLUNTEER)
+    view = HouseholdView(ctx, household.id)
+    qtbot.addWidget(view)
+    assert not view.full_nik.isEnabled() and "koordinator" in view.full_nik.toolTip()
+    assert view.members_model.index(0, 4).data() != nik
