@@ -74,6 +74,8 @@ def test_an_observer_sees_every_page_but_never_a_name(ctx, qtbot, screenshot):
         leaked = [name for name in names if name in text]
         assert not leaked, (key, leaked[:3])
     assert len(shown) < len(PAGES)
+    kinds = window.pages["reports"].kind
+    assert [kinds.itemData(i) for i in range(kinds.count())] == ["daily", "summary", "stock"]  # no rosters, no cards
 
 
 def test_a_volunteer_sees_what_is_not_theirs_disabled_with_the_reason(ctx, qtbot, screenshot):
