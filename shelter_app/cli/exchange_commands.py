@@ -286,10 +286,15 @@ def backup_command(args) -> int:
     from shelter_app.exchange import backups
 
     target = _file_target(args)
+    checked = backups.verify(target, quick=True)
+    if not checked.ok:  # said before signing in: a damaged file cannot be opened to sign in
+        raise RuleViolation("db", checked.problem)
+    db, _where = open_database(args)  # signed in; the audit trail records the backup
     try:
         made = backups.manual(target, args.out, progress=_progress_printer(tr("Backing up")))
     finally:
         _end_progress()
+        db.close()
     checked = backups.verify(made)
     print(
         tr(

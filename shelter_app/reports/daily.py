@@ -150,7 +150,7 @@ def collect(site, day, prepared_by: str = "", notes: str = "") -> DailyData:
             line.days_of_supply, line.status = supply["days_of_supply"], supply["status"]
         stock_lines.append(line)
     activity_lines = [
-        ActivityLine(activity.kind, activity.title, activity.facilitator, len(activities.participants(activity.id)))
+        ActivityLine(activity.kind, activity.title, activity.facilitator, activities.participant_count(activity.id))
         for activity in activities.activities(site.id, on=day)
     ]
     contact = " · ".join(part for part in (site.contact_name, site.contact_phone) if part)

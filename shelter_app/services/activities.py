@@ -106,3 +106,9 @@ def participants(activity_id) -> list[Person]:
         .where(ActivityParticipant.activity == activity_id, records.live(ActivityParticipant), records.live(Person))
         .order_by(Person.name_key)
     )
+
+
+@requires("figures.view")
+def participant_count(activity_id) -> int:
+    """How many take part (a figure of the daily report, which an observer may make too)."""
+    return len(participants.__wrapped__(activity_id))

@@ -118,3 +118,34 @@ def test_anonymise_asks_for_confirmation_and_keeps_the_figures(capsys, demo_db):
     assert json.loads(after) == json.loads(before)
     code, out, _err = run(capsys, "audit", "--db", demo_db, "--json")
     assert any(json.loads(line)["action"] == "anonymise" for line in out.splitlines())
+
+
+def test_an_observer_makes_the_aggregate_reports_and_a_backup_is_in_the_trail(capsys, demo_db, tmp_path):
+    site = "GOR Pamoyanan"
+    daily = str(tmp_path / "daily.pdf")
+    code, _out, err = run(
+        capsys,
+        "report",
+        "daily",
+        "--db",
+        demo_db,
+        "--site",
+        site,
+        "--date",
+        "2022-11-30",
+        "--out",
+        daily,
+        "--user",
+        "pemantau",
+    )
+    assert code == 0, err
+    cards = str(tmp_path / "cards.pdf")
+    code, _out, err = run(
+        capsys, "report", "cards", "--db", demo_db, "--site", site, "--out", cards, "--user", "pemantau", "--lang", "en"
+    )
+    assert code == 2 and "volunteer" in err
+    code, _out, err = run(capsys, "backup", "--db", demo_db, "--out", str(tmp_path / "b.db"))
+    assert code == 0, err
+    code, out, _err = run(capsys, "audit", "--db", demo_db, "--json")
+    backups = [json.loads(line) for line in out.splitlines() if json.loads(line)["action"] == "backup"]
+    assert backups[0]["persons"] == 200 and backups[0]["target"].endswith("b.db")
