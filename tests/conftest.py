@@ -19,7 +19,40 @@ os.environ.pop("SHELTER_APP_DB", None)
 
 from shelter_app.history import records  # noqa: E402
 from shelter_app.i18n import set_language  # noqa: E402
+from shelter_app.services import accounts  # noqa: E402
 from shelter_app.storage.session import open_database  # noqa: E402
+
+# The tests' accounts hash their passwords cheaply (each test makes its own); the app's
+# parameters are tested on their own (tests/services/test_accounts.py).
+accounts.set_hash_parameters(time_cost=1, memory_cost=256)
+# Every database of the tests has the demo's coordinator (the ``db`` fixture, ``shelter-app
+# demo``, tests/laptops.py); the command line signs in with it.
+USER, PASSWORD = "koordinator", "posko-demo"
+os.environ["SHELTER_APP_USER"] = USER
+os.environ["SHELTER_APP_PASSWORD"] = PASSWORD
+os.environ.pop("SHELTER_APP_NEW_PASSWORD", None)
+
+
+@pytest.fixture(autouse=True)
+def coordinator_signed_in():
+    """Every test starts as the coordinator ``koordinator`` signed in (the same account id on
+    every database: it comes from the username), for the tests that open databases of their
+    own; the ``db`` fixture signs in for real. Tests of other roles sign in as those."""
+    from shelter_app.domain.permissions import COORDINATOR, Actor
+    from shelter_app.storage.models import Account
+
+    records.set_actor(Actor(id=Account.id_for(USER).hex, username=USER, role=COORDINATOR, name="Koordinator Uji"))
+    yield
+    records.set_actor(None)
+
+
+def sign_in_coordinator() -> None:
+    """The database bound has its coordinator (made when missing), signed in."""
+    if not accounts.has_accounts():
+        accounts.create_first_coordinator(USER, "Koordinator Uji", PASSWORD)
+    else:
+        accounts.sign_in(USER, PASSWORD)
+
 
 D = datetime.date
 
@@ -41,7 +74,9 @@ def db(tmp_path):
     set_language("id")
     database = open_database(str(tmp_path / "posko.db"))
     records.set_operator("Relawan Uji")
+    sign_in_coordinator()
     yield database
+    records.set_actor(None)
     database.close()
 
 

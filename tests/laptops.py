@@ -8,13 +8,15 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from shelter_app.domain.permissions import Actor
 from shelter_app.history import records
 from shelter_app.history.operations import to_json
-from shelter_app.services import roster, sites, stays, stock
+from shelter_app.services import accounts, roster, sites, stays, stock
 from shelter_app.storage.database import bind
-from shelter_app.storage.models import SYNCED_MODELS, Presence, SyncConflict
+from shelter_app.storage.models import SYNCED_MODELS, Account, Presence, SyncConflict
 from shelter_app.storage.session import open_database
 from shelter_app.sync import sync_file
+from tests.conftest import USER, sign_in_coordinator
 
 
 class Laptop:
@@ -22,15 +24,35 @@ class Laptop:
         self.path = path
         self.operator = operator
         self.db = open_database(str(path))
+        records.set_operator(operator)
+        self.actor = _operation_account(path.parent)
 
     @contextmanager
     def active(self):
         bind(self.db)
         records.set_operator(self.operator)
+        records.set_actor(self.actor)
         yield self
 
     def close(self) -> None:
         self.db.close()
+
+
+# folder of a test's laptops -> its coordinator's account, signed in
+_ACCOUNTS: dict = {}
+
+
+def _operation_account(folder) -> Actor:
+    """The laptops of one test belong to one operation with one coordinator (``koordinator``),
+    made on the first laptop; the others get the account with their first sync, as a laptop
+    joining an operation does (their own changes name it meanwhile)."""
+    if accounts.has_accounts():  # a laptop opened again: its account, without a new sign-in
+        row = Account.get_by_id(Account.id_for(USER))
+        return Actor(id=row.id.hex, username=row.username, role=row.role, name=row.full_name)
+    if folder not in _ACCOUNTS:
+        sign_in_coordinator()
+        _ACCOUNTS[folder] = records.actor()
+    return _ACCOUNTS[folder]
 
 
 def _plain(value):

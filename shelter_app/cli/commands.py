@@ -12,11 +12,10 @@ from shelter_app.cli import tables
 from shelter_app.cli.common import open_database, parse_day
 from shelter_app.domain import identity
 from shelter_app.domain.errors import RuleViolation
-from shelter_app.history import records
 from shelter_app.history.operations import MODELS_BY_TABLE
 from shelter_app.i18n import _, formats, ntr, tr
 from shelter_app.logs import log_path
-from shelter_app.services import database, roster_query, sites
+from shelter_app.services import changes, database, roster_query, sites
 from shelter_app.services import stats as stats_service
 from shelter_app.sync import record_words
 
@@ -59,9 +58,17 @@ def _print_counts() -> None:
 
 
 def demo(args) -> int:
+    from shelter_app.cli.signing_in import sign_in_for
+    from shelter_app.demo.accounts import PASSWORD, create_demo_accounts
     from shelter_app.demo.generator import build_demo
+    from shelter_app.services import accounts
 
-    db, target = open_database(args, create=True)
+    db, target = open_database(args, create=True, sign_in=False)
+    made = []
+    if accounts.has_accounts():
+        sign_in_for(args)
+    else:
+        made = create_demo_accounts()
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -82,6 +89,8 @@ def demo(args) -> int:
             persons=ntr("{n} person", "{n} persons", summary.persons),
         )
     )
+    for username, role in made:
+        print(tr("Account {username} ({role}), password {password}", username=username, role=role, password=PASSWORD))
     db.close()
     return 0
 
@@ -103,7 +112,7 @@ def stats(args) -> int:
 def history(args) -> int:
     """The latest changes as a person reads them: number, when, who, and what they did."""
     db, _target = open_database(args)
-    for change in records.latest(args.limit):
+    for change in changes.latest(args.limit):
         when = formats.local_time(change.at)
         print(f"{change.seq:>6}  {when:<16}  {change.by or '-':<16}  {_change_words(change)}")
     db.close()
@@ -146,8 +155,14 @@ def init(args) -> int:
     target = database.target(args.db)
     if not database.missing(target):
         raise RuleViolation("db", _('"{path}" already exists; choose another file name.', path=target))
-    db, target = open_database(args, create=True)
-    print(tr("New operation database: {path}. Start the window with --db {path} to set up the event.", path=target))
+    db, target = open_database(args, create=True, sign_in=False)  # nobody to sign in yet
+    print(
+        tr(
+            "New operation database: {path}. Start the window with --db {path} to create its first coordinator "
+            "and set up the event, or create the coordinator with 'shelter-app account add'.",
+            path=target,
+        )
+    )
     db.close()
     return 0
 
@@ -189,9 +204,7 @@ def search(args) -> int:
 
 def undo(args) -> int:
     db, _target = open_database(args)
-    from shelter_app.services.undo import undo as undo_change
-
-    change = undo_change(args.change)
+    change = changes.undo(args.change)
     print(tr("Change {seq} undone (as change {new}).", seq=args.change, new=change.seq))
     db.close()
     return 0

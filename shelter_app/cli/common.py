@@ -7,16 +7,18 @@ import datetime
 import getpass
 import os
 
+from shelter_app.cli import signing_in
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.i18n import _, formats
 from shelter_app.services import database, presence
 
 
-def open_database(args, create: bool = False):
-    """Open --db (or the default) for one command: (database, where it is). Only the commands
-    that create an operation (``demo``, ``init``) pass ``create``: the others refuse a database
-    file that does not exist, so a mistyped path never becomes a new, empty operation."""
+def open_database(args, create: bool = False, sign_in: bool = True):
+    """Open --db (or the default) for one command and sign in (``--user``): (database, where
+    it is). Only the commands that create an operation (``demo``, ``init``) pass ``create``: the
+    others refuse a database file that does not exist, so a mistyped path never becomes a new,
+    empty operation. ``sign_in=False`` only for the commands that make the first accounts."""
     target = database.target(args.db)
     if not create and database.missing(target):
         raise RuleViolation(
@@ -27,8 +29,14 @@ def open_database(args, create: bool = False):
             ),
         )
     db = database.open_operation(target)
-    presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
     records.set_operator(args.operator or os.environ.get("SHELTER_APP_OPERATOR") or login_name())
+    if sign_in:
+        try:
+            signing_in.sign_in_for(args)
+        except BaseException:
+            db.close()
+            raise
+    presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
     return db, target
 
 

@@ -11,7 +11,7 @@ import sys
 from shelter_app.cli.common import open_database, parse_day
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import _, current_language, ntr, tr
-from shelter_app.services import database
+from shelter_app.services import audit, database
 
 MAX_PROBLEMS_SHOWN = 30
 
@@ -286,10 +286,15 @@ def backup_command(args) -> int:
     from shelter_app.exchange import backups
 
     target = _file_target(args)
+    checked = backups.verify(target, quick=True)
+    if not checked.ok:  # said before signing in: a damaged file cannot be opened to sign in
+        raise RuleViolation("db", checked.problem)
+    db, _where = open_database(args)  # signed in; the audit trail records the backup
     try:
         made = backups.manual(target, args.out, progress=_progress_printer(tr("Backing up")))
     finally:
         _end_progress()
+        db.close()
     checked = backups.verify(made, pages=False)  # checked page by page as it was written
     print(
         tr(
@@ -301,11 +306,41 @@ def backup_command(args) -> int:
     return 0
 
 
+def _sign_in_for_restore(args, target: str) -> None:
+    """Restoring is a coordinator's: signed in against the database it replaces when that one
+    opens, else (damaged, missing) against a copy of the backup, whose accounts come back."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from shelter_app.cli import signing_in
+    from shelter_app.exchange import startup
+
+    if Path(target).exists() and startup.diagnose(Path(target)).ok:
+        db, _where = open_database(args)
+        db.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="posko-restore-") as folder:
+        copy = Path(folder) / "backup.db"
+        shutil.copyfile(args.file, copy)
+        db = database.open_operation(str(copy))
+        try:
+            signing_in.sign_in_for(args)
+        finally:
+            db.close()
+
+
 def restore_command(args) -> int:
     from shelter_app.exchange import backups
 
     target = _file_target(args)
+    _sign_in_for_restore(args, target)
     done = backups.restore(args.file, target)
+    restored = database.open_operation(str(done.database))  # the trail of the restored operation says so
+    try:
+        audit.record("restore", target=str(done.backup))
+    finally:
+        restored.close()
     print(
         tr(
             "{db} restored from {backup} (schema {version}).",

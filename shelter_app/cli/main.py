@@ -13,7 +13,14 @@ import os
 import sys
 
 from shelter_app import APP_NAME, __version__
-from shelter_app.cli import commands, exchange_commands, outbox_commands, record_commands, sync_commands
+from shelter_app.cli import (
+    account_commands,
+    commands,
+    exchange_commands,
+    outbox_commands,
+    record_commands,
+    sync_commands,
+)
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.i18n import LANGUAGES, set_language, tr
 from shelter_app.logs import setup_logging
@@ -27,7 +34,7 @@ argparse._ = tr  # type: ignore[attr-defined]
 argparse.ngettext = lambda singular, plural, n: tr(singular if n == 1 else plural)  # type: ignore[attr-defined]
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options(user: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
@@ -35,6 +42,14 @@ def common_options() -> argparse.ArgumentParser:
         help=tr("database file or postgresql:// URL (default: $SHELTER_APP_DB, else the user's data folder)"),
     )
     common.add_argument("--lang", choices=LANGUAGES, help=tr("language of messages: id (default) or en"))
+    if user:
+        common.add_argument(
+            "--user",
+            metavar="NAME",
+            help=tr(
+                "the account to sign in with (default: $SHELTER_APP_USER); password from $SHELTER_APP_PASSWORD or typed"
+            ),
+        )
     common.add_argument(
         "--operator", help=tr("name recorded on every change (default: $SHELTER_APP_OPERATOR or your login)")
     )
@@ -138,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox_commands.add_parsers(sub, common)  # config, outbox
     sync_commands.add_parsers(sub, common)  # sync, sync export/import/conflicts/duplicates
     record_commands.add_parsers(sub, common)  # record birth/meals/day
+    account_commands.add_parsers(sub, common, common_options(user=False))  # account add/list/disable/password, audit
     return parser
 
 

@@ -360,6 +360,15 @@ DECLARED: tuple[SettingSpec, ...] = (
     SettingSpec("sync/folder", USER, Folder(), default="", editable=False),
     # --- this laptop ---------------------------------------------------------------------
     SettingSpec(
+        "lock_after_minutes",
+        LAPTOP,
+        Integer(1, 240),
+        default=10,
+        label=N_("Lock after (minutes idle)"),
+        group="backups",
+        help=N_("The window locks after this many minutes without a key or a click; your password unlocks it."),
+    ),
+    SettingSpec(
         "backup_folder",
         LAPTOP,
         Folder(writable=True),

@@ -21,7 +21,8 @@ from pathlib import Path
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import fsync_path
 from shelter_app.i18n import _
-from shelter_app.services import settings
+from shelter_app.services import audit, database, settings
+from shelter_app.services.access import requires
 from shelter_app.storage import lock
 from shelter_app.storage.backup_files import (  # the core, offered to the window and the CLI too
     SETTING_KEY,
@@ -68,6 +69,7 @@ def before_import(db) -> Path | None:
     return create(db, "import")
 
 
+@requires("backup.make")
 def manual(db_path: Path | str, out: Path | str | None = None, progress: ProgressFn | None = None) -> Path:
     """``shelter-app backup``: to ``out``, or into the backup folder; never rotated away."""
     db_path = Path(db_path)
@@ -75,12 +77,17 @@ def manual(db_path: Path | str, out: Path | str | None = None, progress: Progres
     if not checked.ok:
         raise RuleViolation("db", checked.problem)
     if out:
-        return copy_to(db_path, Path(out), progress)
-    destination = unique_path(folder(db_path) / backup_name(db_path, "manual"))
-    try:
-        return copy_to(db_path, destination, progress)
-    except RuleViolation:
-        return copy_to(db_path, unique_path(default_folder(db_path) / destination.name), progress)
+        written = copy_to(db_path, Path(out), progress)
+    else:
+        destination = unique_path(folder(db_path) / backup_name(db_path, "manual"))
+        try:
+            written = copy_to(db_path, destination, progress)
+        except RuleViolation:
+            written = copy_to(db_path, unique_path(default_folder(db_path) / destination.name), progress)
+    bound = database.current()
+    if bound is not None and not bound.is_closed() and Path(str(bound.database)).resolve() == db_path.resolve():
+        audit.record("backup", persons=database.counts()["person"], target=str(written))
+    return written
 
 
 # --- restore -----------------------------------------------------------------------------
@@ -126,6 +133,7 @@ def _new_laptop_id(path: Path) -> None:
     fsync_path(path)
 
 
+@requires("backup.restore")
 def restore(backup_file: Path | str, db_path: Path | str) -> Restored:
     """Put a verified backup in place of the database; the replaced file is kept beside the backups.
 

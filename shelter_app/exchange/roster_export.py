@@ -19,6 +19,8 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.exchange.tables import write_rows
 from shelter_app.history import records
 from shelter_app.i18n import _, current_language, translate
+from shelter_app.services import audit
+from shelter_app.services.access import require, requires
 from shelter_app.storage.models import Household, Person, Site, Stay
 
 FORMATS = ("csv", "xlsx", "hxl")
@@ -169,6 +171,7 @@ def resident_rows(day, site=None, full_nik: bool = False, lang: str | None = Non
     return [[r[c] for c in COLUMNS] for r in rows]
 
 
+@requires("export.personal")
 def export_roster(
     out: str | Path,
     fmt: str,
@@ -177,7 +180,10 @@ def export_roster(
     full_nik: bool = False,
     lang: str | None = None,
 ) -> Exported:
-    """Write the residents of ``day`` (default today) as csv, xlsx or hxl."""
+    """Write the residents of ``day`` (default today) as csv, xlsx or hxl (coordinators: personal
+    data; full NIK and KK only with ``full_nik``). Recorded in the audit trail."""
+    if full_nik:
+        require("identity.full")
     if fmt not in FORMATS:
         raise RuleViolation(
             "format", _('Unknown format "{value}"; choose one of: {options}.', value=fmt, options=", ".join(FORMATS))
@@ -215,4 +221,5 @@ def export_roster(
         sheet_title="Pengungsi" if lang == "id" else "Evacuees",
     )
     households = len({row[COLUMNS.index("household")] for row in rows})
+    audit.record("export", persons=len(rows), target=str(path), format=fmt, full_nik=full_nik)
     return Exported(path, len(rows), households)

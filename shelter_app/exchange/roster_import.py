@@ -32,6 +32,7 @@ from shelter_app.exchange.tables import Table, cell_text, read_table, write_rows
 from shelter_app.history import records
 from shelter_app.i18n import LANGUAGES, N_, Msg, _, translate
 from shelter_app.services import checks, presence, roster
+from shelter_app.services.access import requires
 from shelter_app.storage import lock
 from shelter_app.storage.models import Household, Person, Site, Stay, database
 
@@ -1306,6 +1307,7 @@ def _person_row(p: dict) -> dict:
     return {name: p[name] for name in PERSON_COLUMNS}
 
 
+@requires("roster.import")
 def import_table(
     table: Table,
     mapping: dict | None = None,

@@ -23,6 +23,7 @@ from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import settings, stats
 from shelter_app.services import sites as site_service
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Site
 
 FORMATS = ("csv", "xlsx", "hxl", "geojson")
@@ -228,6 +229,7 @@ def geojson(day: datetime.date) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+@requires("export.sites")
 def export_sites(out: str | Path, fmt: str, day: datetime.date | None = None) -> Exported:
     if fmt not in FORMATS:
         raise RuleViolation(

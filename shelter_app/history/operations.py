@@ -45,6 +45,7 @@ class Op:
     at: str  # ISO time, UTC
     by: str
     bases: dict = field(default_factory=dict)  # {field: ["hlc.node", ...]}
+    account: str = ""  # the id of the account that made it ("" before accounts)
 
     @property
     def key(self) -> tuple[int, str]:
@@ -85,6 +86,8 @@ class Op:
         }
         if self.bases:
             wire["b"] = self.bases
+        if self.account:
+            wire["u"] = self.account
         return wire
 
     @classmethod
@@ -101,6 +104,7 @@ class Op:
                 at=str(wire["at"]),
                 by=str(wire["by"]),
                 bases=dict(wire.get("b") or {}),
+                account=str(wire.get("u") or ""),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"not an operation: {error}") from None
@@ -174,6 +178,7 @@ def from_change(change: Change) -> Op:
         at=_iso(change.at),
         by=change.by,
         bases=json.loads(change.bases) if change.bases else {},
+        account=change.account or "",
     )
 
 
@@ -203,6 +208,7 @@ def expand(changes: Iterable[Change], chunk: int = 2000) -> Iterator[Op]:
                         data=row_json(model, row),
                         at=_iso(change.at),
                         by=change.by,
+                        account=change.account or "",
                     )
 
 

@@ -20,6 +20,7 @@ from typing import TypeVar
 from peewee import ForeignKeyField, UUIDField
 
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.permissions import Actor
 from shelter_app.history import clock, conflicts, field_rules
 from shelter_app.history.operations import MODELS_BY_TABLE, bases_for, from_json, stored_ops, to_json
 from shelter_app.i18n import _
@@ -41,6 +42,21 @@ def set_operator(name: str) -> None:
 
 def operator() -> str:
     return _operator
+
+
+# The account signed in to this process (``services.accounts``), like the operator: one for
+# every thread. None before a sign-in.
+_actor: Actor | None = None
+
+
+def set_actor(actor: Actor | None) -> None:
+    """The account recorded on every change from now on (None: signed out)."""
+    global _actor
+    _actor = actor
+
+
+def actor() -> Actor | None:
+    return _actor
 
 
 @contextmanager
@@ -90,6 +106,7 @@ def _log(
         node=node,
         span=span,
         bases=json.dumps(bases, sort_keys=True) if bases else None,
+        account=_actor.id if _actor else "",
     )
 
 
@@ -267,9 +284,10 @@ def history(row_id) -> list[Change]:
     return list(Change.select().where(Change.row_id == key).order_by(Change.seq))
 
 
-def latest(limit: int) -> list[Change]:
+def latest(limit: int, skip_tables: tuple[str, ...] = ()) -> list[Change]:
     """The newest changes first, as ``shelter-app history`` lists them."""
-    return list(Change.select().order_by(Change.seq.desc()).limit(limit))
+    query = Change.select().where(Change.table.not_in(skip_tables)) if skip_tables else Change.select()
+    return list(query.order_by(Change.seq.desc()).limit(limit))
 
 
 @atomic

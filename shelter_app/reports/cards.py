@@ -21,6 +21,8 @@ from shelter_app.reports.common import event_name, language, paragraph, resolve_
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.fmt import mask_number
 from shelter_app.reports.style import FRAME_HEIGHT, FRAME_WIDTH, PALETTE
+from shelter_app.services import audit
+from shelter_app.services.access import requires
 from shelter_app.services.residents import ResidentHousehold, residents_by_household
 from shelter_app.services.roster import age_on
 
@@ -191,7 +193,12 @@ def render(data: CardsData, lang: str = "id", generated_at=None) -> Rendered:
         return report.build(sheets)
 
 
+@requires("reports.personal")
 def household_cards(site, day=None, lang: str = "id", out=None, generated_at=None) -> Rendered:
-    """Cards of the households at a site on ``day`` (today when not given)."""
-    rendered = render(collect(site, day), lang, generated_at)
-    return rendered.save(out) if out else rendered
+    """Cards of the households at a site on ``day`` (today when not given); in the audit trail."""
+    data = collect(site, day)
+    rendered = render(data, lang, generated_at)
+    saved = rendered.save(out) if out else rendered
+    persons = sum(len(h.members) for h in data.households)
+    audit.record("print", persons=persons, target=str(out or ""), report="cards")
+    return saved

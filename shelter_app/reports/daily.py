@@ -43,6 +43,7 @@ from shelter_app.reports.parts import (
 from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status, key_values
 from shelter_app.services import activities, installations, settings, site_days, stats, stock
+from shelter_app.services.access import requires
 
 
 @dataclass
@@ -280,7 +281,7 @@ def collect(site, day, prepared_by: str = "", notes: str = "", responsible: Resp
             line.need_per_day, line.gap = supply["need_per_day"], supply["gap"]
         stock_lines.append(line)
     activity_lines = [
-        ActivityLine(activity.kind, activity.title, activity.facilitator, len(activities.participants(activity.id)))
+        ActivityLine(activity.kind, activity.title, activity.facilitator, activities.participant_count(activity.id))
         for activity in activities.activities(site.id, on=day)
     ]
     contact = " · ".join(part for part in (site.contact_name, site.contact_phone) if part)
@@ -638,6 +639,7 @@ def urgent_table(data: DailyData, fmt):
     )
 
 
+@requires("reports.aggregate")
 def daily_report(
     site,
     day,

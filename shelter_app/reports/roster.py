@@ -15,6 +15,8 @@ from shelter_app.reports.common import event_name, language, paragraph, place_of
 from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.fmt import mask_number
 from shelter_app.reports.tables import Col, DataTable, Row
+from shelter_app.services import audit
+from shelter_app.services.access import require, requires
 from shelter_app.services.residents import ResidentHousehold, residents_by_household
 from shelter_app.services.roster import age_on
 
@@ -133,7 +135,14 @@ def render(data: RosterData, lang: str = "id", full_nik: bool = False, generated
         return report.build(story)
 
 
+@requires("reports.personal")
 def site_roster(site, day, lang: str = "id", full_nik: bool = False, out=None, generated_at=None) -> Rendered:
-    """The residents of a site on a day by household; NIK masked unless ``full_nik``."""
-    rendered = render(collect(site, day), lang, full_nik, generated_at)
-    return rendered.save(out) if out else rendered
+    """The residents of a site on a day by household; NIK masked unless ``full_nik``
+    (coordinators only). Recorded in the audit trail: how many persons, full NIK or not, where."""
+    if full_nik:
+        require("identity.full")
+    data = collect(site, day)
+    rendered = render(data, lang, full_nik, generated_at)
+    saved = rendered.save(out) if out else rendered
+    audit.record("print", persons=data.persons, target=str(out or ""), report="roster", full_nik=full_nik)
+    return saved

@@ -16,6 +16,7 @@ from shelter_app.reports.document import Rendered, Report
 from shelter_app.reports.fmt import mask_number
 from shelter_app.reports.tables import Col, DataTable, Row, key_values
 from shelter_app.services import roster, stock
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Household, Site, StockItem, StockLot
 
 
@@ -207,6 +208,7 @@ def render(data: StockCardData, lang: str = "id", generated_at=None) -> Rendered
         return report.build(story)
 
 
+@requires("reports.aggregate")
 def stock_card_report(site, item, start, end, lang: str = "id", out=None, generated_at=None) -> Rendered:
     """The movements of one item at one site from ``start`` to ``end``, with running balance."""
     rendered = render(collect(site, item, start, end), lang, generated_at)

@@ -30,6 +30,7 @@ from shelter_app.reports.style import FRAME_WIDTH
 from shelter_app.reports.tables import Col, DataTable, Row, Status
 from shelter_app.services import settings, stats
 from shelter_app.services import sites as site_service
+from shelter_app.services.access import requires
 
 CHART_SITES = 20  # a chart shows at most this many sites; the tables show them all
 SHORTAGE_NEEDS = ("water", "toilets", "covered_area")
@@ -355,6 +356,7 @@ def needs_by_site(data: SummaryData, fmt) -> DataTable:
     return DataTable(columns, rows, font_size=7.5)
 
 
+@requires("reports.aggregate")
 def operation_summary(day, lang: str = "id", out=None, generated_at=None) -> Rendered:
     """Every site's figures on ``day``, most short first, with totals; written to ``out`` when given."""
     rendered = render(collect(day), lang, generated_at)

@@ -8,6 +8,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Activity, ActivityParticipant, KitchenMeals, Person, Site
 
 
@@ -32,6 +33,7 @@ def _fields(data: dict, site: Site) -> dict:
     return out
 
 
+@requires("activities.edit")
 @atomic
 def create_activity(site_id, kind: str, title: str, held_on, **details) -> Activity:
     site = records.get(Site, site_id, "site")
@@ -40,6 +42,7 @@ def create_activity(site_id, kind: str, title: str, held_on, **details) -> Activ
     )
 
 
+@requires("activities.edit")
 @atomic
 def update_activity(activity_id, **changes) -> Activity:
     activity = records.get(Activity, activity_id, "activity")
@@ -50,6 +53,7 @@ def update_activity(activity_id, **changes) -> Activity:
     return records.update(activity, **fields)
 
 
+@requires("activities.edit")
 @atomic
 def add_participants(activity_id, person_ids) -> int:
     """Add persons from the roster; those already taking part are left as they are."""
@@ -69,6 +73,7 @@ def add_participants(activity_id, person_ids) -> int:
     return added
 
 
+@requires("activities.edit")
 @atomic
 def remove_participant(activity_id, person_id) -> None:
     link = ActivityParticipant.get_or_none(
@@ -81,6 +86,7 @@ def remove_participant(activity_id, person_id) -> None:
     records.delete(link)
 
 
+@requires("figures.view")
 def activities(site_id=None, on=None) -> list[Activity]:
     query = Activity.select().where(records.live(Activity))
     if site_id:
@@ -92,6 +98,7 @@ def activities(site_id=None, on=None) -> list[Activity]:
     return list(query.order_by(Activity.held_on.desc(), Activity.title))
 
 
+@requires("roster.view")
 def participants(activity_id) -> list[Person]:
     return list(
         Person.select()
@@ -99,6 +106,12 @@ def participants(activity_id) -> list[Person]:
         .where(ActivityParticipant.activity == activity_id, records.live(ActivityParticipant), records.live(Person))
         .order_by(Person.name_key)
     )
+
+
+@requires("figures.view")
+def participant_count(activity_id) -> int:
+    """How many take part (a figure of the daily report, which an observer may make too)."""
+    return len(participants.__wrapped__(activity_id))
 
 
 # --- community kitchens: portions served a day ------------------------------------------

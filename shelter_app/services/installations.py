@@ -11,6 +11,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Installation, InstallationState, Site
 
 NUMBERS = {
@@ -48,6 +49,7 @@ def _fields(data: dict) -> dict:
     return out
 
 
+@requires("installations.edit")
 @atomic
 def add_installation(site_id, kind: str, state: str = "planned", since=None, note: str = "", **details) -> Installation:
     site = records.get(Site, site_id, "site")
@@ -59,6 +61,7 @@ def add_installation(site_id, kind: str, state: str = "planned", since=None, not
     return installation
 
 
+@requires("installations.edit")
 @atomic
 def update_installation(installation_id, **changes) -> Installation:
     """Correct an installation's details (not its state: see ``change_state``)."""
@@ -66,6 +69,7 @@ def update_installation(installation_id, **changes) -> Installation:
     return records.update(installation, **_fields(changes))
 
 
+@requires("installations.edit")
 @atomic
 def change_state(installation_id, state: str, on, note: str = "") -> Installation:
     """A new state from a date on; every change stays in the history."""
@@ -90,6 +94,7 @@ def change_state(installation_id, state: str, on, note: str = "") -> Installatio
     return records.update(installation, state=state, state_since=day)
 
 
+@requires("figures.view")
 def state_history(installation_id) -> list[InstallationState]:
     return list(
         InstallationState.select()
@@ -98,6 +103,7 @@ def state_history(installation_id) -> list[InstallationState]:
     )
 
 
+@requires("figures.view")
 def installations(site_id, include_removed: bool = True) -> list[Installation]:
     query = Installation.select().where(Installation.site == site_id, records.live(Installation))
     if not include_removed:
@@ -105,6 +111,7 @@ def installations(site_id, include_removed: bool = True) -> list[Installation]:
     return list(query.order_by(Installation.kind, Installation.name))
 
 
+@requires("figures.view")
 def states_on(site_ids, day: datetime.date) -> dict:
     """The state of every installation of these sites on a day, from the history."""
     rows = (
@@ -142,6 +149,7 @@ class Totals:
     broken: int = 0
 
 
+@requires("figures.view")
 def totals(site_ids, day: datetime.date) -> dict:
     """Totals per site id of the installations working on ``day``."""
     site_ids = list(site_ids)

@@ -12,6 +12,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.domain.standards import STATUS_SEVERITY
 from shelter_app.history import records
 from shelter_app.services import settings, sites, stats, stock
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Event, Presence, Site, database
 
 
@@ -31,6 +32,7 @@ def latest_movement_day() -> datetime.date | None:
     return datetime.date.fromordinal(max(days)) if days else None
 
 
+@requires("sites.edit")
 def create_first_site(event: dict, site: dict) -> Site:
     """Create an event and its first site together: a mistake in the site leaves no lone event.
 
@@ -161,6 +163,7 @@ def row_of(entry: dict, bands, site_id: uuid.UUID | None) -> SiteRow:
     )
 
 
+@requires("figures.view")
 def dashboard_rows(figures: dict, bands) -> tuple[list[SiteRow], SiteRow]:
     """The sites of ``stats.figures``, worst first (critical needs, over capacity...), and the totals."""
     rows = [row_of(entry, bands, uuid.UUID(entry["id"])) for entry in figures["sites"]]
@@ -181,6 +184,7 @@ class DayOverview:
     latest_day: datetime.date | None
 
 
+@requires("figures.view")
 def day_overview(day: datetime.date) -> DayOverview:
     figures = stats.figures(day)
     bands = tuple(settings.age_bands())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from shelter_app.history import records
 from shelter_app.services import presence
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Household, Person, Presence
 
 RELATIONSHIP_ORDER = (
@@ -64,6 +65,7 @@ def _uuid(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
+@requires("roster.view")
 def residents_by_household(site_id, day: datetime.date) -> list[ResidentHousehold]:
     """The households with members at a site on a day, ordered by the name of their head."""
     d = day.toordinal()

@@ -14,6 +14,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks, presence
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Household, Person, SearchKey
 
 BOOLEAN_FACTS = ("pregnant", "lactating", "disability", "chronic_illness", "unaccompanied_child")
@@ -100,6 +101,7 @@ def _household_fields(data: dict, current: Household | None = None) -> dict:
     return out
 
 
+@requires("roster.edit")
 @atomic
 def register_household(
     kk: str | None = None, origin_village_code: str = "", address: str = "", notes: str = ""
@@ -108,18 +110,21 @@ def register_household(
     return records.create(Household, **fields)
 
 
+@requires("roster.edit")
 @atomic
 def update_household(household_id, **changes) -> Household:
     household = records.get(Household, household_id, "household")
     return records.update(household, **_household_fields(changes, household))
 
 
+@requires("roster.view")
 def members(household_id) -> list[Person]:
     return list(
         Person.select().where(Person.household == household_id, records.live(Person)).order_by(Person.birth_date)
     )
 
 
+@requires("roster.view")
 def head_of(household_id) -> Person | None:
     return next((p for p in members(household_id) if p.relationship == "head"), None)
 
@@ -256,6 +261,7 @@ def _person_fields(
     return out, notices
 
 
+@requires("roster.view")
 def probable_duplicates(name: str, birth_date: datetime.date | None, kk: str | None, exclude=None) -> list[Person]:
     """Persons with the same name and birth date, or the same name in a household with the same KK."""
     key = name_key(name or "")
@@ -276,6 +282,7 @@ def probable_duplicates(name: str, birth_date: datetime.date | None, kk: str | N
     return list(query.limit(20))
 
 
+@requires("roster.edit")
 @atomic
 def add_person(household_id, confirmed: bool = False, today: datetime.date | None = None, **data) -> Saved:
     """Register a member of a household. ``age_years`` may stand in for an unknown birth date.
@@ -294,6 +301,7 @@ def add_person(household_id, confirmed: bool = False, today: datetime.date | Non
     return Saved(person, notices)
 
 
+@requires("roster.edit")
 @atomic
 def update_person(person_id, confirmed: bool = True, today: datetime.date | None = None, **changes) -> Saved:
     """Correct a person's details; the history keeps the old values."""
@@ -320,6 +328,7 @@ def update_person(person_id, confirmed: bool = True, today: datetime.date | None
     return Saved(person, notices)
 
 
+@requires("roster.edit")
 @atomic
 def delete_person(person_id, note: str = "") -> Person:
     person = records.get(Person, person_id, "person")
@@ -515,6 +524,7 @@ def ranked_ids(text: str, limit: int) -> list:
     return [person.id for person in search(cleaned, limit)]
 
 
+@requires("roster.view")
 def search(text: str, limit: int = 50) -> list[Person]:
     """Persons any word of whose name starts as typed (``text_terms``), or whose NIK or KK starts
     with the digits typed or shows them, in the order of their names."""

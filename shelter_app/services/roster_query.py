@@ -29,6 +29,7 @@ from shelter_app.domain import choices, identity
 from shelter_app.history import records
 from shelter_app.i18n import N_
 from shelter_app.services import presence, roster, settings
+from shelter_app.services.access import requires
 from shelter_app.services.roster import age_on, name_key
 from shelter_app.services.stats import years_before
 from shelter_app.storage.models import Household, Person, Presence, Site, StockItem, StockMovement, database
@@ -428,6 +429,7 @@ def _part_rows(listing, index: int, part: _Part, position: int, limit: int, afte
     return page
 
 
+@requires("roster.view")
 def list_persons(
     f: RosterFilter, offset: int, limit: int, sort_key: str | None = None, descending: bool = False
 ) -> list[PersonRow]:
@@ -566,6 +568,7 @@ def count_persons(f: RosterFilter) -> int:
 # --- households -------------------------------------------------------------------------------
 
 
+@requires("roster.view")
 def find_household(text: str) -> Household | None:
     """The household a printed card's id (32 hex digits, as a barcode scanner types it) names."""
     cleaned = (text or "").strip().lower().replace("-", "")
@@ -599,6 +602,7 @@ def distributions(household_id) -> list[Distribution]:
     return [Distribution(m.moved_on, m.site.name, m.item.name, -m.delta, m.item.unit, m.note) for m in query]
 
 
+@requires("roster.view")
 def household_for(identifier) -> Household | None:
     """The household named by its id, or the household of the person with this id."""
     try:
@@ -623,6 +627,7 @@ def household_heads(household_ids) -> dict:
     return dict(query.tuples())
 
 
+@requires("roster.view")
 def household_rows(household_id, day: datetime.date | None = None) -> list[PersonRow]:
     """The members of a household as roster rows (where each is on ``day``): the head first,
     then by age, eldest first."""
@@ -630,6 +635,7 @@ def household_rows(household_id, day: datetime.date | None = None) -> list[Perso
     return _rows([p.id for p in members], day or datetime.date.today())
 
 
+@requires("roster.edit")
 @records.atomic
 def register_household_with_member(
     household: dict, member: dict, confirmed: bool = False
@@ -640,6 +646,7 @@ def register_household_with_member(
     return created, roster.add_person(created.id, confirmed=confirmed, **member)
 
 
+@requires("roster.view")
 def person(person_id) -> Person:
     """One person, to correct (RuleViolation when unknown)."""
     return records.get(Person, person_id, "person")

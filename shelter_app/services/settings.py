@@ -23,6 +23,8 @@ from shelter_app.domain.settings_catalog import LAPTOP, OPERATION, SettingSpec
 from shelter_app.domain.standards import PROFILES, AgeBand, Profile
 from shelter_app.history import records
 from shelter_app.history.records import atomic
+from shelter_app.services import audit
+from shelter_app.services.access import requires
 from shelter_app.storage.models import OperationSetting, Setting
 
 # --- reading ---------------------------------------------------------------------------
@@ -59,18 +61,22 @@ def listed(scope: str) -> list[tuple[SettingSpec, object]]:
 # --- changing --------------------------------------------------------------------------
 
 
+@requires("settings.edit")
 @atomic
 def change(key: str, new) -> None:
     """Check a value through the declaration and keep it; None or "" unsets the setting."""
     spec = catalog.for_database(key)
     _write(spec, spec.check(new))
+    audit.record("setting_changed", target=key)
 
 
+@requires("settings.edit")
 @atomic
 def change_text(key: str, text: str) -> None:
     """What a person typed (``shelter-app config set``, a line edit), checked and kept."""
     spec = catalog.for_database(key)
     _write(spec, spec.parse(text))
+    audit.record("setting_changed", target=key)
 
 
 @atomic

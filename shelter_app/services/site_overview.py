@@ -19,6 +19,7 @@ from peewee import SQL, Case, fn
 from shelter_app.domain import choices, regions
 from shelter_app.history import records
 from shelter_app.services import activities, installations, stock
+from shelter_app.services.access import requires
 from shelter_app.services.roster import age_on
 from shelter_app.services.sites import is_open_on
 from shelter_app.storage.models import ActivityParticipant, Household, Person, Presence, Site
@@ -140,6 +141,7 @@ class ResidentRow:
         return f"±{self.age}" if self.age_estimated else str(self.age)
 
 
+@requires("roster.view")
 def resident_summary(site_id, day: datetime.date) -> tuple[int, int]:
     """(persons, households) at a site on a day."""
     site_id = _uuid(site_id)
@@ -189,6 +191,7 @@ def _resident_order(sort_key: str | None, descending: bool) -> list:
     return [field.desc() if descending else field.asc(), Person.name_key, Person.id]
 
 
+@requires("roster.view")
 def resident_ids(
     site_id, day: datetime.date, sort_key: str | None = "household", descending: bool = False
 ) -> list[uuid.UUID]:
@@ -213,6 +216,7 @@ def resident_ids(
     return [row[0] for row in query]
 
 
+@requires("roster.view")
 def resident_rows(site_id, day: datetime.date, person_ids: list) -> list[ResidentRow]:
     """The rows of these residents (a page of ``resident_ids``), in the same order."""
     site_id = _uuid(site_id)

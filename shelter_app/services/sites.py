@@ -12,6 +12,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _, ngettext
 from shelter_app.services import checks
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Event, Household, Presence, Site
 
 
@@ -48,6 +49,7 @@ def _event_fields(data: dict) -> dict:
     return out
 
 
+@requires("sites.edit")
 @atomic
 def create_event(name: str, kind: str, started_on, region_code: str = "", notes: str = "", glide: str = "") -> Event:
     fields = _event_fields(
@@ -56,12 +58,14 @@ def create_event(name: str, kind: str, started_on, region_code: str = "", notes:
     return records.create(Event, **fields)
 
 
+@requires("sites.edit")
 @atomic
 def update_event(event_id, **changes) -> Event:
     event = records.get(Event, event_id, "event")
     return records.update(event, **_event_fields(changes))
 
 
+@requires("figures.view")
 def events() -> list[Event]:
     return list(Event.select().where(records.live(Event)).order_by(Event.started_on.desc()))
 
@@ -121,6 +125,7 @@ def _site_fields(data: dict, event: Event) -> dict:
     return out
 
 
+@requires("sites.edit")
 @atomic
 def create_site(event_id, name: str, kind: str, opened_on, **details) -> Site:
     event = records.get(Event, event_id, "event")
@@ -133,6 +138,7 @@ def create_site(event_id, name: str, kind: str, opened_on, **details) -> Site:
     return records.create(Site, event=event, status="open", **fields)
 
 
+@requires("sites.edit")
 @atomic
 def update_site(site_id, **changes) -> Site:
     site = records.get(Site, site_id, "site")
@@ -151,6 +157,7 @@ def update_site(site_id, **changes) -> Site:
     return records.update(site, **fields)
 
 
+@requires("sites.edit")
 @atomic
 def close_site(site_id, closed_on) -> Site:
     """Close a site once nobody is left there on that day."""
@@ -172,12 +179,14 @@ def close_site(site_id, closed_on) -> Site:
     return records.update(site, status="closed", closed_on=day)
 
 
+@requires("sites.edit")
 @atomic
 def reopen_site(site_id) -> Site:
     site = records.get(Site, site_id, "site")
     return records.update(site, status="open", closed_on=None)
 
 
+@requires("figures.view")
 def sites(event_id=None, include_closed: bool = True) -> list[Site]:
     query = Site.select().where(records.live(Site))
     if event_id:
@@ -187,6 +196,7 @@ def sites(event_id=None, include_closed: bool = True) -> list[Site]:
     return list(query.order_by(Site.name))
 
 
+@requires("figures.view")
 def find_site(name_or_id: str) -> Site:
     """A site by exact name (case-insensitive) or id, for the command line."""
     wanted = " ".join(name_or_id.split()).lower()

@@ -12,6 +12,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import _, ngettext
 from shelter_app.services import checks, presence
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Household, Person, Presence, Site, Stay
 
 
@@ -38,6 +39,7 @@ def _open_site(site_id, day: datetime.date, field_name: str = "site") -> Site:
     return site
 
 
+@requires("roster.view")
 def stay_on(person_id, day: datetime.date) -> Stay | None:
     """The stay that covers ``day`` for this person, if any."""
     return (
@@ -62,6 +64,7 @@ def _later_stay(person_id, day: datetime.date, exclude=None) -> Stay | None:
     return query.first()
 
 
+@requires("roster.view")
 def residents(site_id, day: datetime.date) -> list[uuid.UUID]:
     """Ids of the persons at a site on a day (computed, never typed)."""
     d = day.toordinal()
@@ -96,6 +99,7 @@ def _event_start(site: Site) -> datetime.date:
     return site.event.started_on
 
 
+@requires("stays.edit")
 @atomic
 def check_in(person_ids, site_id, arrived_on) -> Moved:
     """Persons arrive at a site. Over capacity is allowed, with a warning."""
@@ -122,6 +126,7 @@ def check_in(person_ids, site_id, arrived_on) -> Moved:
     return moved
 
 
+@requires("roster.view")
 def find_household(number: str) -> Household:
     """The household of a KK number, or of the person with that NIK (e.g. the mother's)."""
     digits = "".join(ch for ch in str(number or "") if ch.isdigit())
@@ -136,6 +141,7 @@ def find_household(number: str) -> Household:
     return found
 
 
+@requires("stays.edit")
 @atomic
 def record_birth(household_id, site_id, born_on, name: str, sex: str, **facts) -> Moved:
     """A baby born to a household staying at a site: a new member of the household, born on
@@ -174,6 +180,7 @@ def record_birth(household_id, site_id, born_on, name: str, sex: str, **facts) -
     return moved
 
 
+@requires("stays.edit")
 @atomic
 def transfer(person_ids, to_site_id, moved_on, note: str = "") -> Moved:
     """Persons move from their current site to another on the same day."""
@@ -217,6 +224,7 @@ def transfer(person_ids, to_site_id, moved_on, note: str = "") -> Moved:
     return moved
 
 
+@requires("stays.edit")
 @atomic
 def check_out(person_ids, left_on, reason: str, note: str = "") -> Moved:
     """Persons leave the site they are at: returned home, relocated, hospital, deceased..."""
@@ -249,6 +257,7 @@ def check_out(person_ids, left_on, reason: str, note: str = "") -> Moved:
     return moved
 
 
+@requires("stays.edit")
 @atomic
 def correct_stay(stay_id, arrived_on=None, left_on=None, leave_reason=None) -> Stay:
     """Correct the dates of a stay typed wrongly; the history keeps the old values."""
@@ -286,5 +295,6 @@ def correct_stay(stay_id, arrived_on=None, left_on=None, leave_reason=None) -> S
     return stay
 
 
+@requires("roster.view")
 def stays_of(person_id) -> list[Stay]:
     return list(Stay.select().where(Stay.person == person_id).order_by(Stay.arrived_on))

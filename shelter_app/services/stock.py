@@ -19,6 +19,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import N_, _
 from shelter_app.services import checks
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Household, Site, StockItem, StockLot, StockMovement
 
 ZERO = Decimal(0)
@@ -55,17 +56,20 @@ def _item_fields(data: dict, current: StockItem | None = None) -> dict:
     return out
 
 
+@requires("stock.edit")
 @atomic
 def add_item(name: str, category: str, unit: str, **details) -> StockItem:
     return records.create(StockItem, **_item_fields(dict(name=name, category=category, unit=unit, **details)))
 
 
+@requires("stock.edit")
 @atomic
 def update_item(item_id, **changes) -> StockItem:
     item = records.get(StockItem, item_id, "item")
     return records.update(item, **_item_fields(changes, item))
 
 
+@requires("stock.edit")
 @atomic
 def add_starting_catalogue() -> list[StockItem]:
     """The lumbung sosial catalogue (``domain.lumbung``), named in the current language, when
@@ -86,10 +90,12 @@ def add_starting_catalogue() -> list[StockItem]:
     ]
 
 
+@requires("stock.view")
 def items() -> list[StockItem]:
     return list(StockItem.select().where(records.live(StockItem)).order_by(StockItem.name))
 
 
+@requires("stock.view")
 def find_item(name_or_id: str) -> StockItem:
     wanted = " ".join(name_or_id.split()).lower()
     matches = [item for item in items() if item.name.lower() == wanted or item.id.hex == wanted]
@@ -98,6 +104,7 @@ def find_item(name_or_id: str) -> StockItem:
     raise RuleViolation("item", _('No item is named "{name}" in the catalogue.', name=name_or_id))
 
 
+@requires("stock.edit")
 @atomic
 def add_lot(item_id, code: str = "", year=None, expires_on=None, source: str = "") -> StockLot:
     item = records.get(StockItem, item_id, "item")
@@ -121,6 +128,7 @@ def add_lot(item_id, code: str = "", year=None, expires_on=None, source: str = "
 # --- balances ---------------------------------------------------------------------------
 
 
+@requires("stock.view")
 def on_hand(site_id, item_id, day: datetime.date | None = None, lot_id=None) -> Decimal:
     query = StockMovement.select(fn.COALESCE(fn.SUM(StockMovement.delta), 0)).where(
         StockMovement.site == site_id, StockMovement.item == item_id, records.live(StockMovement)
@@ -132,6 +140,7 @@ def on_hand(site_id, item_id, day: datetime.date | None = None, lot_id=None) -> 
     return Decimal(str(query.scalar() or 0))
 
 
+@requires("stock.view")
 def balances(site_ids, day: datetime.date) -> dict:
     """{(site_id, item_id): on hand} on a day, for several sites at once."""
     query = (
@@ -205,12 +214,14 @@ def _movement(site_id, item_id, kind: str, delta: Decimal, moved_on, lot_id=None
     return movement
 
 
+@requires("stock.edit")
 @atomic
 def receive(site_id, item_id, quantity, moved_on, lot_id=None, reference: str = "", note: str = "") -> StockMovement:
     qty = checks.positive("quantity", quantity, "Quantity")
     return _movement(site_id, item_id, "received", qty, moved_on, lot_id, reference=reference, note=note)
 
 
+@requires("stock.edit")
 @atomic
 def issue(site_id, item_id, quantity, moved_on, lot_id=None, reference: str = "", note: str = "") -> StockMovement:
     """Stock used at the site as a whole (the community kitchen, a generator's fuel)."""
@@ -218,6 +229,7 @@ def issue(site_id, item_id, quantity, moved_on, lot_id=None, reference: str = ""
     return _movement(site_id, item_id, "issued", -qty, moved_on, lot_id, reference=reference, note=note)
 
 
+@requires("stock.edit")
 @atomic
 def distribute(site_id, item_id, quantity, moved_on, household_id, lot_id=None, note: str = "") -> StockMovement:
     household = records.get(Household, household_id, "household")
@@ -225,6 +237,7 @@ def distribute(site_id, item_id, quantity, moved_on, household_id, lot_id=None, 
     return _movement(site_id, item_id, "distributed", -qty, moved_on, lot_id, household=household, note=note)
 
 
+@requires("stock.edit")
 @atomic
 def transfer(
     from_site_id, to_site_id, item_id, quantity, moved_on, lot_id=None, note: str = ""
@@ -250,6 +263,7 @@ def transfer(
     return out, into
 
 
+@requires("stock.edit")
 @atomic
 def adjust(site_id, item_id, quantity, moved_on, reason: str, lot_id=None, note: str = "") -> StockMovement:
     """A signed correction: negative for lost, damaged or expired stock, positive for a count."""
@@ -260,6 +274,7 @@ def adjust(site_id, item_id, quantity, moved_on, reason: str, lot_id=None, note:
     return _movement(site_id, item_id, "adjusted", delta, moved_on, lot_id, reason=reason, note=note)
 
 
+@requires("stock.edit")
 @atomic
 def cancel_movement(movement_id, note: str = "") -> StockMovement:
     """Cancel a movement typed in error (both legs of a transfer); refused if stock would go negative."""
@@ -285,6 +300,7 @@ class CardLine:
     balance: Decimal
 
 
+@requires("stock.view")
 def stock_card(site_id, item_id, start: datetime.date, end: datetime.date) -> tuple[Decimal, list[CardLine]]:
     """Opening balance on the day before ``start`` and every movement to ``end`` with the running balance."""
     opening = on_hand(site_id, item_id, start - datetime.timedelta(days=1))
@@ -305,6 +321,7 @@ def stock_card(site_id, item_id, start: datetime.date, end: datetime.date) -> tu
     return opening, lines
 
 
+@requires("stock.view")
 def low_stock(site_id, day: datetime.date) -> list[tuple[StockItem, Decimal]]:
     found = []
     held = balances([site_id], day)
@@ -315,6 +332,7 @@ def low_stock(site_id, day: datetime.date) -> list[tuple[StockItem, Decimal]]:
     return found
 
 
+@requires("stock.view")
 def expiring_lots(site_id, day: datetime.date, within_days: int = 30) -> list[tuple[StockLot, Decimal]]:
     """Lots still held at the site that expire within ``within_days`` (or have expired)."""
     limit = day + datetime.timedelta(days=within_days)

@@ -19,6 +19,7 @@ from shelter_app.history import records
 from shelter_app.history.records import atomic
 from shelter_app.i18n import _
 from shelter_app.services import roster, settings, stats, stays, stock
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Household, Person, Presence, Site, StockItem, StockLot, StockMovement
 
 ZERO = Decimal(0)
@@ -92,6 +93,7 @@ class OnHandRow:
     status: str  # EXPIRED / LOW / EXPIRING / EMPTY / OK
 
 
+@requires("roster.view")
 def persons_at(site_id, day: datetime.date) -> int:
     """How many persons stay at the site on the day (counted, not listed: sites hold thousands)."""
     d = day.toordinal()
@@ -488,6 +490,7 @@ def _match(household: Household, person, day: datetime.date) -> HouseholdMatch:
     )
 
 
+@requires("roster.view")
 def find_households(text: str, day: datetime.date, limit: int = 20, site_id=None) -> list[HouseholdMatch]:
     """Households by a member's name, NIK or KK, or by the household id a scanner types.
 

@@ -276,6 +276,54 @@ class OperationSetting(Record):
         return uuid.uuid5(OPERATION_SETTING_NAMESPACE, key)
 
 
+# --- accounts and the audit trail (synced; services.accounts, services.audit) ------------
+
+# uuid5 namespace of the accounts' ids: a username names one account on every laptop.
+ACCOUNT_NAMESPACE = uuid.UUID("0b6f3c1e-2d4a-5f7b-8c9d-6163636f756e")
+
+
+class Account(Record):
+    """A person who signs in, with a role (``domain.permissions``). Its id comes from the
+    username, so the same username made on two laptops is one account. ``key_slot`` is room
+    for the operation key wrapped with a key derived from the password (encryption at rest);
+    the password hash itself lives apart, in ``AccountCredential``."""
+
+    username = CharField(max_length=60, index=True)
+    full_name = CharField(max_length=200, default="")
+    role = CharField(max_length=20)  # domain.permissions.ROLES
+    position = CharField(max_length=200, default="")
+    agency = CharField(max_length=200, default="")
+    phone = CharField(max_length=30, default="")
+    disabled = BooleanField(default=False)
+    key_slot = TextField(null=True)  # JSON, the wrapped operation key (none yet)
+
+    @staticmethod
+    def id_for(username: str) -> uuid.UUID:
+        return uuid.uuid5(ACCOUNT_NAMESPACE, username.strip().lower())
+
+
+class AccountCredential(Record):
+    """An account's password as an argon2id hash (its parameters and salt inside), and
+    nothing else: one per account, its id the account's."""
+
+    account = ForeignKeyField(Account, backref="credentials")
+    password_hash = CharField(max_length=200)
+
+
+class AuditEntry(Record):
+    """One line of the audit trail: appended, never edited, synced to the hub with the data.
+    ``action`` names what happened (``services.audit``), ``persons`` how many persons' data
+    it touched, ``target`` where it went (a file, a printer, the hub), ``detail`` JSON."""
+
+    at = DateTimeField(default=utc_now, index=True)
+    account = CharField(max_length=32, default="")  # the account's id, "" before a sign-in
+    username = CharField(max_length=60, default="")
+    action = CharField(max_length=40)
+    persons = IntegerField(default=0)
+    target = TextField(default="")
+    detail = TextField(default="{}")  # JSON, never personal data or a password
+
+
 # --- local tables (not synced) ----------------------------------------------------------
 
 
@@ -300,6 +348,8 @@ class Change(BaseModel):
     span = IntegerField(default=1)
     bases = TextField(null=True)
     source = CharField(max_length=60, default="")
+    # The account that made the change (its id; "" before accounts); ``by`` is the display name.
+    account = CharField(max_length=32, default="")
 
     class Meta:
         indexes = ((("node", "hlc"), True), (("hlc",), False))
@@ -409,6 +459,9 @@ SYNCED_MODELS = [
     OperationSetting,
     KitchenMeals,
     SiteDay,
+    Account,
+    AccountCredential,
+    AuditEntry,
 ]
 
 

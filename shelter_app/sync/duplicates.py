@@ -28,6 +28,7 @@ from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import records
 from shelter_app.i18n import _
 from shelter_app.services import presence
+from shelter_app.services.access import requires
 from shelter_app.storage.models import ActivityParticipant, Household, Person, Site, Stay
 
 FILLABLE = ("phone", "notes", "disability_note")  # taken from the second when the first has none
@@ -113,6 +114,7 @@ def _overlap(stay: Stay, other: Stay) -> bool:
     )
 
 
+@requires("sync.settle")
 @records.atomic
 def keep_stay(stay_id, drop_stay_id) -> Stay:
     """Keep one of two overlapping stays of a person and delete the other (the person was at
@@ -143,6 +145,7 @@ def _overlaps(stay: Stay, others: list[Stay]) -> bool:
     return any(_overlap(stay, other) for other in others)
 
 
+@requires("sync.settle")
 @records.atomic
 def merge_persons(keep_id, other_id) -> Person:
     """Merge the person ``other_id`` into ``keep_id`` (both with the same NIK)."""

@@ -39,6 +39,7 @@ from shelter_app.history.operations import Op, expand
 from shelter_app.history.records import operator
 from shelter_app.i18n import Msg, _
 from shelter_app.services import presence, settings
+from shelter_app.services.access import requires
 from shelter_app.storage.models import Change, database, utc_now
 from shelter_app.sync import merge
 
@@ -251,7 +252,7 @@ def _send(hub: Database, ops: list[Op]) -> int:
             execute_values(
                 hub.cursor(),
                 (
-                    "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, bases, at, by) VALUES %s "
+                    "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, bases, at, by, account) VALUES %s "
                     "ON CONFLICT (node, hlc) DO NOTHING RETURNING 1"
                 ),
                 [
@@ -265,6 +266,7 @@ def _send(hub: Database, ops: list[Op]) -> int:
                         Json(op.bases) if op.bases else None,
                         op.at,
                         op.by,
+                        op.account,
                     )
                     for op in ops
                 ],
@@ -297,7 +299,7 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
     after = settings.state(key, 0)
     while True:
         rows = hub.execute_sql(
-            "SELECT seq, node, hlc, tbl, row_id, action, data, bases, at, by FROM hub_op "
+            "SELECT seq, node, hlc, tbl, row_id, action, data, bases, at, by, account FROM hub_op "
             "WHERE seq > %s AND node <> %s ORDER BY seq LIMIT %s",
             (after, me, PULL_BATCH),
         ).fetchall()
@@ -314,8 +316,9 @@ def pull(hub: Database, progress: Callable[[str, int], None] | None = None) -> m
                 bases=bases or {},
                 at=at,
                 by=by,
+                account=(account or "").strip(),
             )
-            for _seq, node, hlc, table, row_id, action, data, bases, at, by in rows
+            for _seq, node, hlc, table, row_id, action, data, bases, at, by, account in rows
         ]
         after = rows[-1][0]
         with database.atomic():  # the merge and the cursor together, or neither
@@ -340,6 +343,7 @@ def _seen(hub: Database, pushed: bool, pulled: bool) -> None:
         )
 
 
+@requires("sync.run")
 def sync(url: str | None = None, progress: Callable[[str, int], None] | None = None) -> Synced:
     """Push, then pull and merge. Records the outcome (``last()``); raises HubError in words."""
     url = url or configured_url()

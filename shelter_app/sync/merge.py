@@ -25,7 +25,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from peewee import ForeignKeyField, SqliteDatabase
 
@@ -35,6 +35,7 @@ from shelter_app.history.operations import ACTIONS, MODELS_BY_TABLE, Op, from_ch
 from shelter_app.i18n import _
 from shelter_app.services import presence
 from shelter_app.storage.models import Change, SyncQuarantine, database, utc_now
+from shelter_app.sync import account_claims
 
 
 @dataclass
@@ -42,12 +43,17 @@ class Applied:
     received: int = 0  # operations looked at
     new: int = 0  # stored now (the others were already held)
     quarantined: int = 0  # broke a rule: kept aside, not applied
+    # operations refused by the check of their account (``sync.account_claims``), not applied
+    refused: list = field(default_factory=list)
 
     def add(self, other: Applied) -> None:
         self.received += other.received
         self.new += other.new
         self.quarantined += other.quarantined
+        self.refused.extend(other.refused)
 
+
+log = logging.getLogger(__name__)
 
 CHUNK = 500  # ids per IN (...) query
 
@@ -120,9 +126,12 @@ def apply(ops: Iterable[Op], source: str, touched: dict[str, set[str]] | None = 
         refused += orphans
         ops, mismatched = _with_whole_rules(ops)
         refused += mismatched
+        held = _held_names(ops)
+        ops, result.refused = account_claims.split([op for op in ops if op.key not in held])
+        # An account the operation does not know, or a role it does not have: kept aside too.
+        refused += [(claim.op, RuleViolation("account", claim.reason)) for claim in result.refused]
         quarantine(refused, source)
         result.quarantined = len(refused)
-        held = _held_names(ops)
         fresh = []
         for op in ops:
             if op.key not in held:
@@ -357,6 +366,7 @@ def _history_row(op: Op, row: dict | None, source: str) -> dict:
         span=1,
         bases=json.dumps(op.bases, sort_keys=True) if op.bases else None,
         source=source,
+        account=op.account,
     )
 
 
@@ -368,7 +378,9 @@ def _merge_into(op: Op, held: list[Op], rows: dict, inserted: dict, updated: dic
     row = rows.get(key)
     if row is not None:
         for name, value in op.effects().items():
-            if best[name] is op and name not in field_rules.IMMUTABLE:
+            # Only an insert sets the creation stamps (an update that tries is refused earlier);
+            # the same record inserted on two laptops keeps those of the highest insert everywhere.
+            if best[name] is op and (op.action == "insert" or name not in field_rules.IMMUTABLE):
                 new = from_json(model, name, value)
                 if row[name] != new:
                     row[name] = new

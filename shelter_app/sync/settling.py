@@ -9,9 +9,11 @@ from __future__ import annotations
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import conflicts, records
 from shelter_app.i18n import _
+from shelter_app.services.access import requires
 from shelter_app.services.roster import name_key
 
 
+@requires("sync.settle")
 def resolve(conflict_id: int, restore: bool) -> None:
     """Settle one conflict: keep the current value (``restore=False``, "accept") or bring the
     lost value back (``restore=True``). Recorded as an edit that replaces both."""

@@ -17,15 +17,18 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shelter_app import __version__
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.files import stream_atomically
-from shelter_app.history import clock
+from shelter_app.history import clock, records
 from shelter_app.history.operations import Op, expand
 from shelter_app.i18n import _
+from shelter_app.services import audit
+from shelter_app.services import database as operation
+from shelter_app.services.access import requires
 from shelter_app.storage import backup_files, lock
 from shelter_app.storage.models import Change, database, utc_now
 from shelter_app.sync import merge
@@ -53,14 +56,24 @@ class Imported:
     node: str  # the laptop that wrote the file
     quarantined: int = 0  # broke a rule: kept aside (``sync quarantine``), not applied
     backup: Path | None = None  # the copy taken before
+    refused: list = field(default_factory=list)  # merge.account_claims.Refused: not applied
 
 
 def default_name(day: datetime.date | None = None) -> str:
     return f"posko-{clock.node_id()[:8]}-{(day or datetime.date.today()).isoformat()}{SUFFIX}"
 
 
+@requires("sync.run")
 def export(target: Path | str) -> Exported:
-    """Write every operation held here to ``target``; an OSError when the folder refuses."""
+    """Write every operation held here to ``target``; an OSError when the folder refuses. The
+    audit trail's entry for the file (how many persons it carries, where to) travels in it;
+    a file not written leaves no entry."""
+    with records.transaction():
+        audit.record("sync_file", persons=operation.counts()["person"], target=str(target))
+        return _export(target)
+
+
+def _export(target: Path | str) -> Exported:
     target = Path(target)
     node = clock.node_id()
     count = 0
@@ -192,6 +205,7 @@ def read(source: Path | str) -> tuple[dict, list[Op]]:
     return header, [value for kind, value in _parts(Path(source), check=False) if kind == "op"]
 
 
+@requires("sync.run")
 def import_file(source: Path | str, progress=None, backup: bool = True) -> Imported:
     """Merge a sync file: all of it or nothing. Checked whole first; then, after a backup (as
     before a roster import), read again and applied in batches inside one transaction, so a
@@ -224,4 +238,4 @@ def _import_file(source: Path, progress, backup: bool) -> Imported:
         if batch:
             flush()
         merge.refresh_presence(touched)
-    return Imported(count, total.new, str(header.get("node", "")), total.quarantined, made)
+    return Imported(count, total.new, str(header.get("node", "")), total.quarantined, made, total.refused)

@@ -40,6 +40,11 @@ def create_window(database_target: str | None = None, check_file: bool = True, l
         return None
     upgrade_with_progress(target)
     database.open_operation(target)
+    from shelter_app.services.access import current
+    from shelter_app.ui.dialogs.accounts.sign_in import sign_in_at_start
+
+    if current() is None and not sign_in_at_start():  # the first coordinator, or who is here
+        return None
     presence.ensure_fresh()  # a merge killed half-way leaves the figures' index to rebuild
     window = MainWindow(AppContext(target, settings))
     window.start_daily_backup()

@@ -19,16 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app import APP_NAME, __version__
+from shelter_app.domain.permissions import ROLE_LABELS, refusal
 from shelter_app.exchange import backups
 from shelter_app.history import conflicts
 from shelter_app.i18n import ntr, tr
 from shelter_app.outbox import queue
-from shelter_app.services import database
+from shelter_app.services import access, database
 from shelter_app.sync import hub
 from shelter_app.ui import fit
 from shelter_app.ui.context import AppContext
 from shelter_app.ui.forms.formatting import stamp
 from shelter_app.ui.forms.palette import ERROR_STYLE
+from shelter_app.ui.idle_lock import IdleLock
 from shelter_app.ui.sync_runner import HUB, runner
 from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.worker import Job
@@ -46,6 +48,31 @@ PAGES = {
     "settings": "shelter_app.ui.pages.settings:SettingsPage",
 }
 
+# The page a role may open (``domain.permissions``): the others are not built for it at all.
+PAGE_PERMISSIONS = {
+    "dashboard": "figures.view",
+    "sites": "roster.view",  # its residents' tab lists persons
+    "roster": "roster.view",
+    "installations": "figures.view",
+    "stock": "stock.edit",  # distributions name households
+    "activities": "roster.view",
+    "reports": "reports.aggregate",
+    "sync": "sync.run",
+    "settings": "profile.own",
+}
+
+# the Data menu's actions in order (None: the separators), and what each needs
+_DATA_PERMISSIONS = (
+    "roster.import",
+    "export.personal",
+    "export.sites",
+    None,
+    "sync.run",
+    "sync.run",
+    "sync.run",
+    None,
+    "backup.make",
+)
 
 OUTBOX_CHECK_MS = 60_000
 SYNC_EVERY_MS = 5 * 60_000  # with a hub set up, the window syncs by itself this often
@@ -95,6 +122,7 @@ class MainWindow(QMainWindow):
         self._sync_start.timeout.connect(self.sync_in_background)
         self._sync_start.start()
         self._build()
+        self.idle_lock = IdleLock(self, on_switched=self.rebuild)
         ctx.language_changed.connect(lambda _lang: self.rebuild())
         ctx.navigate.connect(self.go_to)
         geometry = ctx.settings.value(KEYS.WINDOW_GEOMETRY)
@@ -114,6 +142,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages = {}
         for key in PAGES:
+            if not access.can(PAGE_PERMISSIONS[key]):
+                continue  # a page of persons is not even built for an observer
             page = page_class(key)(self.ctx)
             self.pages[key] = page
             self.stack.addWidget(page)
@@ -148,6 +178,38 @@ class MainWindow(QMainWindow):
         data.addAction(tr("I&mport sync file…"), self.import_sync_file)
         data.addSeparator()
         data.addAction(tr("&Back up now"), self.back_up_now)
+        for action, permission in zip(data.actions(), _DATA_PERMISSIONS, strict=False):
+            if permission and not access.can(permission):
+                action.setEnabled(False)
+                action.setToolTip(refusal(permission, access.current().role).text())
+        data.setToolTipsVisible(True)
+        account = self.menuBar().addMenu(tr("&Account"))
+        actor = access.current()
+        if actor is not None:
+            who = account.addAction(
+                tr("Signed in: {name} ({role})", name=actor.name or actor.username, role=ROLE_LABELS[actor.role].text())
+            )
+            who.setEnabled(False)
+        account.addAction(tr("&Lock"), QKeySequence("Ctrl+L"), self.lock)
+        account.addAction(tr("&Switch user"), self.switch_user)
+        if access.can("audit.view"):
+            account.addAction(tr("&Audit trail…"), self.show_audit)
+
+    def lock(self) -> None:
+        self.idle_lock.lock()
+
+    def switch_user(self) -> None:
+        """One click: the account signs out, the lock asks who comes next."""
+        self.idle_lock.lock()
+        if self.idle_lock.dialog is not None:
+            self.idle_lock.dialog.switch.click()
+
+    def show_audit(self):
+        from shelter_app.ui.dialogs.accounts.audit_dialog import AuditDialog
+
+        dialog = AuditDialog(self)
+        dialog.open()
+        return dialog
 
     def import_roster(self):
         from shelter_app.ui.dialogs.exchange.import_wizard import open_import_wizard

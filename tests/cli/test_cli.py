@@ -7,6 +7,7 @@ import pytest
 
 from shelter_app import __version__
 from shelter_app.cli.main import main
+from tests.conftest import PASSWORD, USER
 
 
 def run(capsys, *argv):
@@ -32,17 +33,27 @@ def test_every_command_has_help_in_indonesian_and_english(capsys):
             assert word in out.lower(), (command, lang, out)
 
 
+def first_coordinator(capsys, monkeypatch, *db):
+    """A new database's first coordinator, as a script makes it (nothing opens it before)."""
+    monkeypatch.setenv("SHELTER_APP_NEW_PASSWORD", PASSWORD)
+    code, out, err = run(capsys, "account", "add", USER, "--role", "coordinator", "--name", "Koordinator Uji", *db)
+    monkeypatch.delenv("SHELTER_APP_NEW_PASSWORD")
+    assert code == 0, err
+
+
 def test_info_says_where_the_database_is_and_what_it_holds(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("SHELTER_APP_DB", str(tmp_path / "env.db"))
     assert run(capsys, "init", "--lang", "en")[0] == 0
+    first_coordinator(capsys, monkeypatch)
     code, out, _err = run(capsys, "info", "--lang", "en")
     assert code == 0
     assert str(tmp_path / "env.db") in out and "Persons: 0" in out
     assert (tmp_path / "env.db").exists()
 
 
-def test_broken_rule_exits_2_with_a_message_in_the_language(capsys, tmp_path):
+def test_broken_rule_exits_2_with_a_message_in_the_language(capsys, tmp_path, monkeypatch):
     assert run(capsys, "init", "--db", str(tmp_path / "a.db"))[0] == 0
+    first_coordinator(capsys, monkeypatch, "--db", str(tmp_path / "a.db"))
     code, _out, err = run(capsys, "stats", "--db", str(tmp_path / "a.db"), "--date", "31/11/2022")
     assert code == 2 and "YYYY-MM-DD" in err and "DD/MM/YYYY" in err and "bukan tanggal" in err.lower()
     code, _out, err = run(
@@ -108,7 +119,8 @@ def test_only_init_and_demo_create_a_database_the_others_refuse_a_missing_file(c
     assert code == 0 and typo.exists() and str(typo) in out
     code, _out, err = run(capsys, "init", "--db", str(typo), "--lang", "en")
     assert code == 2 and "already exists" in err
-    assert run(capsys, "info", "--db", str(typo))[0] == 0
+    code, _out, err = run(capsys, "info", "--db", str(typo), "--lang", "en")
+    assert code == 2 and "no accounts yet" in err  # a new operation's first step: its coordinator
 
 
 def test_search_prints_the_persons_masked_with_household_site_and_status(capsys, tmp_path):
@@ -118,10 +130,12 @@ def test_search_prints_the_persons_masked_with_household_site_and_status(capsys,
     from shelter_app.history import records
     from shelter_app.services import roster, sites, stays
     from shelter_app.storage.session import open_database
+    from tests.conftest import sign_in_coordinator
 
     day = __import__("datetime").date
     path = tmp_path / "posko.db"
     db = open_database(str(path))
+    sign_in_coordinator()
     records.set_operator("Ani")
     event = sites.create_event("Gempa Cianjur", "earthquake", day(2022, 11, 21), region_code="32.03")
     school = sites.create_site(event.id, "SDN Cugenang 1", "school", day(2022, 11, 21), capacity_night=100)

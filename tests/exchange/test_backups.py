@@ -17,6 +17,7 @@ from shelter_app.services import settings, sites
 from shelter_app.storage import backup_files
 from shelter_app.storage.models import Event, database
 from shelter_app.storage.session import open_database
+from tests.conftest import sign_in_coordinator
 
 D = datetime.date
 
@@ -24,6 +25,7 @@ D = datetime.date
 def make_database(path, events=("Gempa Cianjur",)):
     db = open_database(str(path))
     records.set_operator("Relawan Uji")
+    sign_in_coordinator()  # its coordinator: the commands sign in with it
     for name in events:
         sites.create_event(name, "earthquake", D(2022, 11, 21))
     return db
@@ -209,6 +211,8 @@ def test_backup_and_restore_commands(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "restored" in printed and "replaced" in printed
     assert event_names(path) == ["Banjir Garut", "Gempa Cianjur"]
+    with sqlite3.connect(path) as raw:  # the restored operation's audit trail says so
+        assert raw.execute("SELECT target FROM audit_entry WHERE action = 'restore'").fetchall() == [(str(out),)]
     assert main(["restore", str(tmp_path / "nothing.db"), "--db", str(path), "--lang", "en"]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert main(["backup", "--db", str(tmp_path / "missing.db"), "--lang", "en"]) == 2
@@ -229,7 +233,10 @@ def test_an_import_into_a_damaged_database_is_refused_with_the_backups(tmp_path,
 
 BACKUP_DRIVER = """
 import sys
+from shelter_app.domain.permissions import Actor
 from shelter_app.exchange import backups
+from shelter_app.history import records
+records.set_actor(Actor("0" * 32, "koordinator", "coordinator"))  # signed in, as the CLI would be
 def progress(done, total):
     print(done, total, flush=True)
 backups.manual(sys.argv[1], sys.argv[2], progress=progress)

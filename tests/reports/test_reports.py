@@ -33,6 +33,7 @@ from shelter_app.services import settings, sites, stats, stock
 from shelter_app.services.residents import residents_by_household
 from shelter_app.storage.models import Person
 from shelter_app.storage.session import open_database
+from tests.conftest import sign_in_coordinator
 
 DAY = datetime.date(2022, 11, 30)
 LANGS = ("id", "en")
@@ -48,6 +49,7 @@ def demo_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("reports") / "demo.db"
     database = open_database(str(path))
     records.set_operator("Relawan Uji")
+    sign_in_coordinator()  # the report commands sign in with it
     build_demo(persons=700, seed=7)
     database.close()
     return str(path)

@@ -19,6 +19,7 @@ from shelter_app.storage import lock
 from shelter_app.storage.models import Person
 from shelter_app.storage.session import open_database
 from shelter_app.sync import sync_file
+from tests.conftest import sign_in_coordinator
 
 REPO = Path(__file__).resolve().parents[2]
 D = datetime.date
@@ -68,6 +69,7 @@ def run(*argv: str) -> subprocess.CompletedProcess:
 def setup(tmp_path):
     db_path = tmp_path / "posko.db"
     db = open_database(str(db_path))
+    sign_in_coordinator()  # the commands below sign in as this coordinator
     event = sites.create_event("Gempa Cianjur", "earthquake", D(2022, 11, 21))
     sites.create_site(event.id, "SDN Cugenang 1", "school", D(2022, 11, 21), capacity_night=1000)
     db.close()
@@ -129,6 +131,7 @@ def test_an_import_during_a_sync_import_is_refused(setup, tmp_path):
     db_path, roster = setup
     other = tmp_path / "other.db"
     db = open_database(str(other))
+    sign_in_coordinator()
     event = sites.create_event("Banjir", "flood", D(2022, 11, 21))
     sites.create_site(event.id, "Masjid", "mosque", D(2022, 11, 21))
     exported = sync_file.export(tmp_path / "other.posko-sync").path

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from shelter_app.history import clock, operations
 from shelter_app.services import presence, stats
-from shelter_app.storage.models import Change, database
+from shelter_app.storage.models import Account, Change, database
 
 OTHER_NODE = "ab" * 16
 
@@ -59,6 +59,7 @@ def wire(table: str, row_id: str, action: str, data: dict, hlc: int, node: str =
         "d": data,
         "at": datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat(),
         "by": "Laptop Lain",
+        "u": Account.id_for("koordinator").hex,  # made by the operation's coordinator (conftest's account)
     }
 
 

@@ -16,8 +16,8 @@ from shelter_app.cli.main import main
 from shelter_app.domain.errors import RuleViolation
 from shelter_app.history import clock, records
 from shelter_app.services import roster, stays
-from shelter_app.services.undo import undo
-from shelter_app.storage.models import Change, Person, Site, StockMovement, SyncQuarantine
+from shelter_app.services.changes import undo
+from shelter_app.storage.models import Account, Change, Person, Site, StockMovement, SyncQuarantine
 from shelter_app.sync import quarantine, sync_file
 from tests.sync.gate_tools import Stamps, figures_follow, insert_of, intact, wire, write_sync_file
 
@@ -230,6 +230,7 @@ def test_a_hub_row_for_an_unknown_table_is_quarantined_and_the_pull_moves_on(hel
     from shelter_app.sync import hub
 
     household, head, child, school = held
+    coordinator = Account.id_for("koordinator").hex  # the account the valid row claims
     hub.sync(hub_url)
     connection = psycopg2.connect(hub_url)
     with connection, connection.cursor() as cursor:
@@ -239,9 +240,9 @@ def test_a_hub_row_for_an_unknown_table_is_quarantined_and_the_pull_moves_on(hel
             ("person", Stamps()() + 5, {"notes": "after the bad ones"}),
         ):
             cursor.execute(
-                "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, at, by) "
-                "VALUES (%s, %s, %s, %s, 'update', %s, %s, 'X')",
-                ("cd" * 16, hlc, table, child.id.hex, Json(data), "2022-11-25T10:00:00"),
+                "INSERT INTO hub_op (node, hlc, tbl, row_id, action, data, at, by, account) "
+                "VALUES (%s, %s, %s, %s, 'update', %s, %s, 'X', %s)",
+                ("cd" * 16, hlc, table, child.id.hex, Json(data), "2022-11-25T10:00:00", coordinator),
             )
     connection.close()
     synced = hub.sync(hub_url)

@@ -30,6 +30,7 @@ from shelter_app.outbox import queue
 from shelter_app.services import roster
 from shelter_app.storage.models import Change, OutboxDelivery, OutboxItem, Setting
 from shelter_app.sync import hub, sync_file
+from tests.conftest import sign_in_coordinator
 from tests.laptops import Laptop, conflicts_dump, dump, presence_dump
 from tests.postgres_server import new_database, postgres_server, unavailable_reason
 
@@ -107,6 +108,11 @@ def received(laptop: Laptop) -> int:
 def state(laptop: Laptop):
     with laptop.active():
         return dump(), presence_dump(), conflicts_dump()
+
+
+def without_audit(laptop_state):
+    records, *rest = laptop_state
+    return {table: rows for table, rows in records.items() if table != "audit_entry"}, *rest
 
 
 def on_hub(url: str, password: str | None = None) -> tuple[int, int]:
@@ -292,23 +298,32 @@ def test_killed_after_a_push_batch_reached_the_hub(laptops, hub_url):
     total = demo(a)
     a.close()
     dying = cli("sync", "--db", str(a.path), "--hub", hub_url, fault="hub.sent")
+    total += 1  # each command's sign-in is in the audit trail, which syncs with the rest
     assert killed(dying), (dying.returncode, dying.stderr)
     assert intact(a.path)
     assert on_hub(hub_url) == (total, total)  # the batch was committed on the hub; the cursor was not saved
 
     done = cli("sync", "--db", str(a.path), "--hub", hub_url, "--lang", "en")
+    total += 1
     assert done.returncode == 0, done.stderr
-    assert "sent 0 changes" in done.stdout  # sent again, harmlessly: the hub held them all already
+    assert "sent 1 change," in done.stdout  # its own sign-in: the rest, sent again, the hub held already
     assert on_hub(hub_url) == (total, total)  # nothing twice
-    assert "sent 0 changes" in cli("sync", "--db", str(a.path), "--hub", hub_url, "--lang", "en").stdout
+    assert "sent 1 change," in cli("sync", "--db", str(a.path), "--hub", hub_url, "--lang", "en").stdout
+    total += 1
     assert intact(a.path)
 
     b = laptops("Budi")
+    with b.active():  # a new laptop of the operation: its coordinator signs in once
+        sign_in_coordinator()
+    own = held(b)
     b.close()
     pulled = cli("sync", "--db", str(b.path), "--hub", hub_url, "--lang", "en")
+    own += 1
     assert pulled.returncode == 0 and f"received {total} ({total} new)" in pulled.stdout, pulled.stdout
     a, b = laptops("Ani"), laptops("Budi")  # reopened
-    assert held(a) == held(b) == total
+    with a.active():
+        hub.sync(hub_url)  # Budi's own changes (his sign-ins) reach Ani too
+    assert held(a) == held(b) == total + own
     assert state(a) == state(b)
 
 
@@ -319,11 +334,13 @@ def test_killed_inside_the_pull_transaction(laptops, hub_url):
     with a.active():
         hub.sync(hub_url)
     with b.active():
+        sign_in_coordinator()  # a new laptop of the operation: its coordinator signs in once
         roster.register_household(address="Kampung Babakan", notes="dicatat di laptop Budi")
     own = held(b)
     b.close()
 
     dying = cli("sync", "--db", str(b.path), "--hub", hub_url, fault="hub.merged")
+    own += 1  # the command's sign-in (in the audit trail, pushed before the pull)
     assert killed(dying), (dying.returncode, dying.stderr)
     assert intact(b.path)
     b = laptops("Budi")
@@ -332,6 +349,7 @@ def test_killed_inside_the_pull_transaction(laptops, hub_url):
     b.close()
 
     done = cli("sync", "--db", str(b.path), "--hub", hub_url, "--lang", "en")
+    own += 1
     assert done.returncode == 0, done.stderr
     assert f"received {total} ({total} new)" in done.stdout, done.stdout
     assert intact(b.path)
@@ -455,6 +473,7 @@ def test_export_to_a_full_or_read_only_stick(laptops, tmp_path, capsys, monkeypa
     monkeypatch.undo()
 
     done = _export(capsys, laptop.path, out, "--lang", "en")
+    total += 4  # each of the three commands signed in, and the file written: the audit trail says so
     assert done[0] == 0 and f"Wrote {total} changes" in done[1], done
     _header, read = sync_file.read(out)
     assert len(read) == total and [p.name for p in stick.iterdir()] == [out.name]
@@ -542,9 +561,11 @@ def test_wrong_password_on_the_command_line(laptops, password_server):
         assert "Traceback" not in run.stderr and "salah" not in run.stderr  # the password is never shown
     assert on_hub(url, PASSWORD) == (0, 0)
     a = laptops("Ani")
-    assert state(a) == before and held(a) == total  # nothing changed locally
+    # nothing changed locally but the audit trail: the two commands signed in
+    assert without_audit(state(a)) == without_audit(before) and held(a) == total + 2
     a.close()
     done = cli("sync", "--db", str(a.path), "--hub", url, "--lang", "en", **{hub.PASSWORD_ENV: PASSWORD})
+    total += 3
     assert done.returncode == 0 and f"sent {total} changes" in done.stdout, done.stderr
     assert on_hub(url, PASSWORD) == (total, total)
     in_words(refused_id.stderr, refused_en.stderr, *PASSWORD_REFUSED, hub.label(url))

@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from shelter_app import reports
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.permissions import refusal
 from shelter_app.files import write_atomically
 from shelter_app.history import records
 from shelter_app.i18n import LANGUAGES, N_, _, current_language, ntr, tr
 from shelter_app.outbox import queue
-from shelter_app.services import overview, sites, stock
+from shelter_app.services import access, overview, sites, stock
 from shelter_app.ui.forms.fields import DateField
 from shelter_app.ui.forms.palette import PAGE_PREVIEW_STYLE
 from shelter_app.ui.user_settings import KEYS
@@ -80,8 +81,9 @@ class ReportsPage(Page):
         form.addRow(general)
         self.kind = QComboBox()
         self.kind.setObjectName("report_kind")
-        for key, title, _func, _params in reports.REPORTS:
-            self.kind.addItem(tr(title), key)
+        for key, title, func, _params in reports.REPORTS:
+            if access.can(getattr(func, "permission", "reports.aggregate")):  # an observer's: aggregates only
+                self.kind.addItem(tr(title), key)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         form.addRow(tr("Report"), self.kind)
         self.site = QComboBox()
@@ -94,6 +96,10 @@ class ReportsPage(Page):
         self.notes.setPlaceholderText(tr("Problems, needs and notes to print in the report"))
         self.notes.setMaximumHeight(90)
         self.full_nik = QCheckBox(tr("Print full NIK and KK numbers (keep the printout safe)"))
+        if not access.can("identity.full"):  # coordinators only: disabled, with the reason
+            self.full_nik.setEnabled(False)
+            actor = access.current()
+            self.full_nik.setToolTip(refusal("identity.full", actor.role if actor else None).text())
         self.language = QComboBox()
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES[code], code)

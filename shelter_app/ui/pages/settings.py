@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,11 +24,12 @@ from PySide6.QtWidgets import (
 
 from shelter_app.domain import settings_catalog as catalog
 from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.permissions import refusal
 from shelter_app.domain.standards import AGE_BAND_LABELS, AgeBand
 from shelter_app.exchange import backups
 from shelter_app.history.records import transaction
 from shelter_app.i18n import N_, _, tr
-from shelter_app.services import database, presence
+from shelter_app.services import access, database, presence
 from shelter_app.services import settings as stored_settings
 from shelter_app.ui.user_settings import KEYS
 from shelter_app.ui.widgets.errors import FieldErrors
@@ -116,6 +118,18 @@ class SettingsPage(Page):
         backup_row.addWidget(choose_backups)
         form.addRow(_label(backup_spec), backup_row)
         form.addRow(self.errors.add(backup_spec.key, self.backup_folder))
+        lock_spec = catalog.spec("lock_after_minutes")
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setObjectName(lock_spec.key)
+        self.lock_minutes.setRange(lock_spec.kind.low, lock_spec.kind.high)
+        self.lock_minutes.setValue(int(stored_settings.value(lock_spec.key)))
+        self.lock_minutes.setToolTip(tr(lock_spec.help))
+        if not access.can("settings.edit"):
+            self.lock_minutes.setEnabled(False)
+            self.lock_minutes.setToolTip(refusal("settings.edit", access.current().role).text())
+        self.lock_minutes.editingFinished.connect(self._lock_minutes_changed)
+        form.addRow(_label(lock_spec), self.lock_minutes)
+        form.addRow(self.errors.add(lock_spec.key, self.lock_minutes))
         layout.addWidget(safety)
 
         sending = QGroupBox(tr(catalog.GROUPS["sending"]))
@@ -265,6 +279,15 @@ class SettingsPage(Page):
         window = self.window()
         if hasattr(window, "update_status"):
             window.update_status()
+
+    def _lock_minutes_changed(self) -> None:
+        if self.lock_minutes.value() == int(stored_settings.value("lock_after_minutes")):
+            return
+        self.errors.clear()
+        try:
+            stored_settings.change("lock_after_minutes", self.lock_minutes.value())
+        except RuleViolation as error:
+            self.errors.show(error)
 
     def _language_chosen(self) -> None:
         code = self.language.currentData()

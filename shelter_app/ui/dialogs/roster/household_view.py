@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from shelter_app.domain import choices, regions
+from shelter_app.domain.errors import RuleViolation
+from shelter_app.domain.permissions import refusal
 from shelter_app.i18n import N_, ntr, tr, translate
-from shelter_app.services import roster_query, stays
+from shelter_app.services import access, audit, roster_query, stays
 from shelter_app.ui import fit
 from shelter_app.ui.dialogs.roster.household_details import HouseholdDetailsDialog
 from shelter_app.ui.dialogs.roster.household_form import HouseholdForm, PersonDialog
@@ -82,7 +84,11 @@ class HouseholdView(QDialog):
         self.heading.setTextInteractionFlags(Qt.TextSelectableByMouse)
         top.addWidget(self.heading, 1)
         self.full_nik = QCheckBox(tr("Show full &NIK and KK"), objectName="show_full_nik")
-        self.full_nik.toggled.connect(lambda _on: self.refresh())
+        self.full_nik.toggled.connect(self._full_nik_toggled)
+        if not access.can("identity.full"):  # coordinators only: disabled, with the reason
+            self.full_nik.setEnabled(False)
+            actor = access.current()
+            self.full_nik.setToolTip(refusal("identity.full", actor.role if actor else None).text())
         top.addWidget(self.full_nik, 0, Qt.AlignTop)
         layout.addLayout(top)
 
@@ -162,6 +168,16 @@ class HouseholdView(QDialog):
         self.refresh()
 
     # --- showing -------------------------------------------------------------------------
+
+    def _full_nik_toggled(self, on: bool) -> None:
+        if on:
+            try:  # checked by the service, and written in the audit trail
+                audit.full_identity_shown(len(roster_query.household_rows(self.household_id)), "household view")
+            except RuleViolation as error:
+                self.full_nik.setChecked(False)
+                self.full_nik.setToolTip(error.text())
+                return
+        self.refresh()
 
     def refresh(self) -> None:
         household = roster_query.household_for(self.household_id)
