@@ -15,6 +15,7 @@ from shelter_app.history import records
 from shelter_app.i18n import catalog, set_language
 from shelter_app.services import activities, database, site_days, sites, stats, stays, stock
 from shelter_app.storage.models import Presence
+from tests.conftest import sign_in_coordinator
 
 DAY = datetime.date(2022, 11, 30)
 WORD = re.compile(r"[A-Za-z]{3,}")
@@ -25,6 +26,7 @@ def demo_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("languages") / "demo.db"
     db = database.open_operation(str(path))
     records.set_operator("Relawan Uji")
+    sign_in_coordinator()  # the services and the reports ask for a signed-in account
     build_demo(persons=400, seed=11)
     site = sites.find_site(max(stats.figures(DAY)["sites"], key=lambda e: e["persons"])["name"])
     d = DAY.toordinal()

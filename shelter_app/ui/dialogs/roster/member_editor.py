@@ -246,11 +246,16 @@ class MemberEditor(QWidget):
         name = self.name.text().strip()
         birth, _estimated = self.entered_birth()
         kk = self._kk()
-        found = (
-            roster.probable_duplicates(name, None if self.age_only.isChecked() else birth, kk, exclude=self.exclude_id)
-            if len(name) >= 2
-            else []
-        )
+        try:
+            found = (
+                roster.probable_duplicates(
+                    name, None if self.age_only.isChecked() else birth, kk, exclude=self.exclude_id
+                )
+                if len(name) >= 2
+                else []
+            )
+        except RuleViolation:  # signed out meanwhile (the idle lock): the hint waits for the next sign-in
+            found = []
         if not found:
             say(self.duplicate_hint, "")
             return
