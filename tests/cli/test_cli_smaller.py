@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from shelter_app.cli.main import main
 from shelter_app.services import sites
 from shelter_app.storage.models import Person
@@ -27,6 +29,7 @@ def test_stats_and_summary_of_an_event_without_a_site(db, tmp_path, capsys):
     assert Path(out).read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_a_reader_that_stops_early_is_not_an_error(operation, tmp_path):
     sites.update_site(operation[1].id, notes="x")
     for n in range(300):

@@ -4,6 +4,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from shelter_app.i18n import _, catalog, ngettext, plural_catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
@@ -34,6 +36,7 @@ def test_a_message_renders_in_each_language():
     assert message.text("id") != message.text("en") and "{" not in message.text("id")
 
 
+@pytest.mark.slow
 def test_every_message_with_a_plural_has_its_indonesian_form():
     assert marked_plurals(), "the messages about a number of things are extracted with their plural"
     missing = missing_plurals("id")
@@ -71,6 +74,7 @@ def test_a_count_takes_the_form_its_language_gives_it():
     assert persons.text("en") == "1.200 persons" and persons.text("id") == "1.200 jiwa"
 
 
+@pytest.mark.slow
 def test_no_message_about_a_count_says_s_in_brackets():
     """ "row(s)" is what a message says when it cannot choose its plural: none does."""
     assert [m for m in [*marked_strings(), *(p for pair in marked_plurals() for p in pair)] if "(s)" in m] == []

@@ -81,6 +81,7 @@ def every_report(site: str, lang: str):
     yield "cards", reports.household_cards(site, DAY, lang=lang)
 
 
+@pytest.mark.slow
 def test_no_english_word_of_the_catalogue_on_an_indonesian_page(demo_path):
     path, site = demo_path
     db = database.open_operation(path)

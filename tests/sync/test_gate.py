@@ -149,6 +149,7 @@ def test_the_quarantine_is_listed_by_the_command_line(held, tmp_path, capsys):
     assert "1 perubahan" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_a_damaged_file_applies_nothing_and_a_backup_comes_first(held, tmp_path):
     household, *_ = held
     stamp = Stamps()

@@ -42,6 +42,7 @@ def settle():
         QApplication.processEvents()
 
 
+@pytest.mark.slow
 def test_a_volunteers_day_at_1366_by_768(ctx, qtbot, screenshot):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
