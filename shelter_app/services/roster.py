@@ -515,10 +515,18 @@ def count_words(text: str) -> int:
     return Person.select().where(records.live(Person), *text_terms(text)).count()
 
 
+def is_number_query(text: str) -> bool:
+    """Digits of a NIK or KK, or a number as its mask shows it (320311••0002): not words of a name."""
+    cleaned = (text or "").strip()
+    return bool(cleaned) and (
+        identity.normalize_number(cleaned).isdigit() or identity.masked_parts(cleaned) is not None
+    )
+
+
 def ranked_ids(text: str, limit: int) -> list:
     """The ids of the first ``limit`` persons a search finds, in name order (``search``)."""
     cleaned = (text or "").strip()
-    wanted = names.query_words(cleaned) if cleaned and not identity.normalize_number(cleaned).isdigit() else None
+    wanted = names.query_words(cleaned) if cleaned and not is_number_query(cleaned) else None
     if wanted and _sqlite():
         return _ranked_owners(wanted, limit)
     return [person.id for person in search(cleaned, limit)]
@@ -533,7 +541,7 @@ def search(text: str, limit: int = 50) -> list[Person]:
         return []
     base = Person.select().where(records.live(Person))
     digits = identity.normalize_number(cleaned)
-    if not _sqlite():
+    if not _sqlite() or identity.masked_parts(cleaned) is not None:  # no key table, or what a mask shows
         return list(base.where(*text_terms(cleaned)).order_by(Person.name_key, Person.id).limit(limit))
     if digits.isdigit():
         by_nik = list(base.where(_prefix_range(Person.nik, digits)).order_by(Person.nik).limit(limit))

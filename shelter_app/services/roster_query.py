@@ -470,7 +470,7 @@ def _by_text_alone(f: RosterFilter, sort_key: str | None, descending: bool) -> b
     """Only words typed in the search, listed by name: the search keys hold the names' order, so the page
     is read from them (``roster.ranked_ids``) rather than by walking or sorting the roster."""
     plain = f.site_id is None and f.status == "all" and not (f.vulnerable or f.age_band or f.sex)
-    words = bool((f.text or "").strip()) and not _digits(f) and identity.masked_parts(f.text) is None
+    words = bool((f.text or "").strip()) and not roster.is_number_query(f.text)
     return words and plain and (sort_key or "name") == "name" and not descending and _sqlite()
 
 
